@@ -18,7 +18,7 @@ let package = Package(
     targets: [
         // C modules
         .systemLibrary(name: "CSecp256k1", path: "Sources/CSecp256k1"),
-        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),  // added with EthRPC
 
         // Pure Swift primitives: integers, hex, addresses, Keccak, RLP, ABI.
         .target(name: "EthCore"),

@@ -1,0 +1,2 @@
+import EthCore
+print("rebalancer: under construction")
