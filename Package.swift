@@ -23,6 +23,9 @@ let package = Package(
         // Pure Swift primitives: integers, hex, addresses, Keccak, RLP, ABI.
         .target(name: "EthCore"),
 
+        // Tokens, pool models with exact on-chain integer math, the chain-state snapshot.
+        .target(name: "Market", dependencies: ["EthCore"]),
+
         // The command line.
         .executableTarget(
             name: "rebalancer",
@@ -31,6 +34,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"]),
         .testTarget(
             name: "EthCoreTests",
             dependencies: [
