@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"]),
         .testTarget(
             name: "EthCoreTests",
