@@ -34,6 +34,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Benchmarks: `swift run -c release rebalancer-bench`.
+        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore"]),
+
         .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"]),
         .testTarget(
