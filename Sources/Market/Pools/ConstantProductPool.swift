@@ -76,6 +76,16 @@ public struct ConstantProductPool: Pool, Hashable, Codable {
         return gamma * rIn * rOut / (d * d)
     }
 
+    public func midRate(from i: Int, to j: Int) -> Double {
+        guard isPair(i, j), !reserves[i].isZero else { return 0 }
+        return reserves[j].doubleValue / reserves[i].doubleValue
+    }
+
+    public func depth(of i: Int) -> Double {
+        guard i >= 0, i < reserves.count else { return 0 }
+        return reserves[i].doubleValue
+    }
+
     public func maxAmountIn(from i: Int, to j: Int) -> UInt256 {
         // The pair has no ratio limit; only overflow of in·(10000−fee)·R_out bounds it.
         guard isPair(i, j), !reserves[j].isZero else { return .zero }

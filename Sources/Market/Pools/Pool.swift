@@ -41,9 +41,17 @@ public protocol Pool: Sendable {
     /// Largest input the pool accepts in one swap (Balancer's 30 % ratio), raw units.
     func maxAmountIn(from i: Int, to j: Int) -> UInt256
     func curve(from i: Int, to j: Int) -> SwapCurve
+    /// The fee-free marginal price: `tokens[j]` per `tokens[i]` for an infinitesimal trade, raw units.
+    /// Valuation and the pools-disagree guard compare these across pools of different fees.
+    func midRate(from i: Int, to j: Int) -> Double
+    /// How much of `tokens[i]` the pool holds, raw units: the depth used to pick the deepest price path.
+    func depth(of i: Int) -> Double
 }
 
 extension Pool {
+    public func midRate(from i: Int, to j: Int) -> Double { marginalRate(at: 0, from: i, to: j) }
+    public func depth(of i: Int) -> Double { 0 }
+
     public func index(of symbol: String) -> Int? { tokens.firstIndex(of: symbol) }
 
     /// Spot price: `tokens[j]` received per `tokens[i]` for an infinitesimal trade, fees included, raw units.
