@@ -26,6 +26,9 @@ let package = Package(
         // Tokens, pool models with exact on-chain integer math, the chain-state snapshot.
         .target(name: "Market", dependencies: ["EthCore"]),
 
+        // Targets, policy, valuation, drift, guards, the netted trade set. Computes only.
+        .target(name: "Strategy", dependencies: ["Market", "EthCore"]),
+
         // The command line.
         .executableTarget(
             name: "rebalancer",
@@ -38,6 +41,7 @@ let package = Package(
         .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore"]),
 
         .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
+        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"]),
         .testTarget(
             name: "EthCoreTests",
