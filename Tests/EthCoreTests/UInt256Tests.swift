@@ -98,6 +98,17 @@ import Testing
         #expect(UInt256(bigEndian: [UInt8](repeating: 1, count: 33)) == nil)
     }
 
+    /// Equality must not go through Strideable's `distance(to:)`, which traps on large gaps.
+    @Test func equalityOfFarApartValues() {
+        func genericEqual<T: Equatable>(_ a: T, _ b: T) -> Bool { a == b }
+        #expect(!(UInt256.max == UInt256.zero))
+        #expect(UInt256.max != UInt256.zero)
+        #expect(!genericEqual(UInt256.max, UInt256.zero))
+        #expect([UInt256.max] != [UInt256.zero])
+        #expect(Set([UInt256.max, .zero, .max]).count == 2)
+        #expect(Optional(UInt256.max) != Optional(UInt256.zero))
+    }
+
     @Test func literalsAndConstants() {
         let max: UInt256 = 115792089237316195423570985008687907853269984665640564039457584007913129639935
         #expect(max == .max)

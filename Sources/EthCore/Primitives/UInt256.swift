@@ -58,6 +58,21 @@ public struct UInt256: Sendable, Hashable {
 // MARK: - Comparison
 
 extension UInt256: Comparable {
+    // Declared explicitly: otherwise the Equatable witness would be Strideable's default,
+    // `distance(to:) == 0`, which traps when two values differ by more than Int.max.
+    @inlinable
+    public static func == (lhs: UInt256, rhs: UInt256) -> Bool {
+        lhs.w0 == rhs.w0 && lhs.w1 == rhs.w1 && lhs.w2 == rhs.w2 && lhs.w3 == rhs.w3
+    }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(w0)
+        hasher.combine(w1)
+        hasher.combine(w2)
+        hasher.combine(w3)
+    }
+
     @inlinable
     public static func < (lhs: UInt256, rhs: UInt256) -> Bool {
         if lhs.w3 != rhs.w3 { return lhs.w3 < rhs.w3 }
