@@ -59,7 +59,7 @@ struct ABIRandom {
         case .fixedBytes(let n): return .fixedBytes(bytes(n))
         case .bytes: return .bytes(bytes([0, 1, 31, 32, 33, 64, 100][int(0...6)]))
         case .string:
-            let pieces = ["a", "Z", " ", ",", "\"", "\\", "é", "€", "😀", "[", ")"]
+            let pieces = ["a", "Z", " ", ",", "\"", "\\", "é", "€", "😀", "[", ")", "\n", "\r", "\t", "\u{1}"]
             return .string((0..<int(0...40)).map { _ in pieces[int(0...pieces.count - 1)] }.joined())
         case .array(let e): return .array((0..<int(0...3)).map { _ in value(e) })
         case .fixedArray(let e, let k): return .array((0..<k).map { _ in value(e) })

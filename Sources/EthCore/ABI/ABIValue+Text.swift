@@ -154,6 +154,7 @@ private struct ValueTextReader {
                     switch n {
                     case "n": out.append("\n")
                     case "t": out.append("\t")
+                    case "r": out.append("\r")
                     default: out.append(n)
                     }
                 } else {

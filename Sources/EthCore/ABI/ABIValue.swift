@@ -97,6 +97,22 @@ public indirect enum ABIValue: Sendable, Hashable {
 }
 
 extension ABIValue: CustomStringConvertible {
+    /// A string in double quotes with `\\`, `\"`, `\n`, `\r`, `\t` escaped, as `parse` reads it back.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
     /// Cast-style text: decimal integers, checksummed addresses, 0x bytes, `[a, b]`, `(a, b)`.
     public var description: String {
         switch self {
@@ -105,7 +121,7 @@ extension ABIValue: CustomStringConvertible {
         case .address(let a): return a.checksummed
         case .bool(let b): return b ? "true" : "false"
         case .fixedBytes(let b), .bytes(let b): return b.hexString
-        case .string(let s): return s.debugDescription
+        case .string(let s): return Self.quoted(s)
         case .array(let a): return "[" + a.map(\.description).joined(separator: ", ") + "]"
         case .tuple(let t): return "(" + t.map(\.description).joined(separator: ", ") + ")"
         }
