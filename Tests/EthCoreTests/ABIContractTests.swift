@@ -15,6 +15,8 @@ import Testing
         #expect(c.errors.count == 2)
         #expect(c.constructorInputs?.map(\.type) == [.string, .uint(8)])
         #expect(c.hasFallback && c.hasReceive)
+        #expect(try c.encodeConstructorArguments([.string("Token"), .uint(18)]) == ABIEncoder.encode([.string, .uint(8)], [.string("Token"), .uint(18)]))
+        #expect(throws: ABIError.self) { try c.encodeConstructorArguments([.string("Token"), .uint(256)]) }
 
         #expect(try c.function("transfer").selectorHex == "0xa9059cbb")
         #expect(try c.function("balanceOf").outputs.types == [.uint(256)])

@@ -93,9 +93,15 @@ import Testing
 
         let custom = try ABICustomError(signature: "error InsufficientBalance(uint256 available, uint256 required)")
         #expect(custom.signature == "InsufficientBalance(uint256,uint256)")
+        #expect(throws: ABIError.invalidSignature("error E(uint256)", reason: "\"error\" declares no function")) {
+            try ABIFunction(signature: "error E(uint256)")
+        }
+        let anonymous = try ABIEvent(signature: "Note(string indexed text, bytes32 tag) anonymous")
+        #expect(anonymous.anonymous && anonymous.inputs.map(\.indexed) == [true, false])
 
         for bad in ["transfer", "transfer(address", "transfer(address,uint7)", "1abc()", "f(uint256)(bool)(bool)",
-                    "f(uint256 indexed x)", "event E(uint256)", "f(uint256) returns", "f(uint256 a b)"] {
+                    "f(uint256 indexed x)", "event E(uint256)", "f(uint256) returns", "f(uint256 a b)",
+                    "transfer(address,uint256) retuns (bool)", "f(uint256) view (bool) (bool)"] {
             #expect(throws: ABIError.self, "\(bad)") { try ABIFunction(signature: bad) }
         }
         #expect(throws: ABIError.invalidSignature("f(uint7)", reason: "integer width must be a multiple of 8 from 8 to 256")) {

@@ -122,6 +122,11 @@ public struct ABIContract: Sendable {
 
     public func error(selector: [UInt8]) -> ABICustomError? { errors.first { $0.selector == selector } }
 
+    /// Constructor arguments, encoded to append to the creation bytecode.
+    public func encodeConstructorArguments(_ args: [ABIValue]) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encode((constructorInputs ?? []).types, args)
+    }
+
     public var errorRegistry: CustomErrorRegistry { CustomErrorRegistry(errors) }
 
     /// Revert data read against this contract's custom errors.

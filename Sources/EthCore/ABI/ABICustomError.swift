@@ -16,7 +16,7 @@ public struct ABICustomError: Sendable, Hashable {
     /// Parses `InsufficientBalance(uint256,uint256)`, optionally with the `error` keyword and names.
     public init(signature text: String) throws(ABIError) {
         let p = try ParsedSignature(text, allowIndexed: false)
-        if let k = p.keyword, k != "error" { throw .invalidSignature(text, reason: "a \(k) is not an error") }
+        if let k = p.keyword, k != "error" { throw .invalidSignature(text, reason: "\"\(k)\" declares no error") }
         guard p.outputs.isEmpty else { throw .invalidSignature(text, reason: "an error has no outputs") }
         self.init(name: p.name, inputs: p.inputs)
     }

@@ -21,7 +21,7 @@ public struct ABIEvent: Sendable, Hashable {
     /// `event` keyword and a trailing `anonymous`.
     public init(signature text: String) throws(ABIError) {
         let p = try ParsedSignature(text, allowIndexed: true)
-        if let k = p.keyword, k != "event" { throw .invalidSignature(text, reason: "a \(k) is not an event") }
+        if let k = p.keyword, k != "event" { throw .invalidSignature(text, reason: "\"\(k)\" declares no event") }
         guard p.outputs.isEmpty else { throw .invalidSignature(text, reason: "an event has no outputs") }
         self.init(name: p.name, inputs: p.inputs, anonymous: p.modifiers.contains("anonymous"))
     }

@@ -25,7 +25,7 @@ public struct ABIFunction: Sendable, Hashable {
     public init(signature text: String) throws(ABIError) {
         let p = try ParsedSignature(text, allowIndexed: false)
         if let k = p.keyword, k != "function" {
-            throw .invalidSignature(text, reason: "a \(k) is not a function")
+            throw .invalidSignature(text, reason: "\"\(k)\" declares no function")
         }
         let mutability = p.modifiers.last { ["pure", "view", "nonpayable", "payable"].contains($0) }
         self.init(name: p.name, inputs: p.inputs, outputs: p.outputs, stateMutability: mutability)

@@ -144,6 +144,9 @@ struct ParsedSignature {
     var modifiers: [String]       // view, pure, payable, nonpayable, anonymous, external, …
 
     static let keywords: Set<String> = ["function", "event", "error", "constructor", "fallback", "receive"]
+    /// Words Solidity allows after the parameter list; anything else is most likely a typo.
+    static let knownModifiers: Set<String> = ["external", "public", "internal", "private", "view", "pure", "payable",
+                                              "nonpayable", "constant", "virtual", "override", "anonymous"]
 
     init(_ text: String, allowIndexed: Bool) throws(ABIError) {
         var s = SignatureScanner(text)
@@ -185,6 +188,7 @@ struct ParsedSignature {
                 sawOutputs = true
                 outputs = try wrap { (sc: inout SignatureScanner) throws(ABIError) in try sc.parseParameterList(depth: 1, allowIndexed: false) }
             } else {
+                guard Self.knownModifiers.contains(word) else { throw fail("unexpected \"\(word)\"") }
                 modifiers.append(word)
             }
         }
