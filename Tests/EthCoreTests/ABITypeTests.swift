@@ -109,3 +109,45 @@ import Testing
         }
     }
 }
+
+@Suite struct ABIParserFuzzTests {
+    /// Random token soup through the type, signature, value-text and ABI JSON readers: errors, no crashes.
+    @Test func parsersNeverCrash() {
+        var r = ABIRandom(seed: 11)
+        let tokens = ["(", ")", "[", "]", ",", " ", "uint", "256", "8", "int", "bytes", "address", "bool", "string",
+                      "tuple", "indexed", "returns", "f", "x", "0", "99999999999999999999", "\"", "\\", "0x", "ff",
+                      "-", "true", "é", "function", "event", "view"]
+        for _ in 0..<3000 {
+            let text = (0..<r.int(0...25)).map { _ in tokens[r.int(0...tokens.count - 1)] }.joined()
+            _ = try? ABIType(parsing: text)
+            _ = try? ABIFunction(signature: text)
+            _ = try? ABIEvent(signature: "E" + text)
+            let t = r.type()
+            _ = try? ABIValue.parse(text, as: t)
+        }
+    }
+
+    @Test func deeplyNestedJSONIsRefused() throws {
+        for depth in [40, 600, 5000] {
+            var json = #"{"type": "bool"}"#
+            for _ in 0..<depth { json = #"{"type": "tuple", "components": ["# + json + "]}" }
+            let text = #"[{"type": "function", "name": "f", "inputs": ["# + json + "]}]"
+            #expect(throws: ABIError.self, "depth \(depth)") { try ABIContract(json: text) }
+        }
+        let ok = #"[{"type": "function", "name": "f", "inputs": [{"type": "tuple", "components": [{"type": "tuple[]", "components": [{"type": "bool"}]}]}]}]"#
+        #expect(try ABIContract(json: ok).functions.first?.signature == "f(((bool)[]))")
+    }
+}
+
+@Suite struct ABIErrorMessageTests {
+    @Test func messagesStayOnOneLine() {
+        let long = String(repeating: "(", count: 5000)
+        do { _ = try ABIType(parsing: long); Issue.record("parsed") } catch {
+            #expect(!error.description.contains("\n"))
+            #expect(error.description.count < 300)
+        }
+        do { _ = try ABIValue.parse("1\n2", as: .uint(256)); Issue.record("parsed") } catch {
+            #expect(error.description == #"cannot read "1\n2" as uint256: not a decimal or 0x integer below 2^256"#)
+        }
+    }
+}

@@ -45,8 +45,8 @@ public indirect enum ABIError: Error, Equatable, Sendable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case .invalidType(let t, let r): return "invalid ABI type \"\(t)\": \(r)"
-        case .invalidSignature(let s, let r): return "invalid signature \"\(s)\": \(r)"
+        case .invalidType(let t, let r): return "invalid ABI type \"\(Self.oneLine(t))\": \(r)"
+        case .invalidSignature(let s, let r): return "invalid signature \"\(Self.oneLine(s))\": \(r)"
         case .typeMismatch(let e, let g): return "expected a value of type \(e), got \(g)"
         case .outOfRange(let v, let t): return "value \(v) is out of range for \(t)"
         case .wrongArrayLength(let t, let e, let g): return "\(t) needs exactly \(e) elements, got \(g)"
@@ -61,11 +61,30 @@ public indirect enum ABIError: Error, Equatable, Sendable, CustomStringConvertib
         case .tooDeep(let limit): return "ABI type nests deeper than \(limit) levels"
         case .selectorMismatch(let e, let g): return "selector \(g) does not match \(e)"
         case .topicCountMismatch(let e, let g): return "log has \(g) topics, the event needs \(e)"
-        case .invalidValueText(let text, let t, let r): return "cannot read \"\(text)\" as \(t): \(r)"
+        case .invalidValueText(let text, let t, let r): return "cannot read \"\(Self.oneLine(text))\" as \(t): \(r)"
         case .invalidJSON(let f, let r): return "invalid ABI JSON at \(f): \(r)"
-        case .unknownMember(let n): return "no function, event or error \"\(n)\" in the ABI"
+        case .unknownMember(let n): return "no function, event or error \"\(Self.oneLine(n))\" in the ABI"
         case .ambiguousMember(let n, let c): return "\"\(n)\" is overloaded, use a full signature: \(c.joined(separator: ", "))"
         case .at(let path, let inner): return "\(path): \(inner.description)"
         }
+    }
+
+    /// User text quoted in a message: control characters escaped, long text shortened, so that the
+    /// message stays one readable line.
+    static func oneLine(_ text: String, limit: Int = 120) -> String {
+        var out = ""
+        var count = 0
+        for u in text.unicodeScalars {
+            if count >= limit { return out + "…" }
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7f { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
+            }
+            count += 1
+        }
+        return out
     }
 }

@@ -83,7 +83,7 @@ private struct ValueTextReader {
 
     var atEnd: Bool { position >= scalars.count }
     var peek: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
-    var rest: String { String(String.UnicodeScalarView(scalars[min(position, scalars.count)...])) }
+    var rest: String { ABIError.oneLine(String(String.UnicodeScalarView(scalars[min(position, scalars.count)...])), limit: 40) }
 
     mutating func skipSpaces() {
         while let c = peek, c.properties.isWhitespace { position += 1 }

@@ -12,7 +12,7 @@ struct SignatureScanner {
     }
 
     var atEnd: Bool { position >= bytes.count }
-    var rest: String { String(decoding: bytes[min(position, bytes.count)...], as: UTF8.self) }
+    var rest: String { ABIError.oneLine(String(decoding: bytes[min(position, bytes.count)...], as: UTF8.self), limit: 40) }
     var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
 
     mutating func skipSpaces() {
