@@ -24,6 +24,15 @@ let package = Package(
         // Pure Swift primitives: integers, hex, addresses, Keccak, RLP, ABI.
         .target(name: "EthCore"),
 
+        // secp256k1 keys and signatures, transactions (legacy, EIP-2930, EIP-1559), keystore v3.
+        .target(
+            name: "EthSigning",
+            dependencies: [
+                "EthCore", "CSecp256k1",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
+
         // Tokens, pool models with exact on-chain integer math, the chain-state snapshot.
         .target(name: "Market", dependencies: ["EthCore"]),
 
@@ -57,5 +66,6 @@ let package = Package(
                 // BigInt is a test oracle only: never a dependency of a product target.
                 .product(name: "BigInt", package: "BigInt"),
             ]),
+        .testTarget(name: "EthSigningTests", dependencies: ["EthSigning", "EthCore"], resources: [.copy("Fixtures")]),
     ]
 )
