@@ -114,6 +114,13 @@ import Testing
             ts[1]["decimals"] = "six"
             o["tokens"] = ts
         }.hasPrefix("tokens[1].decimals: "))
+        #expect(try mutate { o in
+            var ts = o["tokens"] as? [[String: Any]] ?? []
+            ts[2]["decimals"] = 24
+            o["tokens"] = ts
+        } == "pools[1].tokens[1]: \"WBTC\" has 24 decimals; Balancer pools support at most 18")
+        #expect(try mutatePool(1) { $0["tokens"] = ["WETH"]; $0["balances"] = ["1"]; $0["weights"] = ["1000000000000000000"] }
+            == "pools[1].tokens: a weighted pool has 2 to 8 tokens, got 1")
         #expect(try mutate { $0["balances"] = ["DAI": "1"] } == "balances.DAI: unknown token \"DAI\"")
         #expect(try mutate { $0["balances"] = ["WETH": "-1"] } == "balances.WETH: not a decimal integer: \"-1\"")
         #expect(try mutate { $0["balances"] = ["WETH": 1.5] }.hasPrefix("balances.WETH: "))
