@@ -1,0 +1,245 @@
+import EthCore
+import Foundation
+
+struct NetworkConfigWire: Decodable {
+    struct TokenWire: Decodable {
+        var symbol: String
+        var address: String
+        var decimals: WireUInt64
+        var approvalResetRequired: Bool?
+        var returnsBool: Bool?
+    }
+    struct DexWire: Decodable {
+        var name: String
+        var kind: String
+        var factory: String?
+        var router: String?
+        var feeBps: WireUInt64?
+        var vault: String?
+    }
+    struct PoolWire: Decodable {
+        var dex: String
+        var kind: String?
+        var address: String
+        var tokens: [String]
+        var feeBps: WireUInt64?
+        var poolId: String?
+    }
+    struct GasWire: Decodable {
+        var maxFeePerGas: WireInteger
+        var maxPriorityFeePerGas: WireInteger
+    }
+
+    var name: String
+    var chainId: WireUInt64
+    var mainnet: Bool
+    var rpcUrlEnv: String
+    var defaultRpcUrl: String?
+    var multicall3: String
+    var wrappedNative: String?
+    var tokens: [TokenWire]
+    var dexes: [DexWire]
+    var pools: [PoolWire]?
+    var gas: GasWire
+    var confirmations: WireUInt64
+    var replaceAfterBlocks: WireUInt64
+    var sources: [String: String]?
+}
+
+extension NetworkConfig {
+    /// Decodes and validates a network file's contents; `file` names it in errors.
+    public static func decode(_ json: Data, file: String) throws(NetworkConfigError) -> NetworkConfig {
+        let wire: NetworkConfigWire
+        do {
+            wire = try JSONDecoder().decode(NetworkConfigWire.self, from: json)
+        } catch let error as DecodingError {
+            let (path, message) = JSONFieldPath.describe(error)
+            throw NetworkConfigError(file: file, field: path.text, message: message)
+        } catch {
+            throw NetworkConfigError(file: file, field: "", message: "\(error)")
+        }
+        var v = Validator(file: file)
+        return try v.validate(wire)
+    }
+}
+
+/// Validation of a decoded network file. Collects every address it accepts with its field path,
+/// so that a public network can be checked for a published source of each.
+private struct Validator {
+    let file: String
+    var addressFields: [(path: String, address: Address)] = []
+
+    init(file: String) { self.file = file }
+
+    func fail(_ path: JSONFieldPath, _ message: String) -> NetworkConfigError {
+        NetworkConfigError(file: file, field: path.text, message: message)
+    }
+
+    /// Network files carry EIP-55 checksummed addresses only: a typo then fails loudly.
+    mutating func address(_ text: String, _ path: JSONFieldPath) throws(NetworkConfigError) -> Address {
+        let a: Address
+        do { a = try Address(text) } catch { throw fail(path, error.description) }
+        guard text == a.checksummed else {
+            throw fail(path, "address \(text) is not in EIP-55 checksum form (expected \(a.checksummed))")
+        }
+        addressFields.append((path.text, a))
+        return a
+    }
+
+    func integer(_ w: WireInteger, _ path: JSONFieldPath) throws(NetworkConfigError) -> UInt256 {
+        guard let v = UInt256(decimal: w.text) else { throw fail(path, "not a decimal integer: \"\(w.text)\"") }
+        return v
+    }
+
+    mutating func validate(_ w: NetworkConfigWire) throws(NetworkConfigError) -> NetworkConfig {
+        let root = JSONFieldPath()
+        guard !w.name.isEmpty else { throw fail(root.key("name"), "must not be empty") }
+        guard w.chainId.value > 0 else { throw fail(root.key("chainId"), "must be positive") }
+        if w.chainId.value == 1 && !w.mainnet {
+            throw fail(root.key("mainnet"), "chain id 1 is Ethereum mainnet: set \"mainnet\": true")
+        }
+        guard Self.isEnvName(w.rpcUrlEnv) else {
+            throw fail(root.key("rpcUrlEnv"), "\"\(w.rpcUrlEnv)\" is not an environment variable name (A-Z, 0-9, _)")
+        }
+        if let url = w.defaultRpcUrl, !NetworkConfig.isLocalURL(url) {
+            throw fail(root.key("defaultRpcUrl"), "only local networks (127.0.0.1, localhost) may name a default RPC URL; public ones read \(w.rpcUrlEnv)")
+        }
+        let isLocal = w.defaultRpcUrl.map(NetworkConfig.isLocalURL) ?? false
+        if w.mainnet && isLocal { throw fail(root.key("defaultRpcUrl"), "a mainnet network cannot be local") }
+
+        let multicall3 = try address(w.multicall3, root.key("multicall3"))
+
+        var tokens: [NetworkConfig.TokenEntry] = []
+        var symbols: Set<String> = []
+        var tokenAddresses: Set<Address> = []
+        for (k, t) in w.tokens.enumerated() {
+            let path = root.key("tokens").index(k)
+            guard ChainState.isSymbol(t.symbol) else { throw fail(path.key("symbol"), "not a token symbol: \"\(t.symbol)\"") }
+            guard symbols.insert(t.symbol).inserted else { throw fail(path.key("symbol"), "duplicate symbol \"\(t.symbol)\"") }
+            let a = try address(t.address, path.key("address"))
+            guard tokenAddresses.insert(a).inserted else { throw fail(path.key("address"), "duplicate token address \(a)") }
+            guard t.decimals.value <= 77 else { throw fail(path.key("decimals"), "\(t.decimals.value) decimals is more than any uint256 amount has") }
+            tokens.append(.init(symbol: t.symbol, address: a, decimals: Int(t.decimals.value),
+                                approvalResetRequired: t.approvalResetRequired ?? false, returnsBool: t.returnsBool ?? true))
+        }
+        if let wrapped = w.wrappedNative, !symbols.contains(wrapped) {
+            throw fail(root.key("wrappedNative"), "unknown token \"\(wrapped)\"")
+        }
+
+        var dexes: [NetworkConfig.Dex] = []
+        for (k, d) in w.dexes.enumerated() {
+            let path = root.key("dexes").index(k)
+            guard !d.name.isEmpty else { throw fail(path.key("name"), "must not be empty") }
+            guard !dexes.contains(where: { $0.name == d.name }) else { throw fail(path.key("name"), "duplicate DEX name \"\(d.name)\"") }
+            let kind = try poolKind(d.kind, path.key("kind"))
+            var dex = NetworkConfig.Dex(name: d.name, kind: kind)
+            switch kind {
+            case .constantProduct:
+                guard let factory = d.factory else { throw fail(path.key("factory"), "missing (a constant-product DEX needs its factory)") }
+                guard let router = d.router else { throw fail(path.key("router"), "missing (a constant-product DEX needs its router)") }
+                guard let fee = d.feeBps else { throw fail(path.key("feeBps"), "missing") }
+                guard fee.value < 10_000 else { throw fail(path.key("feeBps"), "must be below 10000 (100 %)") }
+                dex.factory = try address(factory, path.key("factory"))
+                dex.router = try address(router, path.key("router"))
+                dex.feeBps = fee.value
+            case .weighted:
+                guard let vault = d.vault else { throw fail(path.key("vault"), "missing (a weighted DEX needs its vault)") }
+                dex.vault = try address(vault, path.key("vault"))
+            }
+            dexes.append(dex)
+        }
+
+        var pools: [NetworkConfig.PoolEntry]?
+        if let wirePools = w.pools {
+            var out: [NetworkConfig.PoolEntry] = []
+            var poolAddresses: Set<Address> = []
+            for (k, p) in wirePools.enumerated() {
+                let path = root.key("pools").index(k)
+                guard let dex = dexes.first(where: { $0.name == p.dex }) else {
+                    throw fail(path.key("dex"), "unknown DEX \"\(p.dex)\" (not in dexes)")
+                }
+                let kind = try p.kind.map { (s) throws(NetworkConfigError) in try poolKind(s, path.key("kind")) } ?? dex.kind
+                guard kind == dex.kind else {
+                    throw fail(path.key("kind"), "\"\(kind.rawValue)\" pool on DEX \"\(dex.name)\" of kind \"\(dex.kind.rawValue)\"")
+                }
+                let a = try address(p.address, path.key("address"))
+                guard poolAddresses.insert(a).inserted else { throw fail(path.key("address"), "duplicate pool address \(a)") }
+                var seen: Set<String> = []
+                for (t, symbol) in p.tokens.enumerated() {
+                    guard symbols.contains(symbol) else { throw fail(path.key("tokens"), "unknown token \"\(symbol)\"") }
+                    guard seen.insert(symbol).inserted else { throw fail(path.key("tokens").index(t), "\"\(symbol)\" appears twice in one pool") }
+                }
+                var entry = NetworkConfig.PoolEntry(dex: dex.name, kind: kind, address: a, tokens: p.tokens)
+                switch kind {
+                case .constantProduct:
+                    guard p.tokens.count == 2 else {
+                        throw fail(path.key("tokens"), "a constant-product pool has exactly 2 tokens, got \(p.tokens.count)")
+                    }
+                    let fee = p.feeBps?.value ?? dex.feeBps ?? 30
+                    guard fee < 10_000 else { throw fail(path.key("feeBps"), "must be below 10000 (100 %)") }
+                    entry.feeBps = fee
+                case .weighted:
+                    guard (WeightedPool.minTokens...WeightedPool.maxTokens).contains(p.tokens.count) else {
+                        throw fail(path.key("tokens"), "a weighted pool has 2 to 8 tokens, got \(p.tokens.count)")
+                    }
+                    guard let idText = p.poolId else { throw fail(path.key("poolId"), "missing") }
+                    guard idText.hasPrefix("0x"), let id = try? Hex.decode(idText), id.count == 32 else {
+                        throw fail(path.key("poolId"), "a pool id is 0x + 64 hex digits, got \"\(idText)\"")
+                    }
+                    entry.poolId = id
+                }
+                out.append(entry)
+            }
+            pools = out
+        }
+
+        let gasPath = root.key("gas")
+        let maxFee = try integer(w.gas.maxFeePerGas, gasPath.key("maxFeePerGas"))
+        let maxPriority = try integer(w.gas.maxPriorityFeePerGas, gasPath.key("maxPriorityFeePerGas"))
+        guard !maxFee.isZero else { throw fail(gasPath.key("maxFeePerGas"), "must be positive") }
+        guard maxPriority <= maxFee else { throw fail(gasPath.key("maxPriorityFeePerGas"), "exceeds maxFeePerGas") }
+        guard w.confirmations.value <= 1_000 else { throw fail(root.key("confirmations"), "more than 1000 blocks") }
+        guard (1...1_000).contains(w.replaceAfterBlocks.value) else { throw fail(root.key("replaceAfterBlocks"), "must be 1 to 1000 blocks") }
+
+        // Sources: keys are addresses (any case), values say where each was published.
+        var sources: [Address: String] = [:]
+        for key in (w.sources ?? [:]).keys.sorted() {
+            let path = root.key("sources").key(key)
+            let a: Address
+            do { a = try Address(key) } catch { throw fail(path, error.description) }
+            let where_ = w.sources?[key] ?? ""
+            guard !where_.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail(path, "an empty source") }
+            guard sources[a] == nil else { throw fail(path, "address listed twice") }
+            sources[a] = where_
+        }
+        if !isLocal {
+            for field in addressFields where sources[field.address] == nil {
+                throw fail(root.key("sources"), "a public network needs a published source for \(field.path) \(field.address)")
+            }
+        }
+
+        return NetworkConfig(
+            name: w.name, chainId: w.chainId.value, mainnet: w.mainnet, rpcUrlEnv: w.rpcUrlEnv, defaultRpcUrl: w.defaultRpcUrl,
+            multicall3: multicall3, wrappedNative: w.wrappedNative, tokens: tokens, dexes: dexes, pools: pools,
+            gas: .init(maxFeePerGas: maxFee, maxPriorityFeePerGas: maxPriority),
+            confirmations: Int(w.confirmations.value), replaceAfterBlocks: Int(w.replaceAfterBlocks.value), sources: sources)
+    }
+
+    func poolKind(_ text: String, _ path: JSONFieldPath) throws(NetworkConfigError) -> PoolKind {
+        guard let kind = PoolKind(rawValue: text) else {
+            throw fail(path, "unknown kind \"\(text)\" (known: \(PoolKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return kind
+    }
+
+    static func isEnvName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || ("A"..."Z").contains(first) else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+    }
+}
+
+extension NetworkConfig.Dex {
+    init(name: String, kind: PoolKind) {
+        self.init(name: name, kind: kind, factory: nil, router: nil, feeBps: nil, vault: nil)
+    }
+}
