@@ -18,10 +18,13 @@ let package = Package(
     targets: [
         // C modules
         .systemLibrary(name: "CSecp256k1", path: "Sources/CSecp256k1"),
-        // .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),  // added with EthRPC
+        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
 
         // Pure Swift primitives: integers, hex, addresses, Keccak, RLP, ABI.
         .target(name: "EthCore"),
+
+        // JSON-RPC over libcurl: batches, retries, rate limit, typed eth_ API, Multicall3.
+        .target(name: "EthRPC", dependencies: ["EthCore", "CCurl"]),
 
         // The command line.
         .executableTarget(
@@ -38,5 +41,6 @@ let package = Package(
                 // BigInt is a test oracle only: never a dependency of a product target.
                 .product(name: "BigInt", package: "BigInt"),
             ]),
+        .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore"]),
     ]
 )
