@@ -20,9 +20,13 @@ public struct HTTPHeader: Sendable, Equatable, CustomStringConvertible {
 
     public init(name: String, value: String) throws(RPCError) {
         // CR/LF in a header would let a config file inject extra headers or split the request.
-        let bad: (Character) -> Bool = { $0 == "\r" || $0 == "\n" }
-        guard !name.isEmpty, !name.contains(where: bad), !name.contains(":"), !value.contains(where: bad) else {
-            throw .invalidArgument("HTTP header '\(name.filter { !bad($0) })' has an empty name or a line break or ':' in it")
+        // Checked per Unicode scalar: "\r\n" is a single Character in Swift.
+        let bad: (Unicode.Scalar) -> Bool = { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+        guard !name.isEmpty, !name.unicodeScalars.contains(where: bad), !name.contains(":"),
+            !value.unicodeScalars.contains(where: bad)
+        else {
+            let shown = String(String.UnicodeScalarView(name.unicodeScalars.filter { !bad($0) }))
+            throw .invalidArgument("HTTP header '\(shown)' has an empty name, a line break or ':' in its name, or a line break in its value")
         }
         self.name = name
         self.value = value

@@ -30,6 +30,10 @@ public struct RedactedURL: Sendable, Equatable, CustomStringConvertible {
         if let at = authority.lastIndex(of: "@") {
             let userInfo = authority[..<at]
             if !userInfo.isEmpty { secrets.append(String(userInfo)) }
+            // The password alone, too: error texts may quote it without the user name.
+            if let colon = userInfo.firstIndex(of: ":"), userInfo.index(after: colon) < userInfo.endIndex {
+                secrets.append(String(userInfo[userInfo.index(after: colon)...]))
+            }
             out += "****@"
             authority = authority[authority.index(after: at)...]
         }
