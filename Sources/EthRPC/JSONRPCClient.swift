@@ -82,10 +82,10 @@ public final class JSONRPCClient: Sendable {
                 if case .failure(let e)? = results[index] { return e.isRetryable }
                 return false
             }
-            guard !retryable.isEmpty, retry < retryPolicy.maxRetries else { break }
+            guard retry < retryPolicy.maxRetries, let first = retryable.first,
+                case .failure(let firstError)? = results[first]
+            else { break }
             retry += 1
-            var firstError = RPCError.malformedReply("unreachable")
-            if case .failure(let e)? = results[retryable[0]] { firstError = e }
             pause(beforeRetry: retry, after: firstError)
             pending = retryable
         }
