@@ -36,8 +36,13 @@ public final class EthClient: Sendable {
     }
 
     /// Sends several signed transactions (consecutive nonces) in one batch; one result per transaction.
+    /// "already known" counts as sent, as in `sendRawTransaction`.
     public func sendRawTransactions(_ transactions: [[UInt8]]) throws(RPCError) -> [Result<[UInt8], RPCError>] {
-        try batch(at: .pending) { b in transactions.map { b.add(Eth.sendRawTransaction($0)) } }.map(\.result)
+        let pending = try batch(at: .pending) { b in transactions.map { b.add(Eth.sendRawTransaction($0)) } }
+        return zip(transactions, pending).map { raw, p in
+            if case .failure(.alreadyKnown) = p.result { return .success(Keccak256.hash(raw)) }
+            return p.result
+        }
     }
 
     // MARK: single requests
@@ -70,7 +75,16 @@ public final class EthClient: Sendable {
     public func feeHistory(blockCount: UInt64, newest: BlockTag, percentiles: [Double]) throws(RPCError) -> FeeHistory {
         try send(Eth.feeHistory(blockCount: blockCount, newest: newest, percentiles: percentiles))
     }
-    public func sendRawTransaction(_ raw: [UInt8]) throws(RPCError) -> [UInt8] { try send(Eth.sendRawTransaction(raw)) }
+    /// Broadcasts signed transaction bytes and returns the transaction hash. Re-sending bytes the
+    /// node already holds (e.g. a retry after a timeout whose first attempt arrived) is not an
+    /// error: the node's "already known" answer returns the hash, keccak256 of the raw bytes.
+    public func sendRawTransaction(_ raw: [UInt8]) throws(RPCError) -> [UInt8] {
+        do {
+            return try send(Eth.sendRawTransaction(raw))
+        } catch .alreadyKnown {
+            return Keccak256.hash(raw)
+        }
+    }
     public func getTransactionByHash(_ hash: [UInt8]) throws(RPCError) -> Transaction? {
         try send(Eth.getTransactionByHash(hash))
     }

@@ -43,7 +43,7 @@ struct DevnetIntegrationTests {
     }
 
     /// Dev account 0: the standard public test mnemonic's first account (public devnet account, not a secret).
-    static let dev0 = try! Address("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
+    static let dev0 = testAddress("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
     static let url = ProcessInfo.processInfo.environment["DEVNET_RPC_URL"] ?? "http://127.0.0.1:8545"
 
     func connect() throws -> (EthClient, CountingTransport) {

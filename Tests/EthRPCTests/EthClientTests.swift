@@ -7,8 +7,8 @@ import Testing
 /// The typed eth_ API against a scripted local node: request shapes and result decoding.
 @Suite("Typed eth_ client")
 struct EthClientTests {
-    static let account = try! Address("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
-    static let multicall = try! Address("0xcA11bde05977b3631167028862bE2a173976CA11")
+    static let account = testAddress("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
+    static let multicall = testAddress("0xcA11bde05977b3631167028862bE2a173976CA11")
     static let hash = "0x" + String(repeating: "ab", count: 32)
 
     static let block: JSONValue = [
@@ -246,12 +246,20 @@ struct EthClientTests {
 
     @Test func sendRawTransactionsBatchReportsEachResult() throws {
         let (server, client) = try Self.node { _, params in
-            params.first == .string("0x01") ? .success(.string(Self.hash)) : .failure(.init(code: -32000, message: "nonce too low"))
+            switch params.first {
+            case .string("0x01"): return .success(.string(Self.hash))
+            case .string("0x03"): return .failure(.init(code: -32000, message: "already known"))
+            default: return .failure(.init(code: -32000, message: "nonce too low"))
+            }
         }
-        let results = try client.sendRawTransactions([[0x01], [0x02]])
+        let results = try client.sendRawTransactions([[0x01], [0x02], [0x03]])
         #expect(try results[0].get() == [UInt8](repeating: 0xab, count: 32))
         #expect(results[1] == .failure(.nonceTooLow("nonce too low")))
-        #expect(server.requestCount == 1)
+        // Already in the node's pool: sent, with the hash computed locally.
+        #expect(try results[2].get() == Keccak256.hash([0x03]))
+        #expect(try client.sendRawTransaction([0x03]) == Keccak256.hash([0x03]))
+        #expect(throws: RPCError.nonceTooLow("nonce too low")) { try client.sendRawTransaction([0x02]) }
+        #expect(server.requestCount == 3)
     }
 
     @Test func pendingValueBeforeSendIsAnError() {

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Multicall3 aggregate3 encoding")
 struct Multicall3Tests {
-    static let target = try! Address("0x1111111111111111111111111111111111111111")
+    static let target = testAddress("0x1111111111111111111111111111111111111111")
 
     /// aggregate3's return value encoded independently, word by word, for decoder tests.
     static func encodeResults(_ results: [Multicall3.Result]) -> [UInt8] {
