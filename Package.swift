@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
     ],
     targets: [
@@ -26,6 +27,17 @@ let package = Package(
         // JSON-RPC over libcurl: batches, retries, rate limit, typed eth_ API, Multicall3.
         .target(name: "EthRPC", dependencies: ["EthCore", "CCurl"]),
 
+        // Tokens, pool models with exact on-chain integer math, the chain-state snapshot.
+        .target(name: "Market", dependencies: ["EthCore"]),
+
+        // Targets, policy, valuation, drift, guards, the netted trade set. Computes only.
+        .target(name: "Strategy", dependencies: ["Market", "EthCore"]),
+
+        // Plan builder, fees, simulation, signing and sending, the journal, alerts.
+        .target(
+            name: "Execution",
+            dependencies: ["Strategy", "Market", "EthCore", .product(name: "GRDB", package: "GRDB.swift")]),
+
         // The command line.
         .executableTarget(
             name: "rebalancer",
@@ -34,6 +46,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Benchmarks: `swift run -c release rebalancer-bench`.
+        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore"]),
+
+        .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
+        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"]),
         .testTarget(
             name: "EthCoreTests",
             dependencies: [

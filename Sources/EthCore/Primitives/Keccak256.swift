@@ -9,9 +9,44 @@ public struct Keccak256: Sendable {
 
     /// The 32-byte hash of `bytes`.
     public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var h = Keccak256()
-        h.update(bytes)
-        return h.finalize()
+        if let digest = bytes.withContiguousStorageIfAvailable({ oneShot($0) }) { return digest }
+        return Array(bytes).withUnsafeBufferPointer { oneShot($0) }
+    }
+
+    /// The whole input at once, with the state on the stack: no allocation but the digest.
+    private static func oneShot(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var state: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                    UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var last: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                   UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &state) { stateBytes in
+            let s = stateBytes.baseAddress!.assumingMemoryBound(to: UInt64.self)
+            var offset = 0
+            let n = input.count
+            if let base = input.baseAddress {
+                while n - offset >= rate {
+                    xorBlock(s, UnsafeRawPointer(base + offset))
+                    permute(s)
+                    offset += rate
+                }
+            }
+            return withUnsafeMutableBytes(of: &last) { lastBytes in
+                let tail = n - offset
+                for i in 0..<tail { lastBytes[i] = input[offset + i] }
+                lastBytes[tail] ^= 0x01
+                lastBytes[rate - 1] ^= 0x80
+                xorBlock(s, UnsafeRawPointer(lastBytes.baseAddress!))
+                permute(s)
+                return [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+                    for i in 0..<4 {
+                        let w = s[i].littleEndian
+                        for k in 0..<8 { out[i * 8 + k] = UInt8(truncatingIfNeeded: w >> (8 * UInt64(k))) }
+                    }
+                    count = 32
+                }
+            }
+        }
     }
 
     /// The hash of a string's UTF-8 bytes.
@@ -84,14 +119,15 @@ public struct Keccak256: Sendable {
         }
     }
 
-    static let roundConstants: [UInt64] = [
+    static let roundConstantsTuple: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                                     UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
         0x0000000000000001, 0x0000000000008082, 0x800000000000808A, 0x8000000080008000,
         0x000000000000808B, 0x0000000080000001, 0x8000000080008081, 0x8000000000008009,
         0x000000000000008A, 0x0000000000000088, 0x0000000080008009, 0x000000008000000A,
         0x000000008000808B, 0x800000000000008B, 0x8000000000008089, 0x8000000000008003,
         0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
         0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008
-    ]
+    )
 
     @inline(__always)
     static func permute(_ s: UnsafeMutablePointer<UInt64>) {
@@ -120,93 +156,183 @@ public struct Keccak256: Sendable {
         var a22 = s[22]
         var a23 = s[23]
         var a24 = s[24]
-        for round in 0..<24 {
-            let c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20
-            let c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21
-            let c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22
-            let c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23
-            let c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24
-            let d0 = c4 ^ ((c1 << 1) | (c1 >> 63))
-            let d1 = c0 ^ ((c2 << 1) | (c2 >> 63))
-            let d2 = c1 ^ ((c3 << 1) | (c3 >> 63))
-            let d3 = c2 ^ ((c4 << 1) | (c4 >> 63))
-            let d4 = c3 ^ ((c0 << 1) | (c0 >> 63))
-            a0 ^= d0
-            a5 ^= d0
-            a10 ^= d0
-            a15 ^= d0
-            a20 ^= d0
-            a1 ^= d1
-            a6 ^= d1
-            a11 ^= d1
-            a16 ^= d1
-            a21 ^= d1
-            a2 ^= d2
-            a7 ^= d2
-            a12 ^= d2
-            a17 ^= d2
-            a22 ^= d2
-            a3 ^= d3
-            a8 ^= d3
-            a13 ^= d3
-            a18 ^= d3
-            a23 ^= d3
-            a4 ^= d4
-            a9 ^= d4
-            a14 ^= d4
-            a19 ^= d4
-            a24 ^= d4
-            let b0 = a0
-            let b16 = ((a5 << 36) | (a5 >> 28))
-            let b7 = ((a10 << 3) | (a10 >> 61))
-            let b23 = ((a15 << 41) | (a15 >> 23))
-            let b14 = ((a20 << 18) | (a20 >> 46))
-            let b10 = ((a1 << 1) | (a1 >> 63))
-            let b1 = ((a6 << 44) | (a6 >> 20))
-            let b17 = ((a11 << 10) | (a11 >> 54))
-            let b8 = ((a16 << 45) | (a16 >> 19))
-            let b24 = ((a21 << 2) | (a21 >> 62))
-            let b20 = ((a2 << 62) | (a2 >> 2))
-            let b11 = ((a7 << 6) | (a7 >> 58))
-            let b2 = ((a12 << 43) | (a12 >> 21))
-            let b18 = ((a17 << 15) | (a17 >> 49))
-            let b9 = ((a22 << 61) | (a22 >> 3))
-            let b5 = ((a3 << 28) | (a3 >> 36))
-            let b21 = ((a8 << 55) | (a8 >> 9))
-            let b12 = ((a13 << 25) | (a13 >> 39))
-            let b3 = ((a18 << 21) | (a18 >> 43))
-            let b19 = ((a23 << 56) | (a23 >> 8))
-            let b15 = ((a4 << 27) | (a4 >> 37))
-            let b6 = ((a9 << 20) | (a9 >> 44))
-            let b22 = ((a14 << 39) | (a14 >> 25))
-            let b13 = ((a19 << 8) | (a19 >> 56))
-            let b4 = ((a24 << 14) | (a24 >> 50))
-            a0 = b0 ^ (~b1 & b2)
-            a1 = b1 ^ (~b2 & b3)
-            a2 = b2 ^ (~b3 & b4)
-            a3 = b3 ^ (~b4 & b0)
-            a4 = b4 ^ (~b0 & b1)
-            a5 = b5 ^ (~b6 & b7)
-            a6 = b6 ^ (~b7 & b8)
-            a7 = b7 ^ (~b8 & b9)
-            a8 = b8 ^ (~b9 & b5)
-            a9 = b9 ^ (~b5 & b6)
-            a10 = b10 ^ (~b11 & b12)
-            a11 = b11 ^ (~b12 & b13)
-            a12 = b12 ^ (~b13 & b14)
-            a13 = b13 ^ (~b14 & b10)
-            a14 = b14 ^ (~b10 & b11)
-            a15 = b15 ^ (~b16 & b17)
-            a16 = b16 ^ (~b17 & b18)
-            a17 = b17 ^ (~b18 & b19)
-            a18 = b18 ^ (~b19 & b15)
-            a19 = b19 ^ (~b15 & b16)
-            a20 = b20 ^ (~b21 & b22)
-            a21 = b21 ^ (~b22 & b23)
-            a22 = b22 ^ (~b23 & b24)
-            a23 = b23 ^ (~b24 & b20)
-            a24 = b24 ^ (~b20 & b21)
-            a0 ^= roundConstants[round]
+        var e0: UInt64 = 0
+        var e1: UInt64 = 0
+        var e2: UInt64 = 0
+        var e3: UInt64 = 0
+        var e4: UInt64 = 0
+        var e5: UInt64 = 0
+        var e6: UInt64 = 0
+        var e7: UInt64 = 0
+        var e8: UInt64 = 0
+        var e9: UInt64 = 0
+        var e10: UInt64 = 0
+        var e11: UInt64 = 0
+        var e12: UInt64 = 0
+        var e13: UInt64 = 0
+        var e14: UInt64 = 0
+        var e15: UInt64 = 0
+        var e16: UInt64 = 0
+        var e17: UInt64 = 0
+        var e18: UInt64 = 0
+        var e19: UInt64 = 0
+        var e20: UInt64 = 0
+        var e21: UInt64 = 0
+        var e22: UInt64 = 0
+        var e23: UInt64 = 0
+        var e24: UInt64 = 0
+        var rc = roundConstantsTuple
+        withUnsafeBytes(of: &rc) { rcBytes in
+            let rcs = rcBytes.bindMemory(to: UInt64.self)
+            // Two rounds per iteration, ping-ponging between the a and e lanes (no copies).
+            for round in stride(from: 0, to: 24, by: 2) {
+                do {
+                let c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20
+                let c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21
+                let c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22
+                let c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23
+                let c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24
+                let d0 = c4 ^ ((c1 << 1) | (c1 >> 63))
+                let d1 = c0 ^ ((c2 << 1) | (c2 >> 63))
+                let d2 = c1 ^ ((c3 << 1) | (c3 >> 63))
+                let d3 = c2 ^ ((c4 << 1) | (c4 >> 63))
+                let d4 = c3 ^ ((c0 << 1) | (c0 >> 63))
+                do {
+                    let b0 = a0 ^ d0
+                    let t1 = a6 ^ d1; let b1 = (t1 << 44) | (t1 >> 20)
+                    let t2 = a12 ^ d2; let b2 = (t2 << 43) | (t2 >> 21)
+                    let t3 = a18 ^ d3; let b3 = (t3 << 21) | (t3 >> 43)
+                    let t4 = a24 ^ d4; let b4 = (t4 << 14) | (t4 >> 50)
+                    e0 = b0 ^ (~b1 & b2)
+                    e1 = b1 ^ (~b2 & b3)
+                    e2 = b2 ^ (~b3 & b4)
+                    e3 = b3 ^ (~b4 & b0)
+                    e4 = b4 ^ (~b0 & b1)
+                }
+                do {
+                    let t0 = a3 ^ d3; let b0 = (t0 << 28) | (t0 >> 36)
+                    let t1 = a9 ^ d4; let b1 = (t1 << 20) | (t1 >> 44)
+                    let t2 = a10 ^ d0; let b2 = (t2 << 3) | (t2 >> 61)
+                    let t3 = a16 ^ d1; let b3 = (t3 << 45) | (t3 >> 19)
+                    let t4 = a22 ^ d2; let b4 = (t4 << 61) | (t4 >> 3)
+                    e5 = b0 ^ (~b1 & b2)
+                    e6 = b1 ^ (~b2 & b3)
+                    e7 = b2 ^ (~b3 & b4)
+                    e8 = b3 ^ (~b4 & b0)
+                    e9 = b4 ^ (~b0 & b1)
+                }
+                do {
+                    let t0 = a1 ^ d1; let b0 = (t0 << 1) | (t0 >> 63)
+                    let t1 = a7 ^ d2; let b1 = (t1 << 6) | (t1 >> 58)
+                    let t2 = a13 ^ d3; let b2 = (t2 << 25) | (t2 >> 39)
+                    let t3 = a19 ^ d4; let b3 = (t3 << 8) | (t3 >> 56)
+                    let t4 = a20 ^ d0; let b4 = (t4 << 18) | (t4 >> 46)
+                    e10 = b0 ^ (~b1 & b2)
+                    e11 = b1 ^ (~b2 & b3)
+                    e12 = b2 ^ (~b3 & b4)
+                    e13 = b3 ^ (~b4 & b0)
+                    e14 = b4 ^ (~b0 & b1)
+                }
+                do {
+                    let t0 = a4 ^ d4; let b0 = (t0 << 27) | (t0 >> 37)
+                    let t1 = a5 ^ d0; let b1 = (t1 << 36) | (t1 >> 28)
+                    let t2 = a11 ^ d1; let b2 = (t2 << 10) | (t2 >> 54)
+                    let t3 = a17 ^ d2; let b3 = (t3 << 15) | (t3 >> 49)
+                    let t4 = a23 ^ d3; let b4 = (t4 << 56) | (t4 >> 8)
+                    e15 = b0 ^ (~b1 & b2)
+                    e16 = b1 ^ (~b2 & b3)
+                    e17 = b2 ^ (~b3 & b4)
+                    e18 = b3 ^ (~b4 & b0)
+                    e19 = b4 ^ (~b0 & b1)
+                }
+                do {
+                    let t0 = a2 ^ d2; let b0 = (t0 << 62) | (t0 >> 2)
+                    let t1 = a8 ^ d3; let b1 = (t1 << 55) | (t1 >> 9)
+                    let t2 = a14 ^ d4; let b2 = (t2 << 39) | (t2 >> 25)
+                    let t3 = a15 ^ d0; let b3 = (t3 << 41) | (t3 >> 23)
+                    let t4 = a21 ^ d1; let b4 = (t4 << 2) | (t4 >> 62)
+                    e20 = b0 ^ (~b1 & b2)
+                    e21 = b1 ^ (~b2 & b3)
+                    e22 = b2 ^ (~b3 & b4)
+                    e23 = b3 ^ (~b4 & b0)
+                    e24 = b4 ^ (~b0 & b1)
+                }
+                e0 ^= rcs[round]
+                }
+                do {
+                let c0 = e0 ^ e5 ^ e10 ^ e15 ^ e20
+                let c1 = e1 ^ e6 ^ e11 ^ e16 ^ e21
+                let c2 = e2 ^ e7 ^ e12 ^ e17 ^ e22
+                let c3 = e3 ^ e8 ^ e13 ^ e18 ^ e23
+                let c4 = e4 ^ e9 ^ e14 ^ e19 ^ e24
+                let d0 = c4 ^ ((c1 << 1) | (c1 >> 63))
+                let d1 = c0 ^ ((c2 << 1) | (c2 >> 63))
+                let d2 = c1 ^ ((c3 << 1) | (c3 >> 63))
+                let d3 = c2 ^ ((c4 << 1) | (c4 >> 63))
+                let d4 = c3 ^ ((c0 << 1) | (c0 >> 63))
+                do {
+                    let b0 = e0 ^ d0
+                    let t1 = e6 ^ d1; let b1 = (t1 << 44) | (t1 >> 20)
+                    let t2 = e12 ^ d2; let b2 = (t2 << 43) | (t2 >> 21)
+                    let t3 = e18 ^ d3; let b3 = (t3 << 21) | (t3 >> 43)
+                    let t4 = e24 ^ d4; let b4 = (t4 << 14) | (t4 >> 50)
+                    a0 = b0 ^ (~b1 & b2)
+                    a1 = b1 ^ (~b2 & b3)
+                    a2 = b2 ^ (~b3 & b4)
+                    a3 = b3 ^ (~b4 & b0)
+                    a4 = b4 ^ (~b0 & b1)
+                }
+                do {
+                    let t0 = e3 ^ d3; let b0 = (t0 << 28) | (t0 >> 36)
+                    let t1 = e9 ^ d4; let b1 = (t1 << 20) | (t1 >> 44)
+                    let t2 = e10 ^ d0; let b2 = (t2 << 3) | (t2 >> 61)
+                    let t3 = e16 ^ d1; let b3 = (t3 << 45) | (t3 >> 19)
+                    let t4 = e22 ^ d2; let b4 = (t4 << 61) | (t4 >> 3)
+                    a5 = b0 ^ (~b1 & b2)
+                    a6 = b1 ^ (~b2 & b3)
+                    a7 = b2 ^ (~b3 & b4)
+                    a8 = b3 ^ (~b4 & b0)
+                    a9 = b4 ^ (~b0 & b1)
+                }
+                do {
+                    let t0 = e1 ^ d1; let b0 = (t0 << 1) | (t0 >> 63)
+                    let t1 = e7 ^ d2; let b1 = (t1 << 6) | (t1 >> 58)
+                    let t2 = e13 ^ d3; let b2 = (t2 << 25) | (t2 >> 39)
+                    let t3 = e19 ^ d4; let b3 = (t3 << 8) | (t3 >> 56)
+                    let t4 = e20 ^ d0; let b4 = (t4 << 18) | (t4 >> 46)
+                    a10 = b0 ^ (~b1 & b2)
+                    a11 = b1 ^ (~b2 & b3)
+                    a12 = b2 ^ (~b3 & b4)
+                    a13 = b3 ^ (~b4 & b0)
+                    a14 = b4 ^ (~b0 & b1)
+                }
+                do {
+                    let t0 = e4 ^ d4; let b0 = (t0 << 27) | (t0 >> 37)
+                    let t1 = e5 ^ d0; let b1 = (t1 << 36) | (t1 >> 28)
+                    let t2 = e11 ^ d1; let b2 = (t2 << 10) | (t2 >> 54)
+                    let t3 = e17 ^ d2; let b3 = (t3 << 15) | (t3 >> 49)
+                    let t4 = e23 ^ d3; let b4 = (t4 << 56) | (t4 >> 8)
+                    a15 = b0 ^ (~b1 & b2)
+                    a16 = b1 ^ (~b2 & b3)
+                    a17 = b2 ^ (~b3 & b4)
+                    a18 = b3 ^ (~b4 & b0)
+                    a19 = b4 ^ (~b0 & b1)
+                }
+                do {
+                    let t0 = e2 ^ d2; let b0 = (t0 << 62) | (t0 >> 2)
+                    let t1 = e8 ^ d3; let b1 = (t1 << 55) | (t1 >> 9)
+                    let t2 = e14 ^ d4; let b2 = (t2 << 39) | (t2 >> 25)
+                    let t3 = e15 ^ d0; let b3 = (t3 << 41) | (t3 >> 23)
+                    let t4 = e21 ^ d1; let b4 = (t4 << 2) | (t4 >> 62)
+                    a20 = b0 ^ (~b1 & b2)
+                    a21 = b1 ^ (~b2 & b3)
+                    a22 = b2 ^ (~b3 & b4)
+                    a23 = b3 ^ (~b4 & b0)
+                    a24 = b4 ^ (~b0 & b1)
+                }
+                a0 ^= rcs[round + 1]
+                }
+            }
         }
         s[0] = a0
         s[1] = a1

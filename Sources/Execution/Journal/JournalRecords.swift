@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+
+/// Where a run ended up.
+public enum RunStatus: String, Codable, Sendable, DatabaseValueConvertible {
+    /// Planned; nothing signed yet.
+    case planned
+    /// Transactions signed and journaled; some may not be mined yet.
+    case sending
+    case completed
+    /// A transaction reverted or was dropped without replacement.
+    case failed
+    /// The decision was to skip (inside bands, a guard tripped, gas too expensive).
+    case skipped
+    /// A dry run: simulated, never sent.
+    case dryRun = "dry-run"
+}
+
+/// One check → decide → (maybe) send cycle.
+public struct RunRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "run"
+    public var id: Int64?
+    public var startedAt: Date
+    public var network: String
+    public var portfolio: String
+    public var mode: String
+    public var blockNumber: Int64?
+    public var decision: String
+    /// JSON array of the skip reasons (strings), empty when rebalancing.
+    public var reasons: String
+    /// The plan as JSON (trades, routes, predictions), when there is one.
+    public var plan: String?
+    public var status: RunStatus
+    public var finishedAt: Date?
+    /// JSON summary written when the run ends (actual outputs, gas, cost).
+    public var outcome: String?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// What a transaction is: the durable identity that must never be broadcast twice.
+public enum TransactionStatus: String, Codable, Sendable, DatabaseValueConvertible {
+    /// Signed and journaled, not yet handed to a node.
+    case signed
+    /// Accepted by a node, waiting to be mined.
+    case broadcast
+    case mined
+    /// Mined with status 0.
+    case reverted
+    /// Superseded by a replacement with the same nonce.
+    case replaced
+    /// Gone from the node and its nonce taken by another transaction.
+    case dropped
+}
+
+/// A signed transaction, written before it is broadcast. The raw bytes are public once sent and
+/// let a restarted run re-broadcast the *same* transaction instead of signing a new one.
+public struct TransactionRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "tx"
+    public var id: Int64?
+    public var runId: Int64
+    /// The plan step this transaction carries out (e.g. "approve USDC", "swap 1/3"); replacements share it.
+    public var intent: String
+    public var sender: String
+    public var nonce: Int64
+    public var hash: String
+    public var raw: String
+    public var maxFeePerGas: String
+    public var maxPriorityFeePerGas: String
+    public var gasLimit: Int64
+    public var status: TransactionStatus
+    public var createdAt: Date
+    public var broadcastAt: Date?
+    public var minedBlock: Int64?
+    public var gasUsed: Int64?
+    public var effectiveGasPrice: String?
+    /// The transaction this one replaced (same nonce, higher fees, or a cancellation).
+    public var replacesId: Int64?
+    public var isCancellation: Bool
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A price seen by a tick, for the moving-average guard.
+public struct PriceRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "price"
+    public var id: Int64?
+    public var network: String
+    public var observedAt: Date
+    public var blockNumber: Int64
+    /// The block's timestamp, seconds since 1970.
+    public var blockTimestamp: Int64
+    public var token: String
+    public var quote: String
+    public var price: Double
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

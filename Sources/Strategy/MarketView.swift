@@ -1,0 +1,45 @@
+import EthCore
+import Market
+
+/// A price seen at some earlier time, for the moving-average guard (from the journal or the
+/// snapshot's history).
+public struct PriceObservation: Sendable, Codable, Hashable {
+    public var timestamp: UInt64
+    /// Whole quote tokens per whole token, by symbol.
+    public var prices: [String: Double]
+
+    public init(timestamp: UInt64, prices: [String: Double]) {
+        self.timestamp = timestamp
+        self.prices = prices
+    }
+}
+
+/// Everything the strategy reads, as one plain value: built from a `ChainState` snapshot, whether
+/// it came from the node or from a file.
+public struct MarketView: Sendable {
+    public var tokens: [Token]
+    /// Raw balances of the portfolio holder.
+    public var balances: [String: UInt256]
+    public var pools: [any Pool]
+    public var blockNumber: UInt64
+    public var blockTimestamp: UInt64
+    /// Base fee plus the priority fee we would pay, wei per gas.
+    public var gasPriceWei: UInt256
+    /// Symbol of the wrapped native token (to price gas in the quote token).
+    public var wrappedNative: String?
+    public var priceHistory: [PriceObservation]
+
+    public init(tokens: [Token], balances: [String: UInt256], pools: [any Pool], blockNumber: UInt64 = 0,
+                blockTimestamp: UInt64, gasPriceWei: UInt256, wrappedNative: String?, priceHistory: [PriceObservation] = []) {
+        self.tokens = tokens
+        self.balances = balances
+        self.pools = pools
+        self.blockNumber = blockNumber
+        self.blockTimestamp = blockTimestamp
+        self.gasPriceWei = gasPriceWei
+        self.wrappedNative = wrappedNative
+        self.priceHistory = priceHistory
+    }
+
+    public func token(_ symbol: String) -> Token? { tokens.first { $0.symbol == symbol } }
+}

@@ -1,0 +1,187 @@
+import EthCore
+import Market
+
+/// One trade the solver wants: sell `amountIn` of `sell` for `buy`. The router decides how.
+public struct TradeIntent: Sendable, Codable, Hashable {
+    public var sell: String
+    public var buy: String
+    /// Raw units of `sell`.
+    public var amountIn: UInt256
+    /// Worth, in whole quote tokens, at mid prices.
+    public var value: Double
+    /// Hops of the shortest pool path between the two tokens.
+    public var hops: Int
+    /// Expected output in raw units of `buy` along the best single path (float estimate; the router quotes exactly).
+    public var expectedOut: UInt256
+}
+
+/// The netted trade set and what it should achieve.
+public struct TradeSet: Sendable, Codable {
+    public var intents: [TradeIntent]
+    /// Trades dropped as dust.
+    public var dust: [TradeIntent]
+    /// Total value moved, whole quote tokens.
+    public var totalValue: Double
+    /// 1 when uncapped; below 1 when the per-run cap scaled the set down.
+    public var scale: Double
+    /// Expected weights after the trades and their costs (fees and price impact), percent.
+    public var projectedWeights: [String: Double]
+    /// Tokens still outside their band after the trades (expected when the cap applied).
+    public var outsideAfter: [String]
+    /// Rough gas for the whole set, before routing refines it.
+    public var estimatedGas: UInt64
+
+    public var landsInsideBands: Bool { outsideAfter.isEmpty }
+}
+
+/// From current and target values, the trades that reach the targets with the least notional:
+/// over-weight tokens are sold straight into under-weight ones (never via the quote token unless
+/// it is itself over- or under-weight), shortest pool paths first.
+public enum TradeSolver {
+    /// Per-transaction overhead on top of the pools' own swap gas.
+    public static func overheadGas(mode: CustodyMode, trades: Int) -> UInt64 {
+        switch mode {
+        case .vault: return 21_000 + 40_000 + UInt64(trades) * 15_000          // one rebalance() call
+        case .eoa: return UInt64(trades) * (21_000 + 46_000 + 30_000)          // approve + router swap each
+        }
+    }
+
+    public static func solve(drift: DriftReport, portfolio: PortfolioConfig, market: MarketView, prices: PriceTable) -> TradeSet {
+        let policy = portfolio.policy
+        let total = drift.totalValue
+        var surplus: [(String, Double)] = []
+        var need: [(String, Double)] = []
+        // Float noise in the values is not a trade.
+        let negligible = total * 1e-9
+        for row in drift.rows {
+            let delta = row.target / 100 * total - row.value
+            if abs(delta) <= negligible { continue }
+            if delta < 0 { surplus.append((row.token, -delta)) } else if delta > 0 { need.append((row.token, delta)) }
+        }
+        let graph = TokenGraph(pools: market.pools)
+
+        // Greedy transport: cheapest (fewest hops, then deepest) seller→buyer pairs first.
+        var pairs: [(seller: Int, buyer: Int, hops: Int, depth: Double)] = []
+        for (si, s) in surplus.enumerated() {
+            for (bi, b) in need.enumerated() {
+                guard let hops = graph.distance(s.0, b.0, maxHops: policy.maxHops) else { continue }
+                pairs.append((si, bi, hops, graph.directDepthValue(s.0, b.0, prices: prices, market: market)))
+            }
+        }
+        pairs.sort { $0.hops != $1.hops ? $0.hops < $1.hops : $0.depth > $1.depth }
+        var planned: [(sell: String, buy: String, value: Double, hops: Int)] = []
+        for p in pairs {
+            let amount = min(surplus[p.seller].1, need[p.buyer].1)
+            guard amount > 0 else { continue }
+            surplus[p.seller].1 -= amount
+            need[p.buyer].1 -= amount
+            planned.append((surplus[p.seller].0, need[p.buyer].0, amount, p.hops))
+        }
+
+        // The per-run cap scales everything down proportionally, so the direction stays right.
+        let moved = planned.reduce(0) { $0 + $1.value }
+        var scale = 1.0
+        if let cap = policy.maxTradePercentPerRun, moved > cap / 100 * total {
+            scale = cap / 100 * total / moved
+        }
+
+        var intents: [TradeIntent] = []
+        var dust: [TradeIntent] = []
+        for p in planned {
+            guard let token = market.token(p.sell), let price = prices.price(p.sell), price > 0 else { continue }
+            let value = p.value * scale
+            let rawDouble = value / price * pow10(token.decimals)
+            let balance = market.balances[p.sell] ?? .zero
+            var amount = UInt256(truncating: rawDouble) ?? .zero
+            if amount > balance { amount = balance }
+            let out = estimateOut(sell: p.sell, buy: p.buy, amountIn: amount, market: market, maxHops: policy.maxHops)
+            let intent = TradeIntent(sell: p.sell, buy: p.buy, amountIn: amount, value: value, hops: p.hops, expectedOut: out)
+            if value < policy.minTradeValue || amount.isZero { dust.append(intent) } else { intents.append(intent) }
+        }
+
+        // Where the trades land, after fees and impact.
+        var values = Dictionary(uniqueKeysWithValues: drift.rows.map { ($0.token, $0.value) })
+        for t in intents {
+            values[t.sell, default: 0] -= t.value
+            if let buyToken = market.token(t.buy), let price = prices.price(t.buy) {
+                values[t.buy, default: 0] += buyToken.displayAmount(t.expectedOut) * price
+            }
+        }
+        let after = values.values.reduce(0, +)
+        var projected: [String: Double] = [:]
+        var outside: [String] = []
+        for row in drift.rows {
+            let w = after > 0 ? (values[row.token] ?? 0) / after * 100 : 0
+            projected[row.token] = w
+            if DriftReport.outside(weight: w, target: row.target, policy: policy) { outside.append(row.token) }
+        }
+        let swapGas = intents.reduce(UInt64(0)) { sum, t in
+            sum + graph.pathGas(t.sell, t.buy, maxHops: policy.maxHops)
+        }
+        let gas = intents.isEmpty ? 0 : swapGas + overheadGas(mode: portfolio.mode, trades: intents.count)
+        return TradeSet(intents: intents, dust: dust, totalValue: intents.reduce(0) { $0 + $1.value }, scale: scale,
+                        projectedWeights: projected, outsideAfter: outside, estimatedGas: gas)
+    }
+
+    /// Best single-path float estimate of the output, for projecting weights after costs.
+    static func estimateOut(sell: String, buy: String, amountIn: UInt256, market: MarketView, maxHops: Int) -> UInt256 {
+        var best = 0.0
+        Valuation.search(from: sell, to: buy, market: market, maxHops: maxHops) { hops in
+            var x = amountIn.doubleValue
+            for hop in hops { x = hop.pool.approximateOut(x, from: hop.i, to: hop.j) }
+            best = max(best, x)
+        }
+        return UInt256(truncating: best) ?? .zero
+    }
+}
+
+/// Tokens as nodes, pools as edges: hop distances and rough path gas.
+struct TokenGraph {
+    var neighbours: [String: [(String, any Pool)]] = [:]
+
+    init(pools: [any Pool]) {
+        for pool in pools {
+            for a in pool.tokens {
+                for b in pool.tokens where a != b { neighbours[a, default: []].append((b, pool)) }
+            }
+        }
+    }
+
+    /// Fewest hops from `a` to `b`, breadth first.
+    func distance(_ a: String, _ b: String, maxHops: Int) -> Int? {
+        path(a, b, maxHops: maxHops).map(\.count)
+    }
+
+    /// The pools of one shortest path.
+    func path(_ a: String, _ b: String, maxHops: Int) -> [any Pool]? {
+        if a == b { return [] }
+        var frontier: [(String, [any Pool])] = [(a, [])]
+        var seen: Set<String> = [a]
+        for _ in 0..<maxHops {
+            var next: [(String, [any Pool])] = []
+            for (node, pools) in frontier {
+                for (n, pool) in neighbours[node] ?? [] where !seen.contains(n) {
+                    if n == b { return pools + [pool] }
+                    seen.insert(n)
+                    next.append((n, pools + [pool]))
+                }
+            }
+            frontier = next
+        }
+        return nil
+    }
+
+    func pathGas(_ a: String, _ b: String, maxHops: Int) -> UInt64 {
+        path(a, b, maxHops: maxHops)?.reduce(0) { $0 + $1.swapGas } ?? 0
+    }
+
+    /// Value (quote) of the deepest direct pool's holding of `a`; 0 without a direct pool.
+    func directDepthValue(_ a: String, _ b: String, prices: PriceTable, market: MarketView) -> Double {
+        guard let token = market.token(a), let price = prices.price(a) else { return 0 }
+        let depths = (neighbours[a] ?? []).filter { $0.0 == b }.compactMap { n -> Double? in
+            guard let i = n.1.index(of: a) else { return nil }
+            return n.1.depth(of: i) / pow10(token.decimals) * price
+        }
+        return depths.max() ?? 0
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// The operator's cast-like toolbox: hashing, RLP, ABI, addresses, keys and raw transactions.
+struct Util: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ethereum utilities (the verbs and formats of foundry's cast).",
+        subcommands: [Keccak.self, ToRLP.self, FromRLP.self, ToChecksum.self])
+}

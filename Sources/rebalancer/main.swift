@@ -1,2 +1,0 @@
-import EthCore
-print("rebalancer: under construction")

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Runs the built `rebalancer` executable the way a user does, capturing stdout, stderr and the exit code.
+struct CLIRunner {
+    struct Result {
+        var stdout: String
+        var stderr: String
+        var status: Int32
+        /// The one line a user sees on failure.
+        var errorLine: String { stderr.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var out: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    /// `.build/<config>/rebalancer`, next to the test bundle SwiftPM built.
+    static let executable: URL = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("rebalancer")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/rebalancer")
+    }()
+
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+                    directory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["ETH_PRIVATE_KEY", "ETH_PASSWORD", "ETH_RPC_URL", "ETH_KEYSTORE"] { env[key] = nil }
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read before waiting so a large output cannot fill the pipe and stall the child.
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
+                      status: process.terminationStatus)
+    }
+}
