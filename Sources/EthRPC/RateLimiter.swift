@@ -17,11 +17,11 @@ public final class RateLimiter: @unchecked Sendable {
         now: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds,
         sleep: @escaping @Sendable (Double) -> Void = RetryPolicy.threadSleep
     ) throws(RPCError) {
-        guard requestsPerSecond > 0, requestsPerSecond.isFinite else {
-            throw .invalidArgument("rate limit must be a positive number of requests per second")
+        guard requestsPerSecond > 0, requestsPerSecond <= 1_000_000 else {
+            throw .invalidArgument("rate limit must be between 0 and 1000000 requests per second, got \(requestsPerSecond)")
         }
         self.requestsPerSecond = requestsPerSecond
-        self.burst = Double(max(1, burst ?? Int(requestsPerSecond.rounded(.up))))
+        self.burst = Double(max(1, min(burst ?? Int(requestsPerSecond.rounded(.up)), 1_000_000)))
         self.tokens = self.burst
         self.now = now
         self.sleep = sleep

@@ -52,6 +52,8 @@ struct RetryAndRateLimitTests {
         clock.advance(10)
         #expect(limiter.acquire(1_000) == 0)
         #expect(throws: RPCError.self) { try RateLimiter(requestsPerSecond: 0) }
+        #expect(throws: RPCError.self) { try RateLimiter(requestsPerSecond: .nan) }
+        #expect(throws: RPCError.self) { try RateLimiter(requestsPerSecond: 1e300) }
     }
 
     @Test func clientChargesTheLimiterPerBatchMember() throws {
