@@ -270,6 +270,16 @@ struct TransportFaultTests {
         #expect(throws: RPCError.self) { try HTTPHeader(name: "X-A: b", value: "c") }
     }
 
+    @Test func explicitProxyIsUsedWhenConfigured() throws {
+        // The local server plays the proxy: a proxied HTTP request names the absolute target URL.
+        let proxy = try LocalHTTPServer { _, request in Self.chainIdAnswer(request) }
+        var config = HTTPTransport.Configuration(url: "http://node.invalid:8545/rpc")
+        config.proxy = proxy.url
+        let rpc = JSONRPCClient(transport: try HTTPTransport(config), retryPolicy: .none)
+        #expect(try rpc.call("eth_chainId") == "0x7a69")
+        #expect(proxy.requests.first?.path == "http://node.invalid:8545/rpc")
+    }
+
     @Test func nonHTTPURLIsRejected() {
         #expect(throws: RPCError.self) { try HTTPTransport(url: "ftp://127.0.0.1/") }
         #expect(throws: RPCError.self) { try HTTPTransport(url: "127.0.0.1:8545") }
