@@ -19,7 +19,7 @@ let package = Package(
     targets: [
         // C modules
         .systemLibrary(name: "CSecp256k1", path: "Sources/CSecp256k1"),
-        // .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),  // added with EthRPC
+        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
 
         // Pure Swift primitives: integers, hex, addresses, Keccak, RLP, ABI.
         .target(name: "EthCore"),
@@ -32,6 +32,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]),
+
+        // JSON-RPC over libcurl: batches, retries, rate limit, typed eth_ API, Multicall3.
+        .target(name: "EthRPC", dependencies: ["EthCore", "CCurl"]),
 
         // Tokens, pool models with exact on-chain integer math, the chain-state snapshot.
         .target(name: "Market", dependencies: ["EthCore"]),
@@ -58,7 +61,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
-        .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"]),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EthCoreTests",
             dependencies: [
@@ -67,5 +70,7 @@ let package = Package(
                 .product(name: "BigInt", package: "BigInt"),
             ]),
         .testTarget(name: "EthSigningTests", dependencies: ["EthSigning", "EthCore"], resources: [.copy("Fixtures")]),
+
+        .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore"]),
     ]
 )

@@ -1,0 +1,258 @@
+import CCurl
+import Foundation
+
+/// Carries one JSON-RPC request body to a node and returns the response body.
+/// The HTTP transport implements it over libcurl; tests may substitute a fault-injecting transport.
+public protocol RPCTransport: Sendable {
+    func send(_ body: [UInt8]) throws(RPCError) -> [UInt8]
+    /// Where requests go, safe to print (secrets masked).
+    var endpointDescription: String { get }
+}
+
+extension RPCTransport {
+    public var endpointDescription: String { "custom transport" }
+}
+
+/// One HTTP header. `description` never shows the value: headers often carry credentials.
+public struct HTTPHeader: Sendable, Equatable, CustomStringConvertible {
+    public let name: String
+    let value: String
+
+    public init(name: String, value: String) throws(RPCError) {
+        // CR/LF in a header would let a config file inject extra headers or split the request.
+        // Checked per Unicode scalar: "\r\n" is a single Character in Swift.
+        let bad: (Unicode.Scalar) -> Bool = { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+        guard !name.isEmpty, !name.unicodeScalars.contains(where: bad), !name.contains(":"),
+            !value.unicodeScalars.contains(where: bad)
+        else {
+            let shown = String(String.UnicodeScalarView(name.unicodeScalars.filter { !bad($0) }))
+            throw .invalidArgument("HTTP header '\(shown)' has an empty name, a line break or ':' in its name, or a line break in its value")
+        }
+        self.name = name
+        self.value = value
+    }
+
+    public var description: String { "\(name): ****" }
+
+    /// `Authorization: <value of env var>`; names the variable (never the value) when it is missing.
+    public static func authorization(
+        fromEnvironment variable: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(RPCError) -> HTTPHeader {
+        guard let value = environment[variable], !value.isEmpty else {
+            throw .invalidArgument("environment variable \(variable) (RPC Authorization header) is not set")
+        }
+        return try HTTPHeader(name: "Authorization", value: value)
+    }
+}
+
+/// JSON-RPC over HTTP(S) with libcurl. One easy handle per transport, reused for every request so
+/// the TCP/TLS connection stays open (keep-alive). Requests are serialised by a lock: an easy handle
+/// must not be used from two threads at once.
+public final class HTTPTransport: RPCTransport, @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var url: RedactedURL
+        public var connectTimeoutMilliseconds: Int = 5_000
+        public var totalTimeoutMilliseconds: Int = 30_000
+        public var headers: [HTTPHeader] = []
+        /// nil: no proxy at all, whatever the environment says (`NOPROXY *`). Otherwise the proxy URL.
+        public var proxy: String? = nil
+        /// Larger bodies are refused: a hostile or broken node cannot exhaust memory.
+        public var maxResponseBytes: Int = 64 << 20
+        public var userAgent: String = "rebalancer-ethrpc/1"
+
+        public init(url: String) { self.url = RedactedURL(url) }
+    }
+
+    public let configuration: Configuration
+    public var endpointDescription: String { configuration.url.display }
+
+    private let lock = NSLock()
+    private let handle: UnsafeMutableRawPointer
+    private let headerList: UnsafeMutablePointer<curl_slist>?
+    /// Holds libcurl's last error message (CURL_ERROR_SIZE bytes).
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+
+    /// curl_global_init must run once before any handle is made; a static let runs it exactly once.
+    private static let globalInit: CURLcode = ccurl_global_init_default()
+
+    public init(_ configuration: Configuration) throws(RPCError) {
+        let url = configuration.url
+        guard url.raw.hasPrefix("http://") || url.raw.hasPrefix("https://") else {
+            throw .transport(.invalidURL, url: url.display, detail: "only http:// and https:// RPC URLs are supported")
+        }
+        guard configuration.connectTimeoutMilliseconds > 0, configuration.totalTimeoutMilliseconds > 0 else {
+            throw .invalidArgument("RPC timeouts must be positive")
+        }
+        guard HTTPTransport.globalInit == CURLE_OK, let handle = curl_easy_init() else {
+            throw .transport(.other, url: url.display, detail: "libcurl could not be initialised")
+        }
+        self.configuration = configuration
+        self.handle = handle
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        var lines = ["Content-Type: application/json", "Accept: application/json", "Expect:"]
+        lines += configuration.headers.map { "\($0.name): \($0.value)" }
+        for line in lines {
+            guard let appended = curl_slist_append(list, line) else { break }
+            list = appended
+        }
+        headerList = list
+
+        var ok = true
+        ok = ok && ccurl_setopt_string(handle, CURLOPT_URL, url.raw) == CURLE_OK
+        ok = ok && ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1) == CURLE_OK
+        ok = ok && ccurl_setopt_long(handle, CURLOPT_POST, 1) == CURLE_OK
+        ok = ok && ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds) == CURLE_OK
+        ok = ok && ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, configuration.totalTimeoutMilliseconds) == CURLE_OK
+        ok = ok && ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1) == CURLE_OK
+        ok = ok && ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0) == CURLE_OK
+        ok = ok && ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK
+        // "" = offer every encoding libcurl can decode (gzip, deflate, ...), decoded transparently.
+        ok = ok && ccurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK
+        ok = ok && ccurl_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent) == CURLE_OK
+        ok = ok && ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, list) == CURLE_OK
+        ok = ok && ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer) == CURLE_OK
+        if let proxy = configuration.proxy {
+            ok = ok && ccurl_setopt_string(handle, CURLOPT_PROXY, proxy) == CURLE_OK
+        } else {
+            ok = ok && ccurl_setopt_string(handle, CURLOPT_NOPROXY, "*") == CURLE_OK
+            ok = ok && ccurl_setopt_string(handle, CURLOPT_PROXY, "") == CURLE_OK
+        }
+        ok = ok && ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, { data, size, count, context in
+            guard let context else { return 0 }
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+            return sink.appendBody(data, size * count)
+        }) == CURLE_OK
+        ok = ok && ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, { data, size, count, context in
+            guard let context else { return 0 }
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+            return sink.appendHeader(data, size * count)
+        }) == CURLE_OK
+        guard ok else {
+            curl_easy_cleanup(handle)
+            curl_slist_free_all(list)
+            errorBuffer.deallocate()
+            throw .transport(.other, url: url.display, detail: "libcurl rejected an option (libcurl too old?)")
+        }
+    }
+
+    public convenience init(url: String) throws(RPCError) {
+        try self.init(Configuration(url: url))
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
+
+    public func send(_ body: [UInt8]) throws(RPCError) -> [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        let sink = ResponseSink(limit: configuration.maxResponseBytes)
+        errorBuffer[0] = 0
+        let code: CURLcode = withExtendedLifetime(sink) {
+            let context = Unmanaged.passUnretained(sink).toOpaque()
+            _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+            _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+            return body.withUnsafeBytes { raw -> CURLcode in
+                _ = ccurl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
+                // POSTFIELDS is not copied: `body` stays alive until perform returns.
+                _ = ccurl_setopt_pointer(
+                    handle, CURLOPT_POSTFIELDS, raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) } ?? emptyBody)
+                return curl_easy_perform(handle)
+            }
+        }
+        let display = configuration.url.display
+        guard code == CURLE_OK else {
+            if sink.overflowed { throw .responseTooLarge(limitBytes: configuration.maxResponseBytes) }
+            throw failure(for: code)
+        }
+        var status = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        if (200..<300).contains(status) { return sink.body }
+        if status == 429 {
+            throw .rateLimited(url: display, retryAfterSeconds: sink.retryAfterSeconds)
+        }
+        // Some gateways send JSON-RPC errors (reverts, bad params) with a 4xx/5xx status; the
+        // JSON-RPC error says more than the status, so hand such a body up unchanged.
+        if HTTPTransport.isJSONRPCErrorReply(sink.body) { return sink.body }
+        let text = configuration.url.redact(String(decoding: sink.body.prefix(512), as: UTF8.self))
+        if (500..<600).contains(status) { throw .httpServerError(status: status, url: display, body: text) }
+        throw .httpStatus(status: status, url: display, body: text)
+    }
+
+    private func failure(for code: CURLcode) -> RPCError {
+        let display = configuration.url.display
+        let message = String(cString: errorBuffer)
+        let detail = configuration.url.redact(message.isEmpty ? String(cString: curl_easy_strerror(code)) : message)
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            var elapsed: curl_off_t = 0
+            _ = ccurl_getinfo_off_t(handle, CURLINFO_TOTAL_TIME_T, &elapsed)
+            return .timeout(url: display, milliseconds: Int(elapsed / 1000))
+        case CURLE_COULDNT_CONNECT:
+            return .transport(.connectionRefused, url: display, detail: detail)
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .transport(.hostNotFound, url: display, detail: detail)
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
+            return .transport(.connectionLost, url: display, detail: detail)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND:
+            return .transport(.tls, url: display, detail: detail)
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .transport(.invalidURL, url: display, detail: detail)
+        default:
+            return .transport(.other, url: display, detail: detail)
+        }
+    }
+
+    static func isJSONRPCErrorReply(_ body: [UInt8]) -> Bool {
+        guard let value = try? JSONValue.parse(body) else { return false }
+        let members = value.arrayValue ?? [value]
+        return !members.isEmpty && members.allSatisfy { $0["jsonrpc"] == "2.0" && $0["error"] != nil }
+    }
+}
+
+/// A non-null pointer for an empty POST body.
+private nonisolated(unsafe) let emptyBody = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+
+/// Collects one response: body bytes (bounded) and the Retry-After header.
+private final class ResponseSink {
+    let limit: Int
+    var body: [UInt8] = []
+    var overflowed = false
+    var retryAfterSeconds: Int? = nil
+
+    init(limit: Int) { self.limit = limit }
+
+    func appendBody(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
+        guard let data else { return 0 }
+        guard body.count + count <= limit else {
+            overflowed = true
+            return 0  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
+        }
+        data.withMemoryRebound(to: UInt8.self, capacity: count) {
+            body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count))
+        }
+        return count
+    }
+
+    func appendHeader(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
+        guard let data else { return 0 }
+        let line = data.withMemoryRebound(to: UInt8.self, capacity: count) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+        }
+        let lower = line.lowercased()
+        if lower.hasPrefix("http/") {
+            retryAfterSeconds = nil  // a new response (after 100-continue or a redirect) starts
+        } else if lower.hasPrefix("retry-after:") {
+            let value = line.dropFirst("retry-after:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+            // Only the delta-seconds form; an HTTP date is ignored (backoff applies instead).
+            if let seconds = Int(value), seconds >= 0 { retryAfterSeconds = seconds }
+        }
+        return count
+    }
+}
