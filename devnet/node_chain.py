@@ -372,12 +372,19 @@ class DevChain:
             raise server_error(f"gas required exceeds allowance ({cap})")
 
         def succeeds(gas: int) -> bool:
-            return not self._execute(state, tx.copy(gas=gas)).is_error
+            try:
+                return not self._execute(state, tx.copy(gas=gas)).is_error
+            except RpcError:
+                return False
 
-        # Binary search like geth: below the gas used it cannot succeed; stop within 1.5 %.
-        low = max(computation.get_gas_used() - 1, tx.intrinsic_gas - 1)
+        # The computation's gas excludes the intrinsic gas. Binary search like geth: below the
+        # gas used it cannot succeed; stop within 1.5 %.
+        used = tx.intrinsic_gas + computation.get_gas_used()
+        if used == tx.intrinsic_gas and succeeds(tx.intrinsic_gas):
+            return tx.intrinsic_gas  # a plain transfer: exactly 21000, as geth answers
+        low = used - 1
         high = cap
-        optimistic = (computation.get_gas_used() + computation.get_gas_refund() + 2300) * 64 // 63
+        optimistic = (used + computation.get_gas_refund() + 2300) * 64 // 63
         if optimistic < high:
             if succeeds(optimistic):
                 high = optimistic
