@@ -18,7 +18,7 @@ from eth.exceptions import HeaderNotFound, Revert, TransactionNotFound
 from eth.vm.spoof import SpoofTransaction
 from eth_hash.auto import keccak
 from eth_tester import EthereumTester, PyEVMBackend
-from eth_utils import ValidationError
+from eth_utils import ValidationError, to_checksum_address
 
 from . import CHAIN_ID, DEV_ACCOUNT_BALANCE_WEI, DEV_ACCOUNT_COUNT, DEV_HD_PATH, DEV_MNEMONIC
 from .node_errors import EXECUTION_REVERTED, RpcError, invalid_params, server_error
@@ -213,6 +213,36 @@ class DevChain:
         if self.automine:
             self.mine_executable_one_per_block()
         return tx.hash
+
+    def send_transaction(self, call: dict) -> bytes:
+        """eth_sendTransaction for the dev accounts: fill in the defaults, sign, send."""
+        sender = call["from"]
+        keys = {key.public_key.to_canonical_address(): key for key in self.tester.backend.account_keys}
+        key = keys.get(sender)
+        if key is None:
+            raise server_error(f"unknown account {_hex_address(sender)}: only the dev accounts sign")
+        fields = {
+            "chainId": CHAIN_ID,
+            "nonce": call.get("nonce", self.pending_nonce(sender)),
+            "value": call.get("value", 0),
+            "data": "0x" + call.get("data", b"").hex(),
+        }
+        if call.get("to"):
+            fields["to"] = to_checksum_address(call["to"])
+        if "gasPrice" in call:
+            fields["gasPrice"] = call["gasPrice"]
+            if call.get("accessList"):
+                fields["accessList"] = _access_list_json(call["accessList"])
+        else:
+            tip = call.get("maxPriorityFeePerGas", DEFAULT_PRIORITY_FEE)
+            fields["maxPriorityFeePerGas"] = tip
+            fields["maxFeePerGas"] = call.get("maxFeePerGas", 2 * self.pending_base_fee() + tip)
+            fields["accessList"] = _access_list_json(call.get("accessList") or ())
+        fields["gas"] = call.get("gas") or self.estimate_gas(self.head(), call)
+        from eth_account import Account
+
+        signed = Account.sign_transaction(fields, key.to_bytes())
+        return self.send_raw_transaction(bytes(signed.raw_transaction))
 
     # ---------------------------------------------------------------------------------- mining
 
@@ -448,6 +478,13 @@ class DevChain:
 
 def _hex_address(address: bytes) -> str:
     return "0x" + address.hex()
+
+
+def _access_list_json(access_list) -> list:
+    return [
+        {"address": to_checksum_address(address), "storageKeys": ["0x" + k.to_bytes(32, "big").hex() for k in keys]}
+        for address, keys in access_list
+    ]
 
 
 def _effective_tip(tx, base_fee: int) -> int:

@@ -149,10 +149,14 @@ class Node:
             "eth_maxPriorityFeePerGas": lambda p: qty(DEFAULT_PRIORITY_FEE),
             "eth_feeHistory": self.eth_fee_history,
             "eth_sendRawTransaction": self.eth_send_raw_transaction,
+            "eth_sendTransaction": self.eth_send_transaction,
+            "eth_getBlockReceipts": self.eth_get_block_receipts,
             "eth_getTransactionByHash": self.eth_get_transaction_by_hash,
             "eth_getTransactionReceipt": self.eth_get_transaction_receipt,
             "eth_getLogs": self.eth_get_logs,
             "evm_mine": self.evm_mine,
+            "anvil_mine": self.anvil_mine,
+            "hardhat_mine": self.anvil_mine,
             "evm_setAutomine": self.evm_set_automine,
             "evm_snapshot": lambda p: qty(self.chain.snapshot()),
             "evm_revert": self.evm_revert,
@@ -449,6 +453,22 @@ class Node:
         raw = parse_data(param(params, 0), "0")
         return data_hex(self.chain.send_raw_transaction(raw))
 
+    def eth_send_transaction(self, params):
+        """Signs with one of the dev accounts (their keys are public) and sends."""
+        call = self.parse_call(param(params, 0), "0")
+        if "from" not in call:
+            raise invalid_params("invalid argument 0: missing from")
+        return data_hex(self.chain.send_transaction(call))
+
+    def eth_get_block_receipts(self, params):
+        number = self.resolve_block_number(param(params, 0), "0")
+        header = None if number is None else self.chain.header_by_number(number)
+        if header is None:
+            return None
+        block = self.chain.block(header)
+        return [self.serialize_receipt(tx, tx.sender, block, i)
+                for i, tx in enumerate(block.transactions)]
+
     def eth_get_transaction_by_hash(self, params):
         found = self.chain.find_transaction(parse_hash(param(params, 0), "0"))
         if found is None:
@@ -538,6 +558,19 @@ class Node:
             timestamp = parse_quantity(raw, "0")
         self.chain.mine_block(timestamp=timestamp)
         return "0x0"
+
+    def anvil_mine(self, params):
+        """anvil_mine / hardhat_mine: [count, interval seconds between the blocks]."""
+        count = parse_quantity(param(params, 0, required=False, default="0x1"), "0")
+        interval = parse_quantity(param(params, 1, required=False, default="0x1"), "1")
+        if count > 10_000:
+            raise invalid_params("invalid argument 0: at most 10000 blocks at once")
+        for i in range(count):
+            timestamp = None
+            if i > 0:
+                timestamp = self.chain.head().timestamp + max(interval, 1)
+            self.chain.mine_block(timestamp=timestamp)
+        return None
 
     def evm_set_automine(self, params):
         self.chain.automine = parse_bool(param(params, 0), "0")

@@ -20,6 +20,7 @@ GZIP_MIN_BYTES = 1024
 class RpcRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse one connection for many calls
     server_version = "rebalancer-devnet"
+    timeout = 300  # seconds an idle keep-alive connection may hold its thread
     node = None  # set on the subclass made by `make_server`
     verbose = False
 

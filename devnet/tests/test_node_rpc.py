@@ -347,3 +347,30 @@ def test_invalid_params_and_unknown_methods(rpc):
     assert raised.value.code == -32601
     assert rpc.call("eth_getTransactionByHash", "0x" + "00" * 32) is None
     assert rpc.call("eth_getTransactionReceipt", "0x" + "00" * 32) is None
+
+
+def test_send_transaction_from_a_dev_account(rpc, probe_code):
+    address = deploy_probe(rpc, probe_code)
+    tx_hash = rpc.call("eth_sendTransaction", {"from": DEV_ADDRESS_0, "to": address,
+                                               "data": calldata("store(uint256)", 9)})
+    receipt = rpc.call("eth_getTransactionReceipt", tx_hash)
+    assert receipt["status"] == "0x1" and receipt["type"] == "0x2"
+    assert int(rpc.call("eth_call", {"to": address, "data": calldata("stored()")}), 16) == 9
+    legacy = rpc.call("eth_sendTransaction", {"from": DEV_ADDRESS_1, "to": DEV_ADDRESS_0,
+                                              "value": "0x5", "gasPrice": hex(2 * GWEI)})
+    assert rpc.call("eth_getTransactionByHash", legacy)["type"] == "0x0"
+    with pytest.raises(RpcCallError) as raised:
+        rpc.call("eth_sendTransaction", {"from": "0x" + "12" * 20, "to": DEV_ADDRESS_0})
+    assert raised.value.code == -32000 and "unknown account" in raised.value.message
+
+
+def test_block_receipts_and_mining_many_blocks(rpc):
+    tx_hash = send_type2(rpc)
+    receipt = rpc.call("eth_getTransactionReceipt", tx_hash)
+    assert rpc.call("eth_getBlockReceipts", receipt["blockNumber"]) == [receipt]
+    start = int(rpc.call("eth_blockNumber"), 16)
+    head_time = int(rpc.call("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
+    rpc.call("anvil_mine", "0x3", "0xc")
+    assert int(rpc.call("eth_blockNumber"), 16) == start + 3
+    last = int(rpc.call("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
+    assert last - head_time >= 24
