@@ -24,6 +24,9 @@ from .node_errors import (
 
 MAX_LOG_BLOCK_RANGE = 100_000
 MAX_FEE_HISTORY_BLOCKS = 1024
+# py-evm raises Python's recursion limit to 100000 for deep EVM call stacks, so a deeply nested
+# JSON body could overflow a thread's C stack inside the parser instead of raising; refuse it.
+MAX_JSON_DEPTH = 64
 
 # ------------------------------------------------------------------------------------ encoding
 
@@ -169,8 +172,10 @@ class Node:
     def handle_body(self, body: bytes) -> bytes | None:
         """One HTTP body in, one HTTP body out (None: only notifications, nothing to send)."""
         try:
+            if _nesting_depth(body) > MAX_JSON_DEPTH:
+                raise ValueError("JSON nested too deeply")
             request = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return _dump(_error_response(None, RpcError(PARSE_ERROR, "parse error")))
         if isinstance(request, list):
             if not request:
@@ -761,6 +766,33 @@ class Node:
             "type": qty(tx.type_id or 0),
             "status": qty(1 if receipt.state_root == b"\x01" else 0),
         }
+
+
+def _nesting_depth(body: bytes) -> int:
+    """Deepest bracket nesting outside JSON strings (cheap exit for ordinary bodies)."""
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return 0
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 def _error_response(request_id, error: RpcError) -> dict:

@@ -15,6 +15,7 @@ from . import CHAIN_ID, DEFAULT_PORT
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 GZIP_MIN_BYTES = 1024
+THREAD_STACK_BYTES = 256 * 1024 * 1024
 
 
 class RpcRequestHandler(BaseHTTPRequestHandler):
@@ -170,6 +171,9 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
 
+    # py-evm recurses deeply (EVM call depth 1024) with a raised recursion limit; give the
+    # request and mining threads a stack to match (virtual memory, committed only as used).
+    threading.stack_size(THREAD_STACK_BYTES)
     # Imported here so `--help` and argument errors answer without loading the EVM.
     from .node_chain import DevChain
     from .node_rpc import Node

@@ -53,6 +53,8 @@ def test_protocol_errors(rpc):
     assert response.status == 200
     reply = json.loads(response.body)
     assert reply["error"]["code"] == -32700 and reply["id"] is None
+    assert json.loads(rpc.post(b"[" * 100_000).body)["error"]["code"] == -32700
+    assert json.loads(rpc.post(b"\xff\xfe").body)["error"]["code"] == -32700
     assert rpc.raw([])["error"]["code"] == -32600
     assert rpc.raw({"id": 5, "method": "eth_chainId"})["error"]["code"] == -32600  # no jsonrpc
     assert rpc.raw({"jsonrpc": "2.0", "id": 6, "method": "eth_chainId",
