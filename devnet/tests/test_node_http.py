@@ -162,3 +162,48 @@ def test_missing_fixtures_is_a_clear_error():
     assert result.returncode != 0
     assert "devnet/fixtures.py is missing" in result.stderr and "--bare" in result.stderr
     assert result.stdout == ""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_devnet_start_script_waits_for_readiness(tmp_path):
+    import os
+
+    port = free_port()
+    log = tmp_path / "devnet.log"
+    result = subprocess.run([str(REPO_ROOT / "scripts" / "devnet-start"), "--bare", "--port",
+                             str(port), "--log", str(log)],
+                            capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == f"url http://127.0.0.1:{port}"
+    pid = int(lines[0].removeprefix("pid "))
+    try:
+        client = RpcClient(f"http://127.0.0.1:{port}")
+        assert client.call("eth_chainId") == "0x7a69"  # it answers as soon as the script returns
+        client.close()
+        again = subprocess.run([str(REPO_ROOT / "scripts" / "devnet-start"), "--bare", "--port",
+                                str(port)], capture_output=True, text=True, timeout=90)
+        assert again.returncode != 0 and "already answers" in again.stderr
+    finally:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and "stopped" not in log.read_text():
+        time.sleep(0.1)
+    assert "devnet: stopped" in log.read_text()
+
+
+def test_devnet_start_script_reports_a_failed_start(tmp_path):
+    log = tmp_path / "devnet.log"
+    result = subprocess.run([str(REPO_ROOT / "scripts" / "devnet-start"), "--bare", "--port",
+                             str(free_port()), "--block-time", "0", "--log", str(log)],
+                            capture_output=True, text=True, timeout=90)
+    assert result.returncode != 0
+    assert "exited before it was ready" in result.stderr
+    assert "--block-time" in result.stderr  # the log's tail names the problem
