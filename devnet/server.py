@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import signal
 import sys
@@ -144,7 +145,9 @@ def deploy_fixtures(chain) -> None:
                 "deployed; run with --bare for an empty chain"
             ) from None
         raise
-    summary = fixtures.deploy_fixtures(chain.tester)
+    # stdout carries only the ready line; anything the deployment prints goes to stderr.
+    with contextlib.redirect_stdout(sys.stderr):
+        summary = fixtures.deploy_fixtures(chain.tester)
     chain.after_fixtures()
     count = len(summary) if hasattr(summary, "__len__") else 0
     print(f"devnet: fixtures deployed ({count} entries), head block "
@@ -181,6 +184,9 @@ def main(argv=None) -> int:
     chain = DevChain(automine=args.block_time is None)
     if not args.bare:
         deploy_fixtures(chain)
+    if stop.is_set():  # asked to stop while starting up
+        print("devnet: stopped before serving", file=sys.stderr, flush=True)
+        return 0
     try:
         server = make_server(Node(chain), args.host, args.port, args.verbose)
     except OSError as error:
