@@ -157,10 +157,7 @@ def deploy_all(tester) -> Deployment:
     for sym, (contract, name, decimals, _price) in TOKENS.items():
         dep.tokens[sym] = d.deploy("WETH9") if contract == "WETH9" else d.deploy(contract, name, sym, decimals)
     weth = dep.tokens["WETH"]
-    weth_needed = WETH_FOR_DEV_ACCOUNTS * len(dep.dev_accounts) + sum(_pool_amounts(p)[0] for p in CONSTANT_PRODUCT_POOLS if p[1] == "WETH") + \
-        sum(_pool_amounts(p)[1] for p in CONSTANT_PRODUCT_POOLS if p[2] == "WETH") + \
-        sum(_weighted_amounts(p).get("WETH", 0) for p in WEIGHTED_POOLS)
-    weth.transact("deposit", sender=d.address, value=weth_needed)
+    weth.transact("deposit", sender=d.address, value=_weth_needed(len(dep.dev_accounts)))
 
     # --- Multicall3, Uniswap-V2-style DEXes ---
     dep.multicall3 = d.deploy("Multicall3")
@@ -196,6 +193,14 @@ def deploy_all(tester) -> Deployment:
         else:
             dep.tokens[sym].transact("mintBatch", dep.dev_accounts, amount, sender=d.address)
     return dep
+
+
+def _weth_needed(dev_accounts: int) -> int:
+    """All the WETH the deployer hands out: pools on every DEX plus the dev accounts' share."""
+    in_pairs = sum(a for spec in CONSTANT_PRODUCT_POOLS
+                   for sym, a in zip(spec[1:3], _pool_amounts(spec)) if sym == "WETH")
+    in_weighted = sum(_weighted_amounts(spec).get("WETH", 0) for spec in WEIGHTED_POOLS)
+    return in_pairs + in_weighted + WETH_FOR_DEV_ACCOUNTS * dev_accounts
 
 
 def _give(dep: Deployment, deployer: str, sym: str, to: str, amount: int) -> None:
