@@ -104,6 +104,9 @@ def compile_all(force: bool = False) -> dict[str, Artifact]:
         with os.fdopen(fd, "w") as f:
             json.dump(data, f)
         os.replace(tmp, cache)
+        for stale in BUILD_DIR.glob("artifacts-*.json"):  # older sources or compiler
+            if stale != cache:
+                stale.unlink(missing_ok=True)
     return {
         name: Artifact(
             name=name,
