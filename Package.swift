@@ -26,6 +26,9 @@ let package = Package(
         // Tokens, pool models with exact on-chain integer math, the chain-state snapshot.
         .target(name: "Market", dependencies: ["EthCore"]),
 
+        // Pool graph, path search, optimal split across paths, gas-aware route choice. Computing only.
+        .target(name: "Routing", dependencies: ["Market", "EthCore"]),
+
         // The command line.
         .executableTarget(
             name: "rebalancer",
@@ -35,6 +38,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
         .testTarget(
             name: "EthCoreTests",
             dependencies: [
