@@ -1,10 +1,14 @@
 /// Chooses which candidate paths to split across, in floats, net of gas.
 ///
-/// With free gas every pool-disjoint candidate goes into one split (paths not worth using get zero
-/// input). Otherwise it is greedy: start from the best single path net of its gas, add the path
-/// whose estimated gain beats its gas the most (the estimate is its surplus at the current marginal
-/// rate λ, out(x) − λ·x, an upper bound on what it adds), confirm by re-splitting, and stop when no
-/// path pays; then drop any leg whose output no longer pays for its gas.
+/// Two plans are built and the better one (output net of gas) wins:
+/// - "all": every candidate that shares no pool with a better-ranked one, in one split (paths not
+///   worth using get zero input and are removed), then pruned of legs that do not pay for their gas;
+/// - "greedy": start from the best single path net of its gas, repeatedly add the path whose
+///   estimated gain beats its gas the most (the estimate is its surplus at the current marginal
+///   rate λ, out(x) − λ·x, an upper bound on what it adds), confirm by re-splitting, stop when no
+///   path pays, then prune likewise. Greedy avoids letting a weak path block a better one that
+///   shares a pool with it.
+/// With free gas and no two candidates sharing a pool, "all" is the optimum and greedy is skipped.
 struct SplitPlanner {
     struct Plan {
         /// Candidate indices.
@@ -21,20 +25,18 @@ struct SplitPlanner {
 
     func plan() -> Plan? {
         let gasFree = candidates.allSatisfy { $0.gasValue == 0 }
-        var current: Plan
-        if gasFree {
-            var members: [Int] = []
-            for k in candidates.indices where members.count < options.maxLegs && isDisjoint(k, members) {
-                members.append(k)
-            }
-            guard let p = evaluate(members) else { return nil }
-            current = p
-        } else {
-            guard let start = startingPlan() else { return nil }
-            current = grow(start)
-            current = prune(current)
+        var members: [Int] = []
+        var conflicts = false
+        for k in candidates.indices {
+            if !isDisjoint(k, members) { conflicts = true; continue }
+            if members.count < options.maxLegs { members.append(k) }
         }
-        return withoutIdleLegs(current)
+        let all = evaluate(members).map { prune(withoutIdleLegs($0)) }
+        if gasFree && !conflicts && members.count == candidates.count, let all { return all }
+        let greedy = startingPlan().map { prune(withoutIdleLegs(grow($0))) }
+        guard let all else { return greedy }
+        guard let greedy else { return all }
+        return greedy.net > all.net ? greedy : all
     }
 
     func isDisjoint(_ k: Int, _ members: [Int]) -> Bool {
@@ -96,12 +98,16 @@ struct SplitPlanner {
                 if gain > 0 { gains.append((k, gain)) }
             }
             gains.sort { $0.gain > $1.gain }
-            var best = current
+            // The estimate overstates the gain; take the first of the most promising that confirms.
+            var accepted = false
             for g in gains.prefix(4) {
-                if let p = evaluate(current.members + [g.k]), p.net > best.net { best = p }
+                if let p = evaluate(current.members + [g.k]), p.net > current.net + abs(current.net) * 1e-15 {
+                    current = p
+                    accepted = true
+                    break
+                }
             }
-            guard best.net > current.net + abs(current.net) * 1e-15 else { break }
-            current = best
+            if !accepted { break }
         }
         return current
     }
