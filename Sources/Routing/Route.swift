@@ -33,6 +33,20 @@ public struct RouteLeg: Sendable, Hashable, Codable {
         self.amountOut = amountOut
         self.hops = hops
     }
+
+    enum CodingKeys: String, CodingKey {
+        case path, pools, amountIn, amountOut, hops
+    }
+
+    /// `hops` is this program's extra detail; a hand-written route may leave it out.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode([String].self, forKey: .path)
+        pools = try c.decode([Address].self, forKey: .pools)
+        amountIn = try c.decode(UInt256.self, forKey: .amountIn)
+        amountOut = try c.decode(UInt256.self, forKey: .amountOut)
+        hops = try c.decodeIfPresent([RouteHop].self, forKey: .hops) ?? []
+    }
 }
 
 /// How to sell `amountIn` of `sell` for `buy`: parallel legs whose inputs sum exactly to `amountIn`

@@ -114,8 +114,8 @@ public enum Router {
         let n = plan.members.count
         guard n > 0 else { return nil }
         var inputs = plan.inputs.map { x -> UInt256 in
-            let v = UInt256(truncating: max(0, x)) ?? amountIn
-            return min(v, amountIn)
+            guard !x.isNaN else { return .zero }
+            return min(UInt256(truncating: max(0, x)) ?? amountIn, amountIn)
         }
         // The best leg to take the remainder: the largest one still clear of its limit.
         var receiver = 0

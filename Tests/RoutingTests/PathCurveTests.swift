@@ -104,3 +104,51 @@ import Testing
         }
     }
 }
+
+@Suite struct SplitSearchTests {
+    /// Constant-product pools dressed up as general ones (PowerPool with k = 1): the numeric search
+    /// must land where the closed form does.
+    @Test func searchOnTheMarginalRateAgreesWithTheClosedForm() throws {
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<100 {
+            let n = Int.random(in: 2...10, using: &rng)
+            var general: [PathCurve] = []
+            var closed: [ConstantProductCurve] = []
+            for k in 0..<n {
+                let depth = Double.random(in: 1_000...10_000, using: &rng)
+                let pool = PowerPool(address: poolAddress(k), tokens: ["A", "B"],
+                                     reserves: [raw(depth), raw(depth * Double.random(in: 0.9...1.1, using: &rng))],
+                                     feeBps: [UInt64(5), 30, 100][k % 3], exponent: 1)
+                let graph = PoolGraph(pools: [pool])
+                let path = try #require(graph.paths(from: "A", to: "B", maxHops: 1).first)
+                general.append(PathCurve(path: path, pools: [pool]))
+                closed.append(ConstantProductCurve(reserveIn: pool.reserves[0].doubleValue, reserveOut: pool.reserves[1].doubleValue, gamma: pool.gamma))
+            }
+            #expect(general.allSatisfy { $0.shape == .general })
+            // Small enough that no pool's 30 % limit binds.
+            let amount = Double.random(in: 1e17...2.5e20, using: &rng)
+            let xs = try #require(SplitOptimizer.split(amount, across: general))
+            let ys = SplitOptimizer.waterFill(amount, closed)
+            let outX = zip(closed, xs).reduce(0.0) { $0 + $1.0.out($1.1) }
+            let outY = zip(closed, ys).reduce(0.0) { $0 + $1.0.out($1.1) }
+            #expect(abs(xs.reduce(0, +) / amount - 1) < 1e-9)
+            #expect(abs(outX / outY - 1) < 1e-10)
+            for (x, y) in zip(xs, ys) { #expect(abs(x - y) <= amount * 1e-6) }
+        }
+    }
+
+    @Test func refusesAnAmountBeyondEveryLimit() throws {
+        let pools = [
+            PowerPool(address: poolAddress(1), tokens: ["A", "B"], reserves: [raw(100), raw(100)]),
+            PowerPool(address: poolAddress(2), tokens: ["A", "B"], reserves: [raw(100), raw(100)]),
+        ]
+        let graph = PoolGraph(pools: pools)
+        let curves = graph.paths(from: "A", to: "B", maxHops: 1).map { PathCurve(path: $0, pools: pools) }
+        #expect(curves.count == 2)
+        #expect(SplitOptimizer.split(61e18, across: curves) == nil)          // 2 × 30 % of 100
+        let xs = try #require(SplitOptimizer.split(59e18, across: curves))
+        #expect(xs.allSatisfy { $0 <= 30e18 })
+        #expect(SplitOptimizer.split(0, across: curves) == nil)
+        #expect(SplitOptimizer.split(1e18, across: []) == nil)
+    }
+}

@@ -260,6 +260,19 @@ import Testing
         #expect(try JSONDecoder().decode(Route.self, from: data) == route)
         let bad = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"gas\":\"\(route.gas)\"", with: "\"gas\":\"lots\"")
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Route.self, from: Data(bad.utf8)) }
+        // The example from shared/DESIGN.md decodes (no per-hop detail there).
+        let example = """
+            {"sell": "WETH", "buy": "USDC", "amountIn": "5000000000000000000", "amountOut": "14912345678",
+             "minOut": "14837783949", "priceImpactBps": 41.7, "gas": "187000",
+             "legs": [{"path": ["WETH", "USDC"], "pools": ["\(poolAddress(1))"], "amountIn": "3000000000000000000",
+                       "amountOut": "8947407407"},
+                      {"path": ["WETH", "WBTC", "USDC"], "pools": ["\(poolAddress(2))", "\(poolAddress(3))"],
+                       "amountIn": "2000000000000000000", "amountOut": "5964938271"}]}
+            """
+        let decoded = try JSONDecoder().decode(Route.self, from: Data(example.utf8))
+        #expect(decoded.gas == 187_000 && decoded.priceImpactBps == 41.7 && decoded.minOut == 14_837_783_949)
+        #expect(decoded.legs.map(\.path) == [["WETH", "USDC"], ["WETH", "WBTC", "USDC"]] && decoded.legs[1].hops.isEmpty)
+        #expect(decoded.legInputTotal == decoded.amountIn && decoded.legOutputTotal == decoded.amountOut)
     }
 
     @Test func twoHundredPoolGraphRoutes() throws {
