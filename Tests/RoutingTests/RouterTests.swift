@@ -286,3 +286,44 @@ import Testing
         #expect(route.legs.count <= 32)
     }
 }
+
+@Suite struct GasAwareChoiceTests {
+    /// Against every subset of pools (each split optimally, then charged its legs' gas), the router's
+    /// exact output net of gas is within rounding of the best subset.
+    @Test func netOfGasMatchesTheBestSubsetOfPools() throws {
+        var rng = SplitMix64(seed: 4242)
+        let usdcPerWei = 3_000e6 / 1e18
+        var worst = 0.0
+        for _ in 0..<200 {
+            let n = Int.random(in: 2...5, using: &rng)
+            let pools: [any Pool] = (0..<n).map { k in
+                let depth = pow(10, Double.random(in: 0...4, using: &rng))
+                return cp(k, "WETH", "USDC", raw(depth), raw(depth * Double.random(in: 2_950...3_050, using: &rng), decimals: 6),
+                          feeBps: [UInt64(5), 30, 100][k % 3])
+            }
+            let amount = raw(pow(10, Double.random(in: -1...3, using: &rng)))
+            let options = RouteOptions(gasPriceWei: UInt256(UInt64(pow(10, Double.random(in: 7...11.5, using: &rng)))),
+                                       outputPerNativeWei: usdcPerWei)
+            let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: amount, pools: pools, options: options)
+            let legGas = options.gasValue(60_000 + options.legOverheadGas)
+            let routeNet = route.amountOut.doubleValue - Double(route.legs.count) * legGas
+
+            let curves = pools.map { p -> ConstantProductCurve in
+                guard case let .constantProduct(a, b, g) = p.curve(from: 0, to: 1) else { return ConstantProductCurve(reserveIn: 1, reserveOut: 0, gamma: 1) }
+                return ConstantProductCurve(reserveIn: a, reserveOut: b, gamma: g)
+            }
+            var bestNet = -Double.infinity
+            for mask in 1..<(1 << n) {
+                let subset = (0..<n).filter { mask & (1 << $0) != 0 }.map { curves[$0] }
+                let xs = SplitOptimizer.waterFill(amount.doubleValue, subset)
+                let out = zip(subset, xs).reduce(0.0) { $0 + $1.0.out($1.1) }
+                bestNet = max(bestNet, out - Double(xs.filter { $0 > 0 }.count) * legGas)
+            }
+            // Tolerance: integer rounding (a few units per leg) on top of float noise.
+            let shortfall = (bestNet - routeNet) / max(1, abs(bestNet))
+            worst = max(worst, shortfall)
+            #expect(routeNet >= bestNet - abs(bestNet) * 1e-7 - 10, "route \(routeNet) vs best subset \(bestNet)")
+        }
+        #expect(worst < 1e-7)
+    }
+}
