@@ -62,7 +62,9 @@ public struct PoolGraph: Sendable {
     }
 
     /// Every path from `sell` to `buy` with at most `maxHops` hops that visits no token twice and
-    /// uses no pool twice (a three-token pool could otherwise appear in two hops), up to `limit` paths.
+    /// uses no pool twice (a three-token pool could otherwise appear in two hops), up to `limit`
+    /// paths. Shorter paths come first (iterative deepening), so a dense graph that hits the limit
+    /// still yields every direct and two-hop path.
     public func paths(from sell: String, to buy: String, maxHops: Int, limit: Int = PoolGraph.enumerationLimit) -> [SwapPath] {
         guard let s = ids[sell], let b = ids[buy], s != b, maxHops >= 1 else { return [] }
         var found: [SwapPath] = []
@@ -71,24 +73,29 @@ public struct PoolGraph: Sendable {
         var tokens: [Int] = [s]
         visited[s] = true
 
-        func walk(_ at: Int) {
+        func walk(_ at: Int, length: Int) {
             for e in edges[at] {
                 if found.count >= limit { return }
                 if visited[e.to] || hops.contains(where: { $0.pool == e.pool }) { continue }
+                let last = hops.count + 1 == length
+                // Only the target ends a path, and only at the length being enumerated.
+                if last != (e.to == b) { continue }
                 hops.append(SwapPath.Hop(pool: e.pool, tokenIn: e.tokenIn, tokenOut: e.tokenOut))
                 tokens.append(e.to)
-                if e.to == b {
+                if last {
                     found.append(SwapPath(hops: hops, symbols: tokens.map { symbols[$0] }))
-                } else if hops.count < maxHops {
+                } else {
                     visited[e.to] = true
-                    walk(e.to)
+                    walk(e.to, length: length)
                     visited[e.to] = false
                 }
                 hops.removeLast()
                 tokens.removeLast()
             }
         }
-        walk(s)
+        for length in 1...min(maxHops, max(1, symbols.count - 1)) where found.count < limit {
+            walk(s, length: length)
+        }
         return found
     }
 

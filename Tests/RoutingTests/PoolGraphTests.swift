@@ -86,3 +86,24 @@ import Testing
         #expect(quotes.first == best)
     }
 }
+
+@Suite struct DenseGraphTests {
+    @Test func enumerationLimitKeepsEveryShortPath() {
+        // 5 tokens, 200 pools: tens of thousands of three-hop paths, more than the limit.
+        let tokens = ["A", "B", "C", "D", "E"]
+        var pools: [any Pool] = []
+        for n in 0..<200 {
+            let a = n % 5, b = (n / 5 + a + 1) % 5
+            pools.append(cp(n, tokens[a], tokens[b == a ? (a + 1) % 5 : b], raw(100), raw(100)))
+        }
+        let graph = PoolGraph(pools: pools)
+        let paths = graph.paths(from: "A", to: "B", maxHops: 3)
+        #expect(paths.count == PoolGraph.enumerationLimit)
+        let direct = pools.filter { Set($0.tokens) == ["A", "B"] }.count
+        let twoHop = graph.paths(from: "A", to: "B", maxHops: 2).count - direct
+        #expect(direct > 0 && twoHop > 0)
+        #expect(paths.filter { $0.hops.count == 1 }.count == direct)
+        #expect(paths.filter { $0.hops.count == 2 }.count == twoHop)
+        #expect(paths.map(\.hops.count) == paths.map(\.hops.count).sorted())
+    }
+}
