@@ -327,3 +327,47 @@ import Testing
         #expect(worst < 1e-7)
     }
 }
+
+/// A pool whose float views are garbage (NaN, infinities, negative numbers): the router must
+/// neither crash nor hang, and must still route through the honest pools.
+struct GarbagePool: Pool {
+    var address: Address
+    var tokens: [String]
+    var value: Double
+    var kind: PoolKind { .weighted }
+    var swapGas: UInt64 { 80_000 }
+    func amountOut(_ amountIn: UInt256, from i: Int, to j: Int) -> UInt256? { amountIn / 1_000_000 }
+    func amountIn(forOut amountOut: UInt256, from i: Int, to j: Int) -> UInt256? { nil }
+    func applyingSwap(amountIn: UInt256, amountOut: UInt256, from i: Int, to j: Int) -> GarbagePool? { self }
+    func approximateOut(_ amountIn: Double, from i: Int, to j: Int) -> Double { value }
+    func marginalRate(at amountIn: Double, from i: Int, to j: Int) -> Double { value }
+    func maxAmountIn(from i: Int, to j: Int) -> UInt256 { .max }
+    func curve(from i: Int, to j: Int) -> SwapCurve {
+        .constantProduct(reserveIn: value, reserveOut: value, gamma: value)
+    }
+}
+
+@Suite struct HostilePoolTests {
+    @Test(arguments: [Double.nan, .infinity, -.infinity, -5, 0, 1e300])
+    func garbageFloatViewsDoNotBreakTheRouter(value: Double) throws {
+        let pools: [any Pool] = [
+            GarbagePool(address: poolAddress(7), tokens: ["WETH", "USDC"], value: value),
+            cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
+            cp(2, "WETH", "USDC", raw(500), raw(1_500_000, decimals: 6)),
+            GarbagePool(address: poolAddress(8), tokens: ["WETH", "DAI"], value: value),
+            cp(3, "DAI", "USDC", raw(1_000_000), raw(1_000_000, decimals: 6)),
+        ]
+        for amount in [raw(1), raw(300)] {
+            do {
+                let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: amount, pools: pools)
+                #expect(route.legInputTotal == amount)
+                #expect(route.legOutputTotal == route.amountOut)
+                // Never worse than the honest single pool.
+                let honest = try #require(pools[1].amountOut(amount, from: 0, to: 1))
+                #expect(route.amountOut >= honest)
+            } catch {
+                Issue.record("unexpected \(error) for float views returning \(value)")
+            }
+        }
+    }
+}
