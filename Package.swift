@@ -42,10 +42,14 @@ let package = Package(
         // Targets, policy, valuation, drift, guards, the netted trade set. Computes only.
         .target(name: "Strategy", dependencies: ["Market", "EthCore"]),
 
+        // Pool graph, path search, optimal split across paths, gas-aware route choice; the planner
+        // that turns a strategy outcome into routes. Computing only.
+        .target(name: "Routing", dependencies: ["Strategy", "Market", "EthCore"]),
+
         // Plan builder, fees, simulation, signing and sending, the journal, alerts.
         .target(
             name: "Execution",
-            dependencies: ["Strategy", "Market", "EthCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Routing", "Strategy", "Market", "EthCore", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command line.
         .executableTarget(
@@ -61,6 +65,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EthCoreTests",
@@ -68,7 +73,8 @@ let package = Package(
                 "EthCore",
                 // BigInt is a test oracle only: never a dependency of a product target.
                 .product(name: "BigInt", package: "BigInt"),
-            ]),
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(name: "EthSigningTests", dependencies: ["EthSigning", "EthCore"], resources: [.copy("Fixtures")]),
 
         .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore"]),

@@ -1,0 +1,53 @@
+import EthCore
+
+/// How the router searches and what it charges for gas.
+public struct RouteOptions: Sendable, Equatable {
+    /// Longest path, in hops.
+    public var maxHops: Int
+    /// Candidate paths kept after ranking by a quick single-path quote (bounds the work in dense graphs).
+    public var maxCandidatePaths: Int
+    /// Most parallel legs in one route.
+    public var maxLegs: Int
+    /// Slippage bound for `minOut`, in basis points of `amountOut`.
+    public var slippageBps: UInt64
+    /// Price of one unit of gas in wei (base fee plus priority fee). Zero makes gas free.
+    public var gasPriceWei: UInt256
+    /// Value of 1 wei of the native token in raw units of the output token (from the caller's prices).
+    public var outputPerNativeWei: Double
+    /// Gas a leg costs besides its hops (the call into the first pool, the input transfer).
+    public var legOverheadGas: UInt64
+
+    public init(
+        maxHops: Int = 3, maxCandidatePaths: Int = 64, maxLegs: Int = 64, slippageBps: UInt64 = 50,
+        gasPriceWei: UInt256 = .zero, outputPerNativeWei: Double = 0, legOverheadGas: UInt64 = 30_000
+    ) {
+        self.maxHops = maxHops
+        self.maxCandidatePaths = maxCandidatePaths
+        self.maxLegs = maxLegs
+        self.slippageBps = slippageBps
+        self.gasPriceWei = gasPriceWei
+        self.outputPerNativeWei = outputPerNativeWei
+        self.legOverheadGas = legOverheadGas
+    }
+
+    /// Rejects options the router cannot honour, naming the option.
+    public func validated() throws(RoutingError) -> RouteOptions {
+        guard maxHops >= 1 else { throw .invalidOption(name: "maxHops", reason: "must be at least 1, got \(maxHops)") }
+        guard maxCandidatePaths >= 1 else {
+            throw .invalidOption(name: "maxCandidatePaths", reason: "must be at least 1, got \(maxCandidatePaths)")
+        }
+        guard maxLegs >= 1 else { throw .invalidOption(name: "maxLegs", reason: "must be at least 1, got \(maxLegs)") }
+        guard slippageBps <= 10_000 else {
+            throw .invalidOption(name: "slippageBps", reason: "must be at most 10000, got \(slippageBps)")
+        }
+        guard outputPerNativeWei.isFinite, outputPerNativeWei >= 0 else {
+            throw .invalidOption(name: "outputPerNativeWei", reason: "must be a finite non-negative number, got \(outputPerNativeWei)")
+        }
+        return self
+    }
+
+    /// The value of `gas` units, in raw units of the output token.
+    public func gasValue(_ gas: UInt64) -> Double {
+        Double(gas) * gasPriceWei.doubleValue * outputPerNativeWei
+    }
+}

@@ -1,0 +1,204 @@
+import EthCore
+import Market
+
+/// Finds the route that sells a given amount for the most output net of gas: candidate paths up to
+/// `maxHops`, a split across pool-disjoint paths at equal marginal rates (closed form when every
+/// path is constant-product, a search on the marginal rate otherwise), legs added while they pay
+/// for their gas, then every leg recomputed exactly with the pools' integer math.
+///
+/// Paths that share a pool are never split across: the split uses a set of pool-disjoint paths, so
+/// each leg's exact quote is independent of the others and equals what the pools will return.
+public enum Router {
+    public static func route(
+        sell: String, buy: String, amountIn: UInt256, pools: [any Pool], options: RouteOptions = RouteOptions()
+    ) throws(RoutingError) -> Route {
+        try route(sell: sell, buy: buy, amountIn: amountIn, graph: PoolGraph(pools: pools), options: options)
+    }
+
+    /// The same, over a graph built once (cheaper when routing several trades over one snapshot).
+    public static func route(
+        sell: String, buy: String, amountIn: UInt256, graph: PoolGraph, options: RouteOptions = RouteOptions()
+    ) throws(RoutingError) -> Route {
+        let options = try options.validated()
+        guard graph.contains(sell) else { throw .unknownToken(argument: "sell", symbol: sell) }
+        guard graph.contains(buy) else { throw .unknownToken(argument: "buy", symbol: buy) }
+        guard sell != buy else { throw .sameToken(sell) }
+        guard !amountIn.isZero else { throw .zeroAmount }
+
+        let amount = amountIn.doubleValue
+        let paths = graph.candidatePaths(
+            from: sell, to: buy, amountIn: amount, maxHops: options.maxHops, maxPaths: options.maxCandidatePaths)
+        if paths.isEmpty {
+            if graph.paths(from: sell, to: buy, maxHops: options.maxHops, limit: 1).isEmpty {
+                throw .noPath(sell: sell, buy: buy, maxHops: options.maxHops)
+            }
+            throw .noLiquidity(sell: sell, buy: buy)
+        }
+        let candidates = paths.map { path in
+            let gas = legGas(path, graph: graph, options: options)
+            return Candidate(path: path, curve: PathCurve(path: path, pools: graph.pools), gas: gas, gasValue: options.gasValue(gas))
+        }
+
+        // The best single path, exactly (the route is never worse than this).
+        var single: ExactLeg?
+        for (k, c) in candidates.enumerated() {
+            guard let outs = graph.quote(c.path, amountIn: amountIn) else { continue }
+            let leg = ExactLeg(candidate: k, amountIn: amountIn, hopOuts: outs)
+            if let s = single, !isBetter([leg], than: [s], candidates) { continue }
+            single = leg
+        }
+
+        var legs: [ExactLeg]?
+        let planner = SplitPlanner(candidates: candidates, amount: amount, options: options)
+        if let plan = planner.plan(), plan.members.count > 1 || single == nil {
+            legs = exactLegs(plan, candidates: candidates, amountIn: amountIn, graph: graph)
+        }
+        if let s = single, legs == nil || !isBetter(legs ?? [], than: [s], candidates) {
+            legs = [s]
+        }
+        guard let legs, !legs.isEmpty else { throw .amountTooLarge(sell: sell, buy: buy, amountIn: amountIn) }
+        return try assemble(sell: sell, buy: buy, amountIn: amountIn, legs: legs, candidates: candidates, graph: graph, options: options)
+    }
+
+    // MARK: - Pieces
+
+    struct Candidate {
+        let path: SwapPath
+        let curve: PathCurve
+        let gas: UInt64
+        /// `gas` priced in raw units of the output token.
+        let gasValue: Double
+    }
+
+    struct ExactLeg {
+        let candidate: Int
+        var amountIn: UInt256
+        var hopOuts: [UInt256]
+        var amountOut: UInt256 { hopOuts.last ?? .zero }
+    }
+
+    static func legGas(_ path: SwapPath, graph: PoolGraph, options: RouteOptions) -> UInt64 {
+        var gas = options.legOverheadGas
+        for h in path.hops {
+            let (sum, overflow) = gas.addingReportingOverflow(graph.pools[h.pool].swapGas)
+            gas = overflow ? .max : sum
+        }
+        return gas
+    }
+
+    /// Whether `a` yields more output net of gas than `b`. The outputs are compared exactly, so
+    /// with free gas a split must really beat the single path by at least one unit.
+    static func isBetter(_ a: [ExactLeg], than b: [ExactLeg], _ candidates: [Candidate]) -> Bool {
+        guard let outA = total(a.map(\.amountOut)) else { return false }
+        guard let outB = total(b.map(\.amountOut)) else { return true }
+        let outGain = outA >= outB ? (outA - outB).doubleValue : -(outB - outA).doubleValue
+        let gasA = a.reduce(0.0) { $0 + candidates[$1.candidate].gasValue }
+        let gasB = b.reduce(0.0) { $0 + candidates[$1.candidate].gasValue }
+        if outGain == 0 && gasA == gasB { return false }
+        return outGain - (gasA - gasB) > 0
+    }
+
+    static func total(_ xs: [UInt256]) -> UInt256? {
+        var sum = UInt256.zero
+        for x in xs {
+            guard let s = sum.adding(x) else { return nil }
+            sum = s
+        }
+        return sum
+    }
+
+    /// Integer inputs from the float split: each leg gets its float input rounded down, and the
+    /// remainder (or any float excess) goes to the best leg, so the inputs sum exactly to `amountIn`.
+    /// Every leg is then quoted hop by hop with the pools' own integer math.
+    static func exactLegs(_ plan: SplitPlanner.Plan, candidates: [Candidate], amountIn: UInt256, graph: PoolGraph) -> [ExactLeg]? {
+        let n = plan.members.count
+        guard n > 0 else { return nil }
+        var inputs = plan.inputs.map { x -> UInt256 in
+            guard !x.isNaN else { return .zero }
+            return min(UInt256(truncating: max(0, x)) ?? amountIn, amountIn)
+        }
+        // The best leg to take the remainder: the largest one still clear of its limit.
+        var receiver = 0
+        var receiverSize = -1.0
+        for k in 0..<n {
+            let x = plan.inputs[k]
+            let roomy = x < candidates[plan.members[k]].curve.maxIn * 0.999
+            let size = roomy ? x : -1.0 / (1 + x)
+            if size > receiverSize { receiver = k; receiverSize = size }
+        }
+        var allocated: UInt256? = .zero
+        for x in inputs { allocated = allocated?.adding(x) }
+        if let allocated, allocated <= amountIn {
+            inputs[receiver] = inputs[receiver] + (amountIn - allocated)   // stays ≤ amountIn: no overflow
+        } else if let allocated {
+            // The floats overshot by a rounding hair: take the excess back from the largest legs.
+            var excess = allocated - amountIn
+            for k in (0..<n).sorted(by: { inputs[$0] > inputs[$1] }) where !excess.isZero {
+                let take = min(excess, inputs[k])
+                inputs[k] -= take
+                excess -= take
+            }
+        } else {
+            return nil
+        }
+
+        var legs: [ExactLeg] = []
+        for k in 0..<n where !inputs[k].isZero {
+            guard let outs = graph.quote(candidates[plan.members[k]].path, amountIn: inputs[k]) else { return nil }
+            legs.append(ExactLeg(candidate: plan.members[k], amountIn: inputs[k], hopOuts: outs))
+        }
+        // A leg so small that it returns nothing is folded into the receiver.
+        let dead = legs.filter { $0.amountOut.isZero }
+        if !dead.isEmpty, legs.count > dead.count {
+            let receiverCandidate = plan.members[receiver]
+            var kept = legs.filter { !$0.amountOut.isZero }
+            let moved = total(dead.map(\.amountIn)) ?? .zero
+            let r = kept.firstIndex { $0.candidate == receiverCandidate } ?? 0
+            guard let newIn = kept[r].amountIn.adding(moved),
+                  let outs = graph.quote(candidates[kept[r].candidate].path, amountIn: newIn) else { return nil }
+            kept[r].amountIn = newIn
+            kept[r].hopOuts = outs
+            legs = kept
+        }
+        return legs
+    }
+
+    static func assemble(
+        sell: String, buy: String, amountIn: UInt256, legs: [ExactLeg], candidates: [Candidate], graph: PoolGraph,
+        options: RouteOptions
+    ) throws(RoutingError) -> Route {
+        guard let amountOut = total(legs.map(\.amountOut)) else { throw .amountTooLarge(sell: sell, buy: buy, amountIn: amountIn) }
+        guard !amountOut.isZero else { throw .amountTooSmall(sell: sell, buy: buy, amountIn: amountIn) }
+        var gas: UInt64 = 0
+        var bestSpot = 0.0
+        var routeLegs: [RouteLeg] = []
+        for leg in legs.sorted(by: { $0.amountIn > $1.amountIn }) {
+            let c = candidates[leg.candidate]
+            let (g, overflow) = gas.addingReportingOverflow(c.gas)
+            gas = overflow ? .max : g
+            bestSpot = max(bestSpot, c.curve.spotRate)
+            var hops: [RouteHop] = []
+            var hopIn = leg.amountIn
+            for (k, h) in c.path.hops.enumerated() {
+                let out = leg.hopOuts[k]
+                hops.append(RouteHop(
+                    pool: graph.pools[h.pool].address, tokenIn: c.path.symbols[k], tokenOut: c.path.symbols[k + 1],
+                    amountIn: hopIn, amountOut: out))
+                hopIn = out
+            }
+            routeLegs.append(RouteLeg(
+                path: c.path.symbols, pools: hops.map(\.pool), amountIn: leg.amountIn, amountOut: leg.amountOut, hops: hops))
+        }
+        let keep = UInt256(10_000 - options.slippageBps)
+        let minOut = UInt256.mulDiv(amountOut, keep, 10_000) ?? .zero
+        var impact = 0.0
+        if bestSpot > 0 {
+            let average = amountOut.doubleValue / amountIn.doubleValue
+            impact = max(0, (1 - average / bestSpot) * 10_000)
+            impact = (impact * 100).rounded() / 100
+        }
+        return Route(
+            sell: sell, buy: buy, amountIn: amountIn, amountOut: amountOut, minOut: minOut,
+            priceImpactBps: impact, gas: gas, legs: routeLegs)
+    }
+}
