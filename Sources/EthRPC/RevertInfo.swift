@@ -21,6 +21,7 @@ public struct RevertInfo: Sendable, Equatable {
         switch reason {
         case .empty: return "no revert data (\(nodeMessage))"
         case .unknown(let bytes): return "revert data \(Hex.encode(bytes))"
+        case .error(let message): return message
         default: return reason.description
         }
     }

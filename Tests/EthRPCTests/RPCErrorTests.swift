@@ -71,7 +71,7 @@ struct RPCErrorTests {
             Issue.record("bare revert not recognised")
             return
         }
-        #expect(bare.data.isEmpty && bare.reason == nil)
+        #expect(bare.data.isEmpty && bare.reason == .empty)
 
         #expect(RPCError.classify(code: -32000, message: "nonce too low: address 0x.., tx: 3 state: 5", data: nil)
             == .nonceTooLow("nonce too low: address 0x.., tx: 3 state: 5"))
@@ -108,6 +108,6 @@ struct RPCErrorTests {
             #expect(!e.description.contains("\n"))
         }
         let revert = RPCError.executionReverted(RevertInfo(data: Self.errorString("K"), nodeMessage: "execution reverted"))
-        #expect(revert.description == "execution reverted: Error(\"K\") [not retryable]")
+        #expect(revert.description == "execution reverted: K [not retryable]")
     }
 }

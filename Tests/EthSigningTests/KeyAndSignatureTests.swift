@@ -119,19 +119,6 @@ import Testing
         }
         #expect(results.count == 64 && results.allSatisfy { $0 })
     }
-
-    @Test func signingSpeed() throws {
-        let key = try PrivateKey(hex: Self.eip155KeyHex)
-        let hash = Keccak256.hash("speed")
-        let clock = ContinuousClock()
-        let count = 1000
-        let elapsed = try clock.measure {
-            for _ in 0..<count { _ = try key.sign(hash: hash) }
-        }
-        let perSignature = elapsed / count
-        print("signing: \(perSignature) per signature (debug build)")
-        #expect(perSignature < .milliseconds(5))
-    }
 }
 
 @Suite struct PersonalMessageTests {
