@@ -135,7 +135,9 @@ private struct Reader {
             return .bytes(try readBytes(at: p))
         case .string:
             let raw = try readBytes(at: p)
-            guard let s = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8 }
+            // Invalid UTF-8 decodes with replacement characters, so it does not survive the round trip.
+            let s = String(decoding: raw, as: UTF8.self)
+            guard s.utf8.elementsEqual(raw) else { throw .invalidUTF8 }
             return .string(s)
         case .array(let t):
             try spendWord()
