@@ -72,7 +72,7 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// Lends the raw bytes to code inside this module (signing, keystore encryption) without
     /// copying them into an array that would outlive the call.
-    func withSecret<R>(_ body: (UnsafePointer<UInt8>) throws -> R) rethrows -> R {
+    func withSecret<R, E: Error>(_ body: (UnsafePointer<UInt8>) throws(E) -> R) throws(E) -> R {
         try body(UnsafePointer(secret.baseAddress!.assumingMemoryBound(to: UInt8.self)))
     }
 
