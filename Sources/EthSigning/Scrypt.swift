@@ -50,9 +50,11 @@ enum Scrypt {
     /// ROMix: fill V with N successive BlockMix states, then mix in N pseudo-randomly chosen ones.
     private static func roMix(_ x: UnsafeMutablePointer<UInt32>, _ y: UnsafeMutablePointer<UInt32>,
                               _ v: UnsafeMutablePointer<UInt32>, words: Int, n: Int, r: Int) {
+        let t = UnsafeMutablePointer<UInt32>.allocate(capacity: 16)
+        defer { t.update(repeating: 0, count: 16); t.deallocate() }
         for i in 0..<n {
             (v + i * words).update(from: x, count: words)
-            blockMix(x, y, r: r)
+            blockMix(x, y, t, r: r)
         }
         let mask = n - 1
         for _ in 0..<n {
@@ -60,23 +62,20 @@ enum Scrypt {
             let j = Int(x[words - 16]) & mask
             let vj = v + j * words
             for k in 0..<words { x[k] ^= vj[k] }
-            blockMix(x, y, r: r)
+            blockMix(x, y, t, r: r)
         }
     }
 
     /// BlockMix with Salsa20/8: the 2r sub-blocks chained, even outputs first, then odd.
-    private static func blockMix(_ b: UnsafeMutablePointer<UInt32>, _ y: UnsafeMutablePointer<UInt32>, r: Int) {
-        var t = (b[0], b[0], b[0], b[0], b[0], b[0], b[0], b[0], b[0], b[0], b[0], b[0], b[0], b[0], b[0], b[0])
-        withUnsafeMutableBytes(of: &t) { raw in
-            let t = raw.baseAddress!.assumingMemoryBound(to: UInt32.self)
-            t.update(from: b + (2 * r - 1) * 16, count: 16)
-            for i in 0..<(2 * r) {
-                let bi = b + i * 16
-                for k in 0..<16 { t[k] ^= bi[k] }
-                salsa20_8(t)
-                // Even i → first half, odd i → second half.
-                (y + ((i & 1) * r + (i >> 1)) * 16).update(from: t, count: 16)
-            }
+    private static func blockMix(_ b: UnsafeMutablePointer<UInt32>, _ y: UnsafeMutablePointer<UInt32>,
+                                 _ t: UnsafeMutablePointer<UInt32>, r: Int) {
+        t.update(from: b + (2 * r - 1) * 16, count: 16)
+        for i in 0..<(2 * r) {
+            let bi = b + i * 16
+            for k in 0..<16 { t[k] ^= bi[k] }
+            salsa20_8(t)
+            // Even i → first half, odd i → second half.
+            (y + ((i & 1) * r + (i >> 1)) * 16).update(from: t, count: 16)
         }
         b.update(from: y, count: 32 * r)
     }

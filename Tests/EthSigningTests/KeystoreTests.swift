@@ -77,6 +77,14 @@ final class TempDir {
         }
     }
 
+    /// Fixtures/swift_written_keystore.json was written by `Keystore.encrypt` and checked to
+    /// decrypt with eth-keyfile (make_vectors.py); this keeps our reader able to read it too.
+    @Test func readsItsOwnCommittedOutput() throws {
+        let json = try #require(fixture("swift_written_keystore", "json"))
+        let key = try Keystore.decrypt(json: json, password: Array("pässword".utf8), name: "swift_written_keystore.json")
+        #expect(key.hexForTests == KeyAndSignatureTests.eip155KeyHex)
+    }
+
     @Test func encryptDecryptRoundTrip() throws {
         let key = PrivateKey.random()
         let json = try Keystore.encrypt(key, password: Array("hunter2".utf8), scrypt: .light)
