@@ -9,7 +9,7 @@ import EthCore
 /// and there is no public accessor for the raw bytes.
 public final class PrivateKey: @unchecked Sendable {
     // Immutable after init; only read (by libsecp256k1) until deinit zeroes it.
-    private let secret: UnsafeMutableRawBufferPointer
+    private let secret: UnsafeMutablePointer<UInt8>
 
     public let publicKey: PublicKey
 
@@ -19,14 +19,13 @@ public final class PrivateKey: @unchecked Sendable {
     /// 32 bytes forming a scalar in [1, n-1] (checked with `secp256k1_ec_seckey_verify`).
     public init(bytes: some Collection<UInt8>) throws(KeyError) {
         guard bytes.count == 32 else { throw .invalidKey(source: "key bytes", reason: "a private key has 32 bytes, got \(bytes.count)") }
-        let secret = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 16)
-        secret.copyBytes(from: bytes)
+        let secret = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
+        _ = UnsafeMutableBufferPointer(start: secret, count: 32).initialize(from: bytes)
         let ctx = Secp256k1.shared.context
-        let base = secret.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var pubkey = secp256k1_pubkey()
-        guard secp256k1_ec_seckey_verify(ctx, base) == 1,
-              secp256k1_ec_pubkey_create(ctx, &pubkey, base) == 1 else {
-            memsetZero(secret.baseAddress!, 32)
+        guard secp256k1_ec_seckey_verify(ctx, secret) == 1,
+              secp256k1_ec_pubkey_create(ctx, &pubkey, secret) == 1 else {
+            memsetZero(secret, 32)
             secret.deallocate()
             throw .invalidKey(source: "key bytes", reason: "not a valid secp256k1 scalar (zero or ≥ the curve order)")
         }
@@ -66,14 +65,14 @@ public final class PrivateKey: @unchecked Sendable {
     }
 
     deinit {
-        if let base = secret.baseAddress { memsetZero(base, secret.count) }
+        memsetZero(secret, 32)
         secret.deallocate()
     }
 
     /// Lends the raw bytes to code inside this module (signing, keystore encryption) without
     /// copying them into an array that would outlive the call.
-    func withSecret<R>(_ body: (UnsafePointer<UInt8>) throws -> R) rethrows -> R {
-        try body(UnsafePointer(secret.baseAddress!.assumingMemoryBound(to: UInt8.self)))
+    func withSecret<R, E: Error>(_ body: (UnsafePointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        try body(UnsafePointer(secret))
     }
 
     /// Signs a 32-byte hash: ECDSA with the RFC 6979 deterministic nonce (libsecp256k1's

@@ -91,4 +91,12 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "Signature(r: \(r.hexString), s: \(s.hexString), yParity: \(yParity))" }
+
+    /// Limb by limb: EthCore's UInt256 `==` currently falls back to Strideable's, which traps
+    /// when two values differ by more than Int.max — true of almost any two signatures.
+    public static func == (a: Signature, b: Signature) -> Bool {
+        a.yParity == b.yParity
+            && a.r.w0 == b.r.w0 && a.r.w1 == b.r.w1 && a.r.w2 == b.r.w2 && a.r.w3 == b.r.w3
+            && a.s.w0 == b.s.w0 && a.s.w1 == b.s.w1 && a.s.w2 == b.s.w2 && a.s.w3 == b.s.w3
+    }
 }

@@ -61,6 +61,15 @@ import Testing
         #expect(throws: SigningError.hashLength(31)) { try key.sign(hash: [UInt8](repeating: 1, count: 31)) }
     }
 
+    @Test func signaturesCompareWithoutTrapping() throws {
+        let key = try PrivateKey(hex: Self.eip155KeyHex)
+        let a = try key.sign(hash: Keccak256.hash("a"))
+        let b = try key.sign(hash: Keccak256.hash("b"))
+        #expect(a != b)
+        #expect(Set([a, b, a]).count == 2)
+        #expect(Signature(r: 1, s: 1, yParity: 0) != Signature(r: 1, s: 1, yParity: 1))
+    }
+
     @Test func vHelpers() throws {
         let sig = Signature(r: 1, s: 2, yParity: 1)
         #expect(sig.v27 == 28)

@@ -28,6 +28,23 @@ import Testing
         #expect(decoded == signed)
     }
 
+    /// Snapshots from the test suite of wevm/ox (a JavaScript implementation), signed with the
+    /// first Anvil/Hardhat dev account key (public devnet key, not a secret).
+    @Test func matchesOxSnapshots() throws {
+        let key = try PrivateKey(hex: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
+        #expect(key.address.checksummed == "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
+        let to = try Address("0x70997970c51812dc3a010c7d01b50e0d17dc79c8")
+        let eip1559 = DynamicFeeTransaction(chainId: 1, nonce: 665, maxPriorityFeePerGas: 1_000_000_000,
+                                            maxFeePerGas: 13_000_000_000, gasLimit: 21000, to: to,
+                                            value: 1_000_000_000_000_000_000)
+        #expect(Hex.encode(eip1559.signingHash) == "0x1d099d1f25465b53e1e56e715e35d5daaaef6a9e9883ba21652eea7f411fffc7")
+        #expect(eip1559.sign(with: key).hashHex == "0x57e6a86fac2dc4b827f6d77d869d625aebf88a71790a740bc859badf556d43c4")
+        let eip2930 = AccessListTransaction(chainId: 1, nonce: 665, gasPrice: 13_000_000_000, gasLimit: 21000, to: to,
+                                            value: 1_000_000_000_000_000_000)
+        #expect(Hex.encode(eip2930.signingHash) == "0x7604c4fa324a1945c8d960f0ec0554434b749c597bcb7d1ddbc1614bad9feca3")
+        #expect(eip2930.sign(with: key).hashHex == "0x6fb8b1dd822896cf6b4a7abe9b6de0da9be36a755034494df6374caaca66d920")
+    }
+
     @Test func matchesEthAccountVectors() throws {
         let vectors = Vectors.shared.transactions
         #expect(vectors.count == 11)

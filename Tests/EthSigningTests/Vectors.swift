@@ -54,6 +54,14 @@ struct Vectors: Decodable {
     }()
 }
 
+/// The bytes of a file in Fixtures/.
+func fixture(_ name: String, _ ext: String) -> [UInt8]? {
+    let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Fixtures")
+        ?? Bundle.module.url(forResource: name, withExtension: ext)
+    guard let url, let data = try? Data(contentsOf: url) else { return nil }
+    return Array(data)
+}
+
 extension Vectors.Transaction {
     /// Rebuilds the transaction from the eth-account dictionary.
     func transaction() throws -> EthTransaction {

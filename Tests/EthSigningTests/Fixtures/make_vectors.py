@@ -115,3 +115,11 @@ with open(os.path.join(HERE, "signing_vectors.json"), "w") as f:
                "personal": personal, "keys": keys, "keystores": keystores}, f, indent=1, ensure_ascii=False)
     f.write("\n")
 print(f"{len(vectors)} transactions, {len(personal)} messages, {len(keys)} keys, {len(keystores)} keystores")
+
+# A keystore written by Keystore.encrypt (light scrypt) for EIP-155's public example key
+# 0x4646…46, password "pässword": eth-keyfile must read what this project writes.
+swift_written = os.path.join(HERE, "swift_written_keystore.json")
+if os.path.exists(swift_written):
+    decoded = eth_keyfile.decode_keyfile_json(eth_keyfile.load_keyfile(swift_written), "pässword".encode())
+    assert decoded == bytes([0x46] * 32), "eth-keyfile decodes the Swift-written keystore to the wrong key"
+    print("swift_written_keystore.json: eth-keyfile reads it")
