@@ -49,7 +49,10 @@ let package = Package(
         // Plan builder, fees, simulation, signing and sending, the journal, alerts.
         .target(
             name: "Execution",
-            dependencies: ["Routing", "Strategy", "Market", "EthCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
 
         // The command line.
         .executableTarget(
