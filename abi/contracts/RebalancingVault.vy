@@ -56,11 +56,13 @@ interface IBalancerVault:
 MAX_STEPS: constant(uint256) = 32
 MAX_RECEIVED: constant(uint256) = 16
 MAX_POOL_TOKENS: constant(uint256) = 8
+MAX_POOLS_PER_TOKEN: constant(uint256) = 64
 
 KIND_CONSTANT_PRODUCT: constant(uint8) = 0
 KIND_WEIGHTED: constant(uint8) = 1
 
-# route[pool][tokenIn][tokenOut]: how a swap through an allowlisted pool is executed (0: not allowed)
+# route[pool][tokenIn][tokenOut]: how a swap through an allowlisted pool is executed; 0 unless the
+# pool and both tokens are allowed (kept up to date by allowPool, disallowPool and setTokenAllowed)
 ROUTE_NONE: constant(uint8) = 0
 ROUTE_TOKEN0_FOR_TOKEN1: constant(uint8) = 1  # constant product, tokenIn is the pair's token0
 ROUTE_TOKEN1_FOR_TOKEN0: constant(uint8) = 2  # constant product, tokenIn is the pair's token1
@@ -96,7 +98,7 @@ event Swapped:
 event Rebalanced:
     operator: indexed(address)
     steps: uint256
-    received: DynArray[uint256, MAX_RECEIVED]  # balance growth of each minReceived token, same order
+    checks: uint256  # minReceived entries verified
 
 event OperatorSet:
     previousOperator: indexed(address)
@@ -135,6 +137,7 @@ pendingOwner: public(address)
 operator: public(address)
 tokenAllowed: public(HashMap[address, bool])
 poolInfo: public(HashMap[address, PoolInfo])
+tokenPools: HashMap[address, DynArray[address, MAX_POOLS_PER_TOKEN]]  # allowlisted pools holding a token
 route: public(HashMap[address, HashMap[address, HashMap[address, uint8]]])
 
 
@@ -182,66 +185,96 @@ def acceptOwnership():
 
 # ---------------------------------------------------------------------------- owner: allowlists
 
+@internal
+def _write_routes(_pool: address, _enable: bool):
+    """
+    Write route[pool][a][b] for every ordered pair of the pool's tokens: its code when `_enable`
+    and both tokens are allowed, 0 otherwise. Keeping the token allowlist folded into the routes
+    lets `rebalance` check pool, tokens and direction with one storage read per step.
+    """
+    kind: uint8 = self.poolInfo[_pool].kind
+    tokens: DynArray[address, MAX_POOL_TOKENS] = self.poolInfo[_pool].tokens
+    for i: uint256 in range(len(tokens), bound=MAX_POOL_TOKENS):
+        for j: uint256 in range(len(tokens), bound=MAX_POOL_TOKENS):
+            if i == j:
+                continue
+            code: uint8 = ROUTE_NONE
+            if _enable and self.tokenAllowed[tokens[i]] and self.tokenAllowed[tokens[j]]:
+                if kind == KIND_WEIGHTED:
+                    code = ROUTE_WEIGHTED
+                elif i == 0:
+                    code = ROUTE_TOKEN0_FOR_TOKEN1
+                else:
+                    code = ROUTE_TOKEN1_FOR_TOKEN0
+            self.route[_pool][tokens[i]][tokens[j]] = code
+
+
+@internal
+def _forget_pool(_pool: address):
+    """Clear a pool's routes, its entry and its place in its tokens' pool lists."""
+    self._write_routes(_pool, False)
+    for t: address in self.poolInfo[_pool].tokens:
+        listed: DynArray[address, MAX_POOLS_PER_TOKEN] = self.tokenPools[t]
+        for k: uint256 in range(len(listed), bound=MAX_POOLS_PER_TOKEN):
+            if listed[k] == _pool:
+                listed[k] = listed[len(listed) - 1]
+                listed.pop()
+                break
+        self.tokenPools[t] = listed
+    self.poolInfo[_pool] = empty(PoolInfo)
+
+
 @external
 def setTokenAllowed(_token: address, _allowed: bool):
-    """@notice Allow or forbid a token as the input or output of any step."""
+    """@notice Allow or forbid a token as the input or output of any step (in every pool)."""
     self._only_owner()
     if _allowed:
         assert _token.is_contract, "not a contract"
     self.tokenAllowed[_token] = _allowed
+    for p: address in self.tokenPools[_token]:
+        self._write_routes(p, True)
     log TokenAllowed(token=_token, allowed=_allowed)
-
-
-@internal
-def _clear_routes(_pool: address):
-    tokens: DynArray[address, MAX_POOL_TOKENS] = self.poolInfo[_pool].tokens
-    for a: address in tokens:
-        for b: address in tokens:
-            if a != b:
-                self.route[_pool][a][b] = ROUTE_NONE
-    self.poolInfo[_pool] = empty(PoolInfo)
 
 
 @external
 def allowPool(_pool: address, _kind: uint8, _balancerVault: address):
     """
-    @notice Allow swaps through `_pool` between any two of its tokens (each token must also be
-            allowed at swap time). Kind 0: a Uniswap-V2 pair (`_balancerVault` must be zero); its
-            token0/token1 are read now. Kind 1: a Balancer weighted pool in `_balancerVault`; its
-            pool id is read from the pool and its tokens from the vault now. Allowing a pool again
-            replaces its previous entry.
+    @notice Allow swaps through `_pool` between any two of its tokens that are allowed (now or
+            later). Kind 0: a Uniswap-V2 pair (`_balancerVault` must be zero); its token0/token1
+            are read now. Kind 1: a Balancer weighted pool in `_balancerVault`; its pool id is read
+            from the pool and its tokens from the vault now. Allowing a pool again replaces its
+            previous entry.
     """
     self._only_owner()
     assert _pool.is_contract, "not a contract"
-    self._clear_routes(_pool)
+    if self.poolInfo[_pool].allowed:
+        self._forget_pool(_pool)
     info: PoolInfo = PoolInfo(allowed=True, kind=_kind, balancerVault=empty(address), poolId=empty(bytes32), tokens=[])
     if _kind == KIND_CONSTANT_PRODUCT:
         assert _balancerVault == empty(address), "balancer vault for a pair"
         t0: address = staticcall IUniswapV2Pair(_pool).token0()
         t1: address = staticcall IUniswapV2Pair(_pool).token1()
-        assert t0 != empty(address) and t1 != empty(address) and t0 != t1, "bad pair tokens"
         info.tokens = [t0, t1]
-        self.route[_pool][t0][t1] = ROUTE_TOKEN0_FOR_TOKEN1
-        self.route[_pool][t1][t0] = ROUTE_TOKEN1_FOR_TOKEN0
     elif _kind == KIND_WEIGHTED:
         assert _balancerVault.is_contract, "balancer vault not a contract"
-        pool_id: bytes32 = staticcall IBalancerPool(_pool).getPoolId()
-        tokens: DynArray[address, MAX_POOL_TOKENS] = []
+        info.balancerVault = _balancerVault
+        info.poolId = staticcall IBalancerPool(_pool).getPoolId()
         balances: DynArray[uint256, MAX_POOL_TOKENS] = []
         last_change: uint256 = 0
-        tokens, balances, last_change = staticcall IBalancerVault(_balancerVault).getPoolTokens(pool_id)
-        assert len(tokens) >= 2, "bad pool tokens"
-        info.balancerVault = _balancerVault
-        info.poolId = pool_id
-        info.tokens = tokens
-        for a: address in tokens:
-            assert a != empty(address), "bad pool tokens"
-            for b: address in tokens:
-                if a != b:
-                    self.route[_pool][a][b] = ROUTE_WEIGHTED
+        info.tokens, balances, last_change = staticcall IBalancerVault(_balancerVault).getPoolTokens(info.poolId)
     else:
         raise "unknown pool kind"
+    assert len(info.tokens) >= 2, "bad pool tokens"
+    for i: uint256 in range(len(info.tokens), bound=MAX_POOL_TOKENS):
+        assert info.tokens[i] != empty(address), "bad pool tokens"
+        for j: uint256 in range(i, bound=MAX_POOL_TOKENS):
+            assert info.tokens[i] != info.tokens[j], "bad pool tokens"
+        listed: DynArray[address, MAX_POOLS_PER_TOKEN] = self.tokenPools[info.tokens[i]]
+        assert len(listed) < MAX_POOLS_PER_TOKEN, "too many pools for a token"
+        listed.append(_pool)
+        self.tokenPools[info.tokens[i]] = listed
     self.poolInfo[_pool] = info
+    self._write_routes(_pool, True)
     log PoolAllowed(pool=_pool, kind=_kind, balancerVault=info.balancerVault, poolId=info.poolId)
 
 
@@ -250,7 +283,7 @@ def disallowPool(_pool: address):
     """@notice Forbid every swap through `_pool`."""
     self._only_owner()
     assert self.poolInfo[_pool].allowed, "pool not allowed"
-    self._clear_routes(_pool)
+    self._forget_pool(_pool)
     log PoolDisallowed(pool=_pool)
 
 
@@ -269,9 +302,20 @@ def withdraw(_token: address, _amount: uint256, _to: address):
 # ---------------------------------------------------------------------------- operator: rebalance
 
 @internal
+@pure
 def _revert_with(reason: String[128]):
     """Revert with Error(string) for a reason built at run time."""
     raw_revert(concat(method_id("Error(string)"), abi_encode(reason)))
+
+
+@internal
+@view
+def _revert_refused_step(step: Step, i: uint256):
+    """Say why a step has no route: a listed pool holding both tokens means a token is not allowed."""
+    tokens: DynArray[address, MAX_POOL_TOKENS] = self.poolInfo[step.pool].tokens
+    if step.tokenIn != step.tokenOut and step.tokenIn in tokens and step.tokenOut in tokens:
+        self._revert_with(concat("token not allowed: step ", uint2str(i)))
+    self._revert_with(concat("pool not allowed: step ", uint2str(i)))
 
 
 @internal
@@ -288,6 +332,21 @@ def _hex_address(a: address) -> String[42]:
         halves[i // 20] = (halves[i // 20] << 8) | char
     text: Bytes[42] = concat(b"0x", slice(convert(halves[0], bytes32), 12, 20), slice(convert(halves[1], bytes32), 12, 20))
     return convert(text, String[42])
+
+
+@internal
+def _pay(token: address, to: address, amount: uint256):
+    """ERC-20 transfer that accepts tokens returning nothing (USDT); only called for listed tokens,
+    which are contracts, so no extcodesize check."""
+    success: bool = False
+    response: Bytes[32] = b""
+    success, response = raw_call(
+        token,
+        abi_encode(to, amount, method_id=method_id("transfer(address,uint256)")),
+        max_outsize=32,
+        revert_on_failure=False,
+    )
+    assert success and (len(response) == 0 or convert(response, bool)), "transfer failed"
 
 
 @internal
@@ -332,11 +391,14 @@ def _swap_constant_product(step: Step, direction: uint8, amount_in: uint256, inp
     if amount_out < step.minAmountOut:
         return amount_out  # the caller reverts with the step's index
     if not input_delivered:
-        assert safe_token.transfer(step.tokenIn, step.pool, amount_in), "transfer failed"
-    if direction == ROUTE_TOKEN0_FOR_TOKEN1:
-        extcall IUniswapV2Pair(step.pool).swap(0, amount_out, recipient, b"")
-    else:
-        extcall IUniswapV2Pair(step.pool).swap(amount_out, 0, recipient, b"")
+        self._pay(step.tokenIn, step.pool, amount_in)
+    # raw calls: a listed pool is a contract, so the extcodesize check of a typed call is not needed
+    amount0_out: uint256 = 0
+    amount1_out: uint256 = amount_out
+    if direction == ROUTE_TOKEN1_FOR_TOKEN0:
+        amount0_out = amount_out
+        amount1_out = 0
+    raw_call(step.pool, abi_encode(amount0_out, amount1_out, recipient, b"", method_id=method_id("swap(uint256,uint256,address,bytes)")))
     return amount_out
 
 
@@ -376,9 +438,7 @@ def rebalance(steps: DynArray[Step, MAX_STEPS], minReceived: DynArray[MinReceive
         step: Step = steps[i]
         direction: uint8 = self.route[step.pool][step.tokenIn][step.tokenOut]
         if direction == ROUTE_NONE:
-            self._revert_with(concat("pool not allowed: step ", uint2str(i)))
-        if not self.tokenAllowed[step.tokenIn] or not self.tokenAllowed[step.tokenOut]:
-            self._revert_with(concat("token not allowed: step ", uint2str(i)))
+            self._revert_refused_step(step, i)
         amount_in: uint256 = step.amountIn
         if amount_in == 0:
             if i == 0 or previous_token != step.tokenIn or previous_out == 0:
@@ -406,11 +466,9 @@ def rebalance(steps: DynArray[Step, MAX_STEPS], minReceived: DynArray[MinReceive
         previous_out = amount_out
         previous_token = step.tokenOut
 
-    received: DynArray[uint256, MAX_RECEIVED] = []
     for j: uint256 in range(len(minReceived), bound=MAX_RECEIVED):
         token: address = minReceived[j].token
         after: uint256 = staticcall IERC20(token).balanceOf(self)
         if after < before[j] or after - before[j] < minReceived[j].amount:
             self._revert_with(concat("post-condition: ", self._hex_address(token)))
-        received.append(after - before[j])
-    log Rebalanced(operator=msg.sender, steps=n, received=received)
+    log Rebalanced(operator=msg.sender, steps=n, checks=len(minReceived))
