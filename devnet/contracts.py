@@ -72,13 +72,13 @@ def _cache_key() -> str:
     return digest.hexdigest()[:24]
 
 
-def _compile(name: str) -> dict:
+def _compile(name: str, source: str | None = None) -> dict:
     import vyper
     from vyper.compiler.input_bundle import FilesystemInputBundle
 
     path = CONTRACTS_DIR / f"{name}.vy"
     out = vyper.compile_code(
-        path.read_text(),
+        source if source is not None else path.read_text(),
         contract_path=path.name,
         input_bundle=FilesystemInputBundle([CONTRACTS_DIR]),
         output_formats=["abi", "bytecode", "blueprint_bytecode"],
@@ -104,6 +104,9 @@ def compile_all(force: bool = False) -> dict[str, Artifact]:
         with os.fdopen(fd, "w") as f:
             json.dump(data, f)
         os.replace(tmp, cache)
+        for stale in BUILD_DIR.glob("artifacts-*.json"):  # older sources or compiler
+            if stale != cache:
+                stale.unlink(missing_ok=True)
     return {
         name: Artifact(
             name=name,
@@ -113,6 +116,24 @@ def compile_all(force: bool = False) -> dict[str, Artifact]:
         )
         for name, entry in data.items()
     }
+
+
+def compile_source(name: str, source: str) -> Artifact:
+    """Compile an extra contract (e.g. a test harness) that may import the modules in abi/contracts;
+    cached like the others."""
+    key = hashlib.sha256((_cache_key() + "\0" + name + "\0" + source).encode()).hexdigest()[:24]
+    cache = BUILD_DIR / f"extra-{name}-{key}.json"
+    try:
+        entry = json.loads(cache.read_text())
+    except (OSError, json.JSONDecodeError):
+        entry = _compile(name, source)
+        BUILD_DIR.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=BUILD_DIR, suffix=".tmp")
+        with os.fdopen(fd, "w") as f:
+            json.dump(entry, f)
+        os.replace(tmp, cache)
+    return Artifact(name=name, abi=entry["abi"], bytecode=bytes.fromhex(entry["bytecode"].removeprefix("0x")),
+                    blueprint=bytes.fromhex(entry["blueprint"].removeprefix("0x")))
 
 
 def write_abi_files(artifacts: dict[str, Artifact] | None = None) -> list[Path]:

@@ -35,8 +35,8 @@ DEPLOYER_ADDRESS = "0x1Abff215B41A311F20957aDBBb54102286F6D821"
 
 NETWORK_FILE = contracts.REPO_ROOT / "networks" / "devnet.json"
 
-# ETH each dev account hands to the deployer to back the WETH in the pools (10 x 800 ETH)
-ETH_FROM_EACH_DEV_ACCOUNT = 800 * 10**18
+# ETH each dev account hands to the deployer to back the WETH in the pools and the dev accounts' WETH
+ETH_FROM_EACH_DEV_ACCOUNT = 900 * 10**18
 DEV_ACCOUNTS_FUNDED = 10
 
 # symbol -> (contract, name, decimals, USD price)
@@ -50,6 +50,8 @@ TOKENS: dict[str, tuple[str, str, int, Decimal]] = {
 }
 
 DEV_ACCOUNT_TOKENS = {"WETH": 100, "WBTC": 5, "USDC": 500_000, "USDT": 500_000, "DAI": 500_000, "LINK": 10_000}
+
+WETH_FOR_DEV_ACCOUNTS = DEV_ACCOUNT_TOKENS["WETH"] * 10**18
 
 CONSTANT_PRODUCT_DEXES = ("uniswap-v2", "sushiswap")
 
@@ -155,10 +157,7 @@ def deploy_all(tester) -> Deployment:
     for sym, (contract, name, decimals, _price) in TOKENS.items():
         dep.tokens[sym] = d.deploy("WETH9") if contract == "WETH9" else d.deploy(contract, name, sym, decimals)
     weth = dep.tokens["WETH"]
-    weth_needed = sum(_pool_amounts(p)[0] for p in CONSTANT_PRODUCT_POOLS if p[1] == "WETH") + \
-        sum(_pool_amounts(p)[1] for p in CONSTANT_PRODUCT_POOLS if p[2] == "WETH") + \
-        sum(_weighted_amounts(p).get("WETH", 0) for p in WEIGHTED_POOLS)
-    weth.transact("deposit", sender=d.address, value=weth_needed)
+    weth.transact("deposit", sender=d.address, value=_weth_needed(len(dep.dev_accounts)))
 
     # --- Multicall3, Uniswap-V2-style DEXes ---
     dep.multicall3 = d.deploy("Multicall3")
@@ -183,14 +182,25 @@ def deploy_all(tester) -> Deployment:
 
     _deploy_balancer(d, dep)
 
-    # --- dev accounts ---
-    for account in dep.dev_accounts:
-        for sym, whole in DEV_ACCOUNT_TOKENS.items():
-            if sym == "WETH":
-                weth.transact("deposit", sender=account, value=whole * 10**18)
-            else:
-                dep.tokens[sym].transact("mint", account, whole * 10 ** TOKENS[sym][2], sender=d.address)
+    # --- dev accounts: one mintBatch per token; WETH handed out through Multicall3 (which calls
+    # as itself: the deployer parks the WETH there and one aggregate3 transfers it on) ---
+    for sym, whole in DEV_ACCOUNT_TOKENS.items():
+        amount = whole * 10 ** TOKENS[sym][2]
+        if sym == "WETH":
+            weth.transact("transfer", dep.multicall3.address, amount * len(dep.dev_accounts), sender=d.address)
+            dep.multicall3.transact("aggregate3", [(weth.address, False, weth.encode("transfer", account, amount))
+                                                   for account in dep.dev_accounts], sender=d.address)
+        else:
+            dep.tokens[sym].transact("mintBatch", dep.dev_accounts, amount, sender=d.address)
     return dep
+
+
+def _weth_needed(dev_accounts: int) -> int:
+    """All the WETH the deployer hands out: pools on every DEX plus the dev accounts' share."""
+    in_pairs = sum(a for spec in CONSTANT_PRODUCT_POOLS
+                   for sym, a in zip(spec[1:3], _pool_amounts(spec)) if sym == "WETH")
+    in_weighted = sum(_weighted_amounts(spec).get("WETH", 0) for spec in WEIGHTED_POOLS)
+    return in_pairs + in_weighted + WETH_FOR_DEV_ACCOUNTS * dev_accounts
 
 
 def _give(dep: Deployment, deployer: str, sym: str, to: str, amount: int) -> None:

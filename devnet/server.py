@@ -16,6 +16,7 @@ from . import CHAIN_ID, DEFAULT_PORT
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 GZIP_MIN_BYTES = 1024
+LISTEN_HOST = "127.0.0.1"  # loopback only: a devnet with public keys is for this machine
 THREAD_STACK_BYTES = 256 * 1024 * 1024
 
 
@@ -120,8 +121,7 @@ def parse_args(argv):
         description=f"Local Ethereum devnet (py-evm), JSON-RPC over HTTP, chain id {CHAIN_ID}.",
     )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"TCP port on 127.0.0.1 (default {DEFAULT_PORT}; 0 picks a free one)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+                        help=f"TCP port on {LISTEN_HOST} (default {DEFAULT_PORT}; 0 picks a free one)")
     parser.add_argument("--bare", action="store_true",
                         help="skip deploying the project's contracts and pools")
     parser.add_argument("--block-time", type=float, default=None, metavar="S",
@@ -188,9 +188,9 @@ def main(argv=None) -> int:
         print("devnet: stopped before serving", file=sys.stderr, flush=True)
         return 0
     try:
-        server = make_server(Node(chain), args.host, args.port, args.verbose)
+        server = make_server(Node(chain), LISTEN_HOST, args.port, args.verbose)
     except OSError as error:
-        print(f"devnet: cannot listen on {args.host}:{args.port}: {error.strerror}",
+        print(f"devnet: cannot listen on {LISTEN_HOST}:{args.port}: {error.strerror}",
               file=sys.stderr, flush=True)
         return 1
     port = server.server_address[1]
@@ -202,7 +202,7 @@ def main(argv=None) -> int:
     print(f"devnet: chain id {CHAIN_ID}, fork {chain.fork_name}, "
           f"{'interval mining every %gs' % args.block_time if args.block_time else 'automine'}, "
           f"started in {time.monotonic() - started:.2f}s", file=sys.stderr, flush=True)
-    print(f"devnet ready at http://{args.host}:{port}", flush=True)
+    print(f"devnet ready at http://{LISTEN_HOST}:{port}", flush=True)
 
     while not stop.wait(0.5):
         pass

@@ -76,6 +76,17 @@ def mint(receiver: address, amount: uint256):
 
 
 @external
+def mintBatch(receivers: DynArray[address, 64], amount: uint256):
+    """@notice Owner-only: mint `amount` to each receiver (one transaction to fund the dev accounts)."""
+    assert msg.sender == self.owner, "ERC20: caller is not the owner"
+    for receiver: address in receivers:
+        assert receiver != empty(address)
+        self.totalSupply += amount
+        self.balanceOf[receiver] += amount
+        log Transfer(sender=empty(address), receiver=receiver, value=amount)
+
+
+@external
 def transferOwnership(new_owner: address):
     assert msg.sender == self.owner, "ERC20: caller is not the owner"
     self.owner = new_owner

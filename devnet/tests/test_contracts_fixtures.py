@@ -4,7 +4,8 @@ import json
 import time
 
 import pytest
-from eth_utils import is_checksum_address
+from eth_account import Account
+from eth_utils import is_checksum_address, keccak
 
 from devnet import contracts, fixtures
 
@@ -63,13 +64,18 @@ def test_dev_accounts_are_anvils_and_deployer_is_fixed(deployed):
     dep, _ = deployed
     assert dep.dev_accounts == ANVIL_ACCOUNTS
     assert dep.summary()["deployer"] == fixtures.DEPLOYER_ADDRESS
+    assert Account.from_key(keccak(text="rebalancer devnet deployer")).address == fixtures.DEPLOYER_ADDRESS
+    tester = dep.tokens["WETH"].tester
+    # every dev account keeps most of its ETH and holds the promised WETH; WETH stays fully backed
+    for account in dep.dev_accounts:
+        assert tester.get_balance(account) > 9_000 * 10**18
+        assert dep.tokens["WETH"].call("balanceOf", account) == 100 * 10**18
+    assert dep.tokens["WETH"].call("totalSupply") == tester.get_balance(dep.tokens["WETH"].address)
 
 
 def test_abi_files_are_the_compiled_abis():
     artifacts = contracts.compile_all()
     for contract, file_name in contracts.CLIENT_ABIS.items():
-        if contract not in artifacts:  # TEMP until the Balancer contracts land
-            continue
         assert json.loads((contracts.ABI_DIR / f"{file_name}.json").read_text()) == artifacts[contract].abi, file_name
 
 
@@ -83,3 +89,27 @@ def test_deploy_is_fast_enough(deployed):
     _, seconds = deployed
     print(f"\ndeploy_fixtures took {seconds:.2f}s")
     assert seconds < 15  # the devnet should start in ~5 s; generous for a loaded CI machine
+
+
+def test_seeded_markets_are_realistic(deployed):
+    dep, _ = deployed
+    art = contracts.compile_all()
+    usd = {s: float(p) for s, (_c, _n, _d, p) in fixtures.TOKENS.items()}
+    dec = {s: d for s, (_c, _n, d, _p) in fixtures.TOKENS.items()}
+    depth = {}
+    for p in dep.pairs:
+        pair = contracts.Contract(dep.tokens["WETH"].tester, p["address"], art["UniswapV2Pair"])
+        r0, r1, _ = pair.call("getReserves")
+        s0, s1 = p["tokens"]
+        price0_in_1 = (r1 / 10 ** dec[s1]) / (r0 / 10 ** dec[s0])
+        assert abs(price0_in_1 / (usd[s0] / usd[s1]) - 1) < 0.005, p  # within 0.5 % of the reference
+        depth[(p["dex"], frozenset(p["tokens"]))] = r0 / 10 ** dec[s0] * usd[s0] * 2
+        assert "LINK" not in p["tokens"] or "WETH" in p["tokens"]
+    assert round(depth[("uniswap-v2", frozenset({"WETH", "USDC"}))]) == 20_000_000
+    assert abs(depth[("sushiswap", frozenset({"WBTC", "USDC"}))] - 50_000) < 500  # the thin pool
+    # sushiswap's WETH is 0.2 % dearer than uniswap's
+    quotes = {}
+    for dex in fixtures.CONSTANT_PRODUCT_DEXES:
+        weth_usdc = dep.routers[dex].call("getAmountsOut", 10**15, [dep.tokens["WETH"].address, dep.tokens["USDC"].address])
+        quotes[dex] = weth_usdc[-1]
+    assert 1.0015 < quotes["sushiswap"] / quotes["uniswap-v2"] < 1.0025

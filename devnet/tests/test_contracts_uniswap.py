@@ -257,3 +257,47 @@ def test_add_and_remove_liquidity(dep):
     # rounding down only: LP units are coarse against DAI wei, so allow 1e-9 relative
     assert 0 <= a_dai - out_dai <= a_dai // 10**9 and 0 <= a_usdc - out_usdc <= a_usdc // 10**9 + 1
     assert p.call("balanceOf", lp) == 0
+
+
+FLASH_BORROWER = """
+# pragma version 0.4.3
+interface IERC20:
+    def transfer(to: address, amount: uint256) -> bool: nonpayable
+
+token: public(address)
+repay: public(uint256)
+seen: public(uint256)
+
+@deploy
+def __init__(_token: address, _repay: uint256):
+    self.token = _token
+    self.repay = _repay
+
+@external
+def uniswapV2Call(sender: address, amount0: uint256, amount1: uint256, data: Bytes[4096]):
+    # holds the borrowed tokens here; pays back `repay` of the same token to the pair
+    self.seen = amount0 + amount1
+    extcall IERC20(self.token).transfer(msg.sender, self.repay)
+"""
+
+
+@pytest.mark.parametrize("extra,ok", [(0, True), (-1, False)])
+def test_flash_swap_callback_and_fee(dep, extra, ok):
+    trader = dep.dev_accounts[8]
+    p = pair(dep, "uniswap-v2", "DAI", "USDC")
+    dai = dep.tokens["DAI"]
+    borrow = 1_000 * 10**18
+    repay = borrow * 1000 // 997 + 1 + extra  # borrowed token repaid: the 0.3 % fee on the repayment
+    tester = dai.tester
+    borrower = fixtures.contracts.deploy(tester, fixtures.contracts.compile_source("FlashBorrower", FLASH_BORROWER),
+                                         dai.address, repay, sender=trader)
+    dai.transact("transfer", borrower.address, 10 * 10**18, sender=trader)  # to pay the fee
+    dai_is_0 = p.call("token0") == dai.address
+    args = (borrow, 0) if dai_is_0 else (0, borrow)
+    if ok:
+        p.transact("swap", *args, borrower.address, b"\x01", sender=trader)
+        assert borrower.call("seen") == borrow
+        assert dai.call("balanceOf", borrower.address) == 10 * 10**18 + borrow - repay
+    else:
+        with pytest.raises(ContractError, match="UniswapV2: K"):
+            p.transact("swap", *args, borrower.address, b"\x01", sender=trader)
