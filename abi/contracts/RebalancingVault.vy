@@ -49,6 +49,7 @@ struct FundManagement:
 
 interface IBalancerVault:
     def getPoolTokens(poolId: bytes32) -> (DynArray[address, MAX_POOL_TOKENS], DynArray[uint256, MAX_POOL_TOKENS], uint256): view
+    def getPool(poolId: bytes32) -> (address, uint8): view
     def swap(singleSwap: SingleSwap, funds: FundManagement, limit: uint256, deadline: uint256) -> uint256: payable
 
 # ---------------------------------------------------------------------------- types and limits
@@ -259,6 +260,10 @@ def allowPool(_pool: address, _kind: uint8, _balancerVault: address):
         assert _balancerVault.is_contract, "balancer vault not a contract"
         info.balancerVault = _balancerVault
         info.poolId = staticcall IBalancerPool(_pool).getPoolId()
+        registered: address = empty(address)
+        specialization: uint8 = 0
+        registered, specialization = staticcall IBalancerVault(_balancerVault).getPool(info.poolId)
+        assert registered == _pool, "pool not in balancer vault"
         balances: DynArray[uint256, MAX_POOL_TOKENS] = []
         last_change: uint256 = 0
         info.tokens, balances, last_change = staticcall IBalancerVault(_balancerVault).getPoolTokens(info.poolId)
