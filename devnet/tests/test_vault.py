@@ -435,3 +435,18 @@ def test_token_allowlist_and_pool_allowlist_combine_in_any_order(env):
     vault.transact("setTokenAllowed", weth, True, sender=owner)
     assert vault.call("route", link_weth, link, weth) == 0
     assert vault.call("route", sushi_link_weth, link, weth) != 0
+
+
+def test_pool_reverts_bubble_up_and_oversized_batches_are_refused(env):
+    p1 = pool(env, "uniswap-v2", "WETH", "USDC")
+    state = chain_state(env)
+    # 1 wei in gives 0 out: the pair's own reason comes back through the vault
+    expect_revert("UniswapV2: INSUFFICIENT_OUTPUT_AMOUNT", rebalance, env, [step(env, p1, "WETH", "USDC", 1)])
+    # more than MAX_STEPS (32) steps or MAX_RECEIVED (16) checks: refused by ABI decoding
+    with pytest.raises(ContractError):
+        rebalance(env, [step(env, p1, "WETH", "USDC", 10**15)] * 33)
+    with pytest.raises(ContractError):
+        rebalance(env, [step(env, p1, "WETH", "USDC", 10**15)], [(token(env, "USDC"), 0)] * 17)
+    assert chain_state(env) == state
+    receipt = rebalance(env, [step(env, p1, "WETH", "USDC", 10**15)] * 32, [(token(env, "USDC"), 0)] * 16)
+    assert len(logs_with(receipt, SWAPPED_TOPIC)) == 32
