@@ -450,3 +450,92 @@ def test_pool_reverts_bubble_up_and_oversized_batches_are_refused(env):
     assert chain_state(env) == state
     receipt = rebalance(env, [step(env, p1, "WETH", "USDC", 10**15)] * 32, [(token(env, "USDC"), 0)] * 16)
     assert len(logs_with(receipt, SWAPPED_TOPIC)) == 32
+
+
+# An ERC-20 with a transfer hook (ERC-777 style) that calls back into a target with fixed calldata
+# and records the outcome: it shows a listed token cannot re-enter the vault mid-rebalance.
+HOOK_TOKEN = """
+# pragma version 0.4.3
+balanceOf: public(HashMap[address, uint256])
+allowance: public(HashMap[address, HashMap[address, uint256]])
+hookTarget: public(address)
+hookData: public(Bytes[1024])
+hookCalls: public(uint256)
+hookSucceeded: public(bool)
+hookResponse: public(Bytes[128])
+
+@external
+def mint(to: address, amount: uint256):
+    self.balanceOf[to] += amount
+
+@external
+def setHook(target: address, data: Bytes[1024]):
+    self.hookTarget = target
+    self.hookData = data
+
+@external
+def approve(spender: address, amount: uint256) -> bool:
+    self.allowance[msg.sender][spender] = amount
+    return True
+
+@internal
+def _move(sender: address, to: address, amount: uint256):
+    self.balanceOf[sender] -= amount
+    self.balanceOf[to] += amount
+    if self.hookTarget != empty(address):
+        ok: bool = False
+        response: Bytes[128] = b""
+        ok, response = raw_call(self.hookTarget, self.hookData, max_outsize=128, revert_on_failure=False)
+        self.hookCalls += 1
+        self.hookSucceeded = ok
+        self.hookResponse = response
+
+@external
+def transfer(to: address, amount: uint256) -> bool:
+    self._move(msg.sender, to, amount)
+    return True
+
+@external
+def transferFrom(sender: address, to: address, amount: uint256) -> bool:
+    self.allowance[sender][msg.sender] -= amount
+    self._move(sender, to, amount)
+    return True
+"""
+
+
+def test_a_hooked_token_cannot_reenter_the_vault(env):
+    import vyper
+
+    from devnet.contracts import Artifact, deploy
+
+    out = vyper.compile_code(HOOK_TOKEN, output_formats=["abi", "bytecode"])
+    hook = deploy(env["tester"], Artifact("HookToken", out["abi"], bytes.fromhex(out["bytecode"][2:]), b""),
+                  sender=env["owner"])
+    vault, owner, weth = env["vault"], env["owner"], env["dep"].tokens["WETH"]
+    factory = env["dep"].factories["uniswap-v2"]
+    factory.transact("createPair", hook.address, weth.address, sender=owner)
+    hook_pair = factory.call("getPair", hook.address, weth.address)
+    hook.transact("mint", hook_pair, 10**24, sender=owner)
+    weth.transact("transfer", hook_pair, 10 * 10**18, sender=owner)
+    pair(env, hook_pair).transact("mint", owner, sender=owner)
+    hook.transact("mint", vault.address, 10**22, sender=owner)
+    vault.transact("setTokenAllowed", hook.address, True, sender=owner)
+    vault.transact("allowPool", hook_pair, 0, ZERO, sender=owner)
+
+    reentries = {
+        "rebalance": vault.encode("rebalance", [step(env, hook_pair, "WETH", "WETH", 1)], [], 2**40),
+        "withdraw": vault.encode("withdraw", weth.address, 1, env["operator"]),
+    }
+    for name, data in reentries.items():
+        hook.transact("setHook", vault.address, data, sender=owner)
+        calls = hook.call("hookCalls")
+        receipt = rebalance(env, [(hook_pair, hook.address, weth.address, 10**21, 0)])
+        assert len(logs_with(receipt, SWAPPED_TOPIC)) == 1, name
+        assert hook.call("hookCalls") == calls + 1, name  # the hook ran during the vault's transfer
+        # refused by the reentrancy lock, before any role check (which would give a reason string)
+        assert (hook.call("hookSucceeded"), hook.call("hookResponse")) == (False, b""), name
+    # control: the same call outside a vault call gets past the lock and fails on the role check
+    hook.transact("mint", owner, 1, sender=owner)
+    hook.transact("transfer", env["outsider"], 1, sender=owner)
+    assert hook.call("hookSucceeded") is False
+    assert b"not owner" in hook.call("hookResponse")
