@@ -63,7 +63,7 @@ let package = Package(
             ]),
 
         // Benchmarks: `swift run -c release rebalancer-bench`.
-        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore"]),
+        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore", "Market", "Strategy", "Routing"]),
 
         .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
