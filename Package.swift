@@ -66,6 +66,7 @@ let package = Package(
         .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore", "Market", "Strategy", "Routing"]),
 
         .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
+        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
