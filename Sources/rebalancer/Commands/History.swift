@@ -55,14 +55,19 @@ struct History: ParsableCommand {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
         formatter.timeZone = TimeZone(identifier: "UTC")
-        print(String(format: "%-5@ %-17@ %-8@ %-10@ %-9@ %-6@ %@", "run", "started (UTC)", "block", "decision", "status", "txs", "gas used / reasons") )
+        let widths = [5, 17, 8, 10, 10, 4]
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0.0.padding(toLength: max($0.1, $0.0.count), withPad: " ", startingAt: 0) }.joined(separator: " ")
+                + " " + (cells.last ?? "")
+        }
+        print(line(["run", "started (UTC)", "block", "decision", "status", "txs", "gas used / reasons"]))
         for run in runs {
             let txs = (try? journal.transactions(runId: run.id ?? -1)) ?? []
             let gas = txs.compactMap(\.gasUsed).reduce(0, +)
             let reasons = ((try? JSONSerialization.jsonObject(with: Data(run.reasons.utf8))) as? [String]) ?? []
             let detail = run.decision == "skip" ? reasons.joined(separator: "; ") : (gas > 0 ? "\(gas) gas" : "")
-            print(String(format: "%-5@ %-17@ %-8@ %-10@ %-9@ %-6@ %@", "\(run.id ?? 0)", formatter.string(from: run.startedAt),
-                         run.blockNumber.map { "\($0)" } ?? "-", run.decision, run.status.rawValue, "\(txs.count)", detail))
+            print(line(["\(run.id ?? 0)", formatter.string(from: run.startedAt), run.blockNumber.map { "\($0)" } ?? "-",
+                        run.decision, run.status.rawValue, "\(txs.count)", detail]))
         }
     }
 }
