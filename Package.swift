@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "EthCore",
+                "EthCore", "EthRPC", "EthSigning", "Market", "Execution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore"]),
 
         .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
-        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"], exclude: ["Fixtures"]),
@@ -81,5 +81,9 @@ let package = Package(
         .testTarget(name: "EthSigningTests", dependencies: ["EthSigning", "EthCore"], resources: [.copy("Fixtures")]),
 
         .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore"]),
+        // Sending against the real devnet (DEVNET_RPC_URL): batches, replacement, crash recovery.
+        .testTarget(
+            name: "SendingIntegrationTests",
+            dependencies: ["Execution", "Market", "EthRPC", "EthSigning", "EthCore", "rebalancer"]),
     ]
 )
