@@ -46,11 +46,22 @@ struct SendDevnetTests {
     /// a whole block (a contract creation whose init code MLOADs at offset 2^32 and runs out of gas
     /// at once, consuming its full gas limit, priced with a higher tip so the devnet's miner picks it
     /// first). Each full block raises the base fee by 12.5 %, so our transfer — sent with a max fee of
-    /// exactly the next base fee + 10 wei — can never be included. The confirmer's `sleep` mines one
-    /// block per poll; after `replaceAfterBlocks` blocks it replaces the transfer with bumped fees,
-    /// and once the fillers are used up the replacement is mined, and only it.
-    @Test func aStuckTransactionIsReplacedWithBumpedFeesAndOnlyOneIsMined() throws {
-        let d = try Devnet()
+    /// exactly the next base fee + 10 wei — cannot be included while they last. (The devnet refuses a
+    /// max fee below the current base fee at submission, so "send it below the base fee" is not
+    /// possible; raising the base fee after submission is.) The confirmer's `sleep` mines one block
+    /// per poll; after `replaceAfterBlocks` (2) blocks it acts.
+    struct Stuck {
+        var sent: SentTransaction
+        var outcome: SendOutcome
+        var events: [ConfirmerEvent]
+        var records: [TransactionRecord]
+        var start: UInt64
+        var fillerStart: UInt64
+        var fillers: Int
+    }
+
+    func stuckTransfer(_ d: Devnet, value: UInt64, confirmerCaps: (NetworkConfig.GasCaps) -> NetworkConfig.GasCaps,
+                       isStale: (@Sendable () -> Bool)? = nil) throws -> Stuck {
         try d.setAutomine(false)
         defer { try? d.setAutomine(true) }
         let j = try Devnet.tempJournal()
@@ -63,7 +74,7 @@ struct SendDevnetTests {
         let sender = TransactionSender(client: d.client, journal: j, key: d.key8, network: stingy,
                                        estimator: FeeEstimator(headroomBlocks: 0, minimumPriorityFee: UInt256(10)),
                                        gasLimitPaddingPercent: 0)
-        let sent = try sender.send(runId: run, transactions: [d.transfer("stuck transfer", value: 7)])
+        let sent = try sender.send(runId: run, transactions: [d.transfer("stuck transfer", value: value)])
 
         let gasLimit = try d.client.getBlock(.latest).gasLimit
         let fillerStart = try d.nonce(Devnet.account9, .pending)
@@ -76,46 +87,82 @@ struct SendDevnetTests {
             _ = try d.client.sendRawTransaction(filler.sign(with: d.key9).raw)
         }
 
-        var generous = d.network
-        generous.gas.maxPriorityFeePerGas = UInt256(1_000)
+        var confirmerNetwork = d.network
+        confirmerNetwork.gas = confirmerCaps(d.network.gas)
         let events = Box<[ConfirmerEvent]>([])
         let mined = Box(0)
         let confirmer = Confirmer(
-            client: d.client, journal: j, network: generous, key: d.key8,
+            client: d.client, journal: j, network: confirmerNetwork, key: d.key8,
             policy: ConfirmationPolicy(confirmations: 1, replaceAfterBlocks: 2, pollIntervalSeconds: 0, timeoutSeconds: 120),
             estimator: FeeEstimator(headroomBlocks: 3, minimumPriorityFee: UInt256(1_000)),
             progress: { e in events.value.append(e) },
+            isStale: isStale,
             sleep: { _ in
-                // One block per poll, at most 20.
-                guard mined.value < 20 else { Thread.sleep(forTimeInterval: 0.05); return }
+                // One block per poll, at most 30.
+                guard mined.value < 30 else { Thread.sleep(forTimeInterval: 0.05); return }
                 mined.value += 1
                 _ = try? d.raw("evm_mine")
             })
         let outcomes = try confirmer.confirm(sent)
         let outcome = try #require(outcomes.first)
-        #expect(outcome.status == .mined)
-        #expect(outcome.replacements == 1)
-        #expect(outcome.hash != sent[0].hash)
-        #expect(outcome.nonce == start)
+        #expect(try d.nonce(Devnet.account9) == fillerStart + UInt64(fillers), "every filler mined, none left pending")
+        return Stuck(sent: sent[0], outcome: outcome, events: events.value, records: try j.transactions(runId: run),
+                     start: start, fillerStart: fillerStart, fillers: fillers)
+    }
+
+    @Test func aStuckTransactionIsReplacedWithBumpedFeesAndOnlyOneIsMined() throws {
+        let d = try Devnet()
+        var caps = d.network.gas
+        caps.maxPriorityFeePerGas = UInt256(1_000)
+        let s = try stuckTransfer(d, value: 7, confirmerCaps: { _ in caps })
+        #expect(s.outcome.status == .mined)
+        #expect(s.outcome.replacements == 1)
+        #expect(s.outcome.hash != s.sent.hash)
+        #expect(s.outcome.nonce == s.start)
         // Exactly one of the two was mined: the replacement; the original has no receipt.
-        #expect(try d.client.getTransactionReceipt(sent[0].hash) == nil)
-        #expect(try d.client.getTransactionReceipt(outcome.hash)?.status == true)
-        #expect(try d.nonce(Devnet.account8) == start + 1)
-        let records = try j.transactions(runId: run)
-        #expect(records.map(\.status) == [.replaced, .mined])
-        #expect(records.last?.replacesId == records.first?.id)
-        // The replacement paid at least 10 % more on both fees.
-        let original = try SignedTransaction.decode(rawHex: records[0].raw).transaction
-        let replacement = try SignedTransaction.decode(rawHex: records[1].raw).transaction
-        guard case .dynamicFee(let o) = original, case .dynamicFee(let r) = replacement else {
-            Issue.record("expected EIP-1559 transactions"); return
-        }
+        #expect(try d.client.getTransactionReceipt(s.sent.hash) == nil)
+        #expect(try d.client.getTransactionReceipt(s.outcome.hash)?.status == true)
+        #expect(try d.nonce(Devnet.account8) == s.start + 1)
+        #expect(s.records.map(\.status) == [.replaced, .mined])
+        #expect(s.records.last?.replacesId == s.records.first?.id)
+        // The replacement paid at least 10 % more on both fees, for the same payload.
+        guard case .dynamicFee(let o) = try SignedTransaction.decode(rawHex: s.records[0].raw).transaction,
+              case .dynamicFee(let r) = try SignedTransaction.decode(rawHex: s.records[1].raw).transaction
+        else { Issue.record("expected EIP-1559 transactions"); return }
         #expect(r.maxFeePerGas * UInt256(100) >= o.maxFeePerGas * UInt256(110))
         #expect(r.maxPriorityFeePerGas * UInt256(100) >= o.maxPriorityFeePerGas * UInt256(110))
-        #expect(r.to == o.to && r.value == o.value && r.nonce == o.nonce)
-        #expect(events.value.contains { if case .replaced = $0 { return true } else { return false } })
-        // The fillers were mined (each alone in its block) and none are left pending.
-        #expect(try d.nonce(Devnet.account9) == fillerStart + UInt64(fillers))
+        #expect(r.to == o.to && r.value == o.value && r.nonce == o.nonce && r.data == o.data)
+        #expect(s.events.contains { if case .replaced = $0 { return true } else { return false } })
+    }
+
+    @Test func aStaleStuckTransactionIsCancelledWithAZeroValueSelfTransfer() throws {
+        let d = try Devnet()
+        var caps = d.network.gas
+        caps.maxPriorityFeePerGas = UInt256(1_000)
+        let s = try stuckTransfer(d, value: 9, confirmerCaps: { _ in caps }, isStale: { true })
+        #expect(s.outcome.status == .cancelled)
+        #expect(try d.client.getTransactionReceipt(s.sent.hash) == nil)
+        let mined = try #require(try d.client.getTransactionByHash(s.outcome.hash))
+        #expect(mined.from == Devnet.account8 && mined.to == Devnet.account8 && mined.value == .zero && mined.gas == 21_000)
+        #expect(mined.nonce == s.start)
+        #expect(try d.nonce(Devnet.account8) == s.start + 1)
+        #expect(s.records.map(\.status) == [.replaced, .mined])
+        #expect(s.records.map(\.isCancellation) == [false, true])
+        #expect(s.events.contains { if case .cancelling = $0 { return true } else { return false } })
+    }
+
+    @Test func atTheFeeCapTheConfirmerKeepsWaitingAndReports() throws {
+        let d = try Devnet()
+        // A cap no bump fits under: the confirmer reports and waits until the base fee falls back.
+        let s = try stuckTransfer(d, value: 11, confirmerCaps: { _ in
+            .init(maxFeePerGas: UInt256(1), maxPriorityFeePerGas: UInt256(1))
+        })
+        #expect(s.outcome.status == .mined)
+        #expect(s.outcome.replacements == 0)
+        #expect(s.outcome.hash == s.sent.hash)
+        #expect(s.records.map(\.status) == [.mined])
+        #expect(s.events.contains { if case .atFeeCap = $0 { return true } else { return false } })
+        #expect(try d.nonce(Devnet.account8) == s.start + 1)
     }
 
     @Test func aReplacementBelowTenPercentIsRefusedAndAt12Point5PercentAccepted() throws {

@@ -49,6 +49,8 @@ struct DebugNodeOptions: ParsableArguments {
         let client = try reporting("--rpc-url") { try EthClient(url: url) }
         let path = try reporting("--data-dir \(dataDir)") { try Self.journalPath(dataDir: dataDir, network: network.name) }
         let journal = try reporting("--data-dir \(dataDir)") { try Journal(path: path) }
+        // Only the operator reads the journal (its directory is 0700 too).
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         try reporting("--network \(network.name)") { try TransactionSender.verifyChainId(client: client, network: network) }
         return Context(network: network, client: client, journal: journal)
     }
