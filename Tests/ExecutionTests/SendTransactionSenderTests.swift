@@ -123,6 +123,51 @@ import Testing
     }
 }
 
+extension SendTransactionSenderTests {
+    /// Nonce 1 of 0…2 is refused outright: nonce 2 would wait behind the gap forever, so the sender
+    /// replaces it with a self-transfer and fills the gap with another, journaled first, in one batch.
+    @Test func aRefusedMemberInTheMiddleAbortsTheRestOfTheBatch() throws {
+        let (j, run, plan) = try setup()
+        let key = self.key
+        let transport = ScriptedTransport { method, params in
+            switch method {
+            case "eth_chainId": return .success("0x7a69")
+            case "eth_feeHistory": return .success(SendFixtures.feeHistory(baseFee: 1_000, reward: 1_000_000))
+            case "eth_getTransactionCount": return .success(SendFixtures.hex(0))
+            case "eth_sendRawTransaction":
+                guard let raw = try? Hex.decode(params.first?.stringValue ?? ""),
+                      let tx = try? SignedTransaction.decode(raw: raw, expectedChainId: 31337)
+                else { return .failure(.init(code: -32602, message: "bad raw")) }
+                if tx.transaction.nonce == 1 && !tx.transaction.value.isZero {
+                    return .failure(.init(code: -32000, message: "insufficient funds for gas * price + value"))
+                }
+                return .success(.string(tx.hashHex))
+            default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
+            }
+        }
+        let sender = TransactionSender(client: SendFixtures.client(transport), journal: j, key: key,
+                                       network: SendFixtures.network(), gasLimitPaddingPercent: 0)
+        #expect(throws: SendError.self) { try sender.send(runId: run, transactions: plan) }
+        let batches = transport.requests.filter { $0.contains("eth_sendRawTransaction") }
+        #expect(batches.map(\.count) == [3, 2])
+        let records = try j.transactions(runId: run)
+        #expect(records.map(\.status) == [.broadcast, .dropped, .broadcast, .broadcast, .broadcast])
+        #expect(records.map(\.nonce) == [0, 1, 2, 2, 1])
+        #expect(records.map(\.isCancellation) == [false, false, false, true, true])
+        #expect(records[3].replacesId == records[2].id)
+        for cancel in records[3...] {
+            let tx = try SignedTransaction.decode(rawHex: cancel.raw, expectedChainId: 31337).transaction
+            #expect(tx.to == key.address && tx.value.isZero && tx.gasLimit == 21_000 && tx.data.isEmpty)
+        }
+        // The cancellation of nonce 2 bumps both fees by 12.5 %.
+        guard case .dynamicFee(let original) = try SignedTransaction.decode(rawHex: records[2].raw).transaction,
+              case .dynamicFee(let cancel) = try SignedTransaction.decode(rawHex: records[3].raw).transaction
+        else { Issue.record("expected EIP-1559"); return }
+        #expect(cancel.maxFeePerGas == FeeEstimator.bumped(original.maxFeePerGas))
+        #expect(cancel.maxPriorityFeePerGas == FeeEstimator.bumped(original.maxPriorityFeePerGas))
+    }
+}
+
 final class LockedFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var _value = false

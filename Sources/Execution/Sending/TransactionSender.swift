@@ -70,8 +70,9 @@ public struct TransactionSender: Sendable {
 
     /// Signs, journals and broadcasts `transactions` for run `runId`. Returns the ones the node
     /// accepted, in order. When the node refuses some members, the accepted ones are journaled as
-    /// broadcast, the refused ones as dropped (their nonce never reached a node), and
-    /// `SendError.broadcastRejected` is thrown. On a transport failure of the whole batch the
+    /// broadcast, the refused ones as dropped (their nonce never reached a node), the rest of the
+    /// batch above the gap is cancelled (`abortAfterGaps`), and `SendError.broadcastRejected` is
+    /// thrown: run the reconciler and confirmer to wait for the cancellations. On a transport failure of the whole batch the
     /// transactions stay `signed`: the reconciler re-broadcasts the same bytes.
     public func send(runId: Int64, transactions: [PlannedTransaction]) throws(SendError) -> [SentTransaction] {
         guard !transactions.isEmpty else { return [] }
@@ -122,6 +123,7 @@ public struct TransactionSender: Sendable {
         hooks.afterBroadcast?()
 
         var accepted: [SentTransaction] = []
+        var refusedOutright: [SentTransaction] = []
         var rejected: [SendError.Rejection] = []
         for ((sent, _), result) in zip(signed, results) {
             switch result {
@@ -147,8 +149,12 @@ public struct TransactionSender: Sendable {
                 rejected.append(.init(label: sent.label, nonce: sent.nonce, error: error))
             case .failure(let error):
                 try journaled { () throws(JournalError) in try journal.markStatus(sent.journalId, .dropped) }
+                refusedOutright.append(sent)
                 rejected.append(.init(label: sent.label, nonce: sent.nonce, error: error))
             }
+        }
+        if !refusedOutright.isEmpty {
+            try abortAfterGaps(runId: runId, refused: refusedOutright, accepted: accepted, fees: fees)
         }
         if !rejected.isEmpty { throw .broadcastRejected(rejected) }
         return accepted
