@@ -193,6 +193,42 @@ struct SendDevnetTests {
         #expect(try d.nonce(Devnet.account9) == nonce + 1)
     }
 
+    /// The middle transfer asks for more than the balance: the node refuses it, the third waits
+    /// behind the gap, so the sender cancels the third and fills the gap; the reconciler and the
+    /// confirmer then see both cancellations mined. Only the first transfer reaches account 9.
+    @Test func aRefusedMiddleMemberAbortsTheRestOfTheBatch() throws {
+        let d = try Devnet()
+        let j = try Devnet.tempJournal()
+        let run = try d.beginRun(j)
+        let start = try d.nonce(Devnet.account8, .pending)
+        let before9 = try d.client.getBalance(Devnet.account9, block: .latest)
+        let balance8 = try d.client.getBalance(Devnet.account8, block: .latest)
+        var tooMuch = d.transfer("t2 (too much)", value: 0)
+        tooMuch.value = balance8
+        let plan = [d.transfer("t1", value: 31), tooMuch, d.transfer("t3", value: 33)]
+        let sender = TransactionSender(client: d.client, journal: j, key: d.key8, network: d.network, gasLimitPaddingPercent: 0)
+        do {
+            _ = try sender.send(runId: run, transactions: plan)
+            Issue.record("expected the node to refuse the middle transfer")
+        } catch {
+            guard case .broadcastRejected(let rejections) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(rejections.map(\.nonce) == [start + 1])
+            #expect("\(error)".contains("insufficient funds"))
+        }
+        let report = try Reconciler(client: d.client, journal: j).reconcile()
+        let confirmer = Confirmer(client: d.client, journal: j, network: d.network, key: d.key8,
+                                  policy: ConfirmationPolicy(confirmations: 1, replaceAfterBlocks: 3, pollIntervalSeconds: 0.05,
+                                                             timeoutSeconds: 60))
+        _ = try confirmer.confirm(records: report.pending)
+        try Reconciler(client: d.client, journal: j).finishEndedRuns()
+        let records = try j.transactions(runId: run)
+        #expect(records.map(\.status) == [.mined, .dropped, .replaced, .mined, .mined])
+        #expect(records.map(\.isCancellation) == [false, false, false, true, true])
+        #expect(try d.nonce(Devnet.account8) == start + 3)
+        #expect(try d.client.getBalance(Devnet.account9, block: .latest) == before9 + UInt256(31))
+        #expect(try j.run(run)?.status == .failed)
+    }
+
     @Test func theFeeCapRefusesAndNothingIsSent() throws {
         let d = try Devnet()
         let j = try Devnet.tempJournal()
