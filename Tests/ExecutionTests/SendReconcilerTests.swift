@@ -76,7 +76,11 @@ import Testing
                                      "blockNumber": nil, "blockHash": nil])
                 }
                 return .success(nil)
+            case "eth_blockNumber":
+                return .success(SendFixtures.hex(22))
             case "eth_getTransactionCount":
+                // Asked at the head read first, never "latest".
+                guard params.count == 2, params[1] == SendFixtures.hex(22) else { return .failure(.init(code: -32602, message: "not at the head")) }
                 return .success(SendFixtures.hex(12))  // nonces ≤ 11 are spent
             case "eth_sendRawTransaction":
                 if let raw = try? Hex.decode(hash) { rebroadcast.append(raw) }

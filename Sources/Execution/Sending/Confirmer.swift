@@ -145,15 +145,26 @@ public struct Confirmer: Sendable {
             }
             return
         }
-        slot.minedBlockHash = nil
+        if slot.minedBlockHash != nil {
+            // The block with our receipt was reorganised away: pending again as far as we know.
+            slot.minedBlockHash = nil
+            for c in slot.candidates {
+                if let id = c.id, let now = try journaled({ () throws(JournalError) in try journal.transaction(id: id) }),
+                   now.status == .mined || now.status == .reverted {
+                    try journaled { () throws(JournalError) in try journal.markStatus(id, .broadcast) }
+                }
+            }
+            progress?(.reorged(label: slot.label, nonce: slot.nonce))
+        }
 
-        // Not mined: has another transaction spent the nonce?
+        // Not mined: has another transaction spent the nonce? Asked at `head`, the block read before
+        // the receipts, so a transaction of ours mined since cannot pass for a foreign one.
         let chainNonce: UInt64
         if let known = chainNonces[slot.sender] {
             chainNonce = known
         } else {
-            chainNonce = try rpc("eth_getTransactionCount(\(slot.sender), latest)") { () throws(RPCError) in
-                try client.getTransactionCount(slot.sender, block: .latest)
+            chainNonce = try rpc("eth_getTransactionCount(\(slot.sender), \(head))") { () throws(RPCError) in
+                try client.getTransactionCount(slot.sender, block: .number(head))
             }
             chainNonces[slot.sender] = chainNonce
         }

@@ -6,7 +6,7 @@ import Foundation
 /// broadcast transaction in line with the chain, and finishes runs whose transactions all ended.
 ///
 /// Per sender and nonce (the original and any replacements):
-/// | receipt for one of them | node knows one (getTransactionByHash) | chain nonce (latest) vs nonce | action |
+/// | receipt for one of them | node knows one (getTransactionByHash) | chain nonce (at the head read first) vs nonce | action |
 /// |---|---|---|---|
 /// | yes | – | – | mark that one mined/reverted (the others: replaced) |
 /// | no | yes | – | still pending: mark it broadcast, keep waiting |
@@ -49,6 +49,9 @@ public struct Reconciler: Sendable {
     public func reconcile() throws(SendError) -> Report {
         var report = Report()
         let open = try journaled { () throws(JournalError) in try journal.pendingTransactions() }
+        // Nonces are read at this block, before any receipt: a transaction of ours mined while we
+        // look cannot pass for a foreign one that took the nonce.
+        let head = open.isEmpty ? 0 : try rpc("eth_blockNumber") { () throws(RPCError) in try client.blockNumber() }
         var seen = Set<String>()
         var chainNonces: [String: UInt64] = [:]
         for record in open {
@@ -96,8 +99,8 @@ public struct Reconciler: Sendable {
             if let cached = chainNonces[record.sender] {
                 chainNonce = cached
             } else {
-                chainNonce = try rpc("eth_getTransactionCount(\(sender), latest)") { () throws(RPCError) in
-                    try client.getTransactionCount(sender, block: .latest)
+                chainNonce = try rpc("eth_getTransactionCount(\(sender), \(head))") { () throws(RPCError) in
+                    try client.getTransactionCount(sender, block: .number(head))
                 }
                 chainNonces[record.sender] = chainNonce
             }

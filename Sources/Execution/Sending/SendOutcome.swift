@@ -42,6 +42,8 @@ public enum ConfirmerEvent: Sendable, CustomStringConvertible {
     case atFeeCap(label: String, nonce: UInt64, wantedMaxFee: UInt256, cap: UInt256)
     case replacementRefused(label: String, nonce: UInt64, error: String)
     case dropped(label: String, nonce: UInt64)
+    /// The block holding the receipt was reorganised away; waiting again.
+    case reorged(label: String, nonce: UInt64)
 
     public var description: String {
         switch self {
@@ -58,6 +60,7 @@ public enum ConfirmerEvent: Sendable, CustomStringConvertible {
         case .replacementRefused(let label, let nonce, let error):
             return "\(label): replacement of nonce \(nonce) refused: \(error); waiting"
         case .dropped(let label, let nonce): return "\(label): nonce \(nonce) was used by a transaction not in the journal; dropped"
+        case .reorged(let label, let nonce): return "\(label): the block with nonce \(nonce)'s receipt was reorganised away; waiting again"
         }
     }
 }

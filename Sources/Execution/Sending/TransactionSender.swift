@@ -95,8 +95,10 @@ public struct TransactionSender: Sendable {
         let fees = try Self.currentFees(client: client, network: network, estimator: estimator)
         let nonces = try NonceManager(client: client, journal: journal).reserve(transactions.count, for: sender)
 
-        // Sign and journal every member before the first byte goes to the node.
+        // Sign every member, then journal them all in one database transaction, before the first
+        // byte goes to the node.
         var signed: [(SentTransaction, [UInt8])] = []
+        var entries: [SignedEntry] = []
         for ((planned, gasLimit), nonce) in zip(zip(transactions, gasLimits), nonces) {
             let held = try journaled { () throws(JournalError) in try journal.transactions(sender: sender.checksummed, nonce: nonce) }
             if let other = held.first(where: { $0.status != .dropped && ($0.runId != runId || $0.intent != planned.label) }) {
@@ -106,15 +108,14 @@ public struct TransactionSender: Sendable {
                 chainId: network.chainId, nonce: nonce, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
                 maxFeePerGas: fees.maxFeePerGas, gasLimit: gasLimit, to: planned.to, value: planned.value, data: planned.data)
             let s = tx.sign(with: key)
-            let id = try journaled { () throws(JournalError) in
-                try journal.recordSigned(
-                    runId: runId, intent: planned.label, sender: sender.checksummed, nonce: nonce, hash: s.hashHex,
-                    raw: s.rawHex, maxFeePerGas: fees.maxFeePerGas.description,
-                    maxPriorityFeePerGas: fees.maxPriorityFeePerGas.description, gasLimit: gasLimit)
-            }
-            signed.append((SentTransaction(label: planned.label, journalId: id, nonce: nonce, hash: s.hash, fees: fees,
+            entries.append(SignedEntry(runId: runId, intent: planned.label, sender: sender.checksummed, nonce: nonce,
+                                       hash: s.hashHex, raw: s.rawHex, maxFeePerGas: fees.maxFeePerGas.description,
+                                       maxPriorityFeePerGas: fees.maxPriorityFeePerGas.description, gasLimit: gasLimit))
+            signed.append((SentTransaction(label: planned.label, journalId: -1, nonce: nonce, hash: s.hash, fees: fees,
                                            gasLimit: gasLimit), s.raw))
         }
+        let ids = try journaled { () throws(JournalError) in try journal.recordSignedBatch(entries) }
+        for (i, id) in zip(signed.indices, ids) { signed[i].0.journalId = id }
         hooks.afterJournal?()
 
         let results = try rpc("eth_sendRawTransaction batch") { () throws(RPCError) in
