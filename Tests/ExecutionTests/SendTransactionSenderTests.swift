@@ -124,6 +124,21 @@ import Testing
 }
 
 extension SendTransactionSenderTests {
+    @Test func refusesToSendWhileTheJournalHoldsUnreconciledTransactions() throws {
+        let (j, run, plan) = try setup()
+        _ = try j.recordSigned(runId: run, intent: "earlier", sender: key.address.checksummed, nonce: 3, hash: "0x01", raw: "0x02",
+                               maxFeePerGas: "1", maxPriorityFeePerGas: "1", gasLimit: 21_000)
+        let transport = ScriptedTransport { method, _ in .failure(.init(code: -32601, message: "unexpected \(method)")) }
+        let sender = TransactionSender(client: SendFixtures.client(transport), journal: j, key: key, network: SendFixtures.network())
+        do {
+            _ = try sender.send(runId: run, transactions: plan)
+            Issue.record("expected a refusal")
+        } catch {
+            guard case .unreconciled(1) = error else { Issue.record("unexpected \(error)"); return }
+        }
+        #expect(transport.requests.isEmpty)
+    }
+
     /// Nonce 1 of 0…2 is refused outright: nonce 2 would wait behind the gap forever, so the sender
     /// replaces it with a self-transfer and fills the gap with another, journaled first, in one batch.
     @Test func aRefusedMemberInTheMiddleAbortsTheRestOfTheBatch() throws {

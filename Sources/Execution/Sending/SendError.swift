@@ -21,6 +21,8 @@ public enum SendError: Error, Sendable, CustomStringConvertible {
     /// Some members of the broadcast batch were refused by the node; the others were sent.
     case broadcastRejected([Rejection])
     case invalidJournalRecord(id: Int64, reason: String)
+    /// The journal holds signed transactions the node may not have: reconcile before sending more.
+    case unreconciled(count: Int)
     case confirmationTimeout(seconds: Double, pending: [String])
     case invalidArgument(String)
 
@@ -52,6 +54,8 @@ public enum SendError: Error, Sendable, CustomStringConvertible {
             return "the journal has a mined transaction of \(sender) at nonce \(journalNonce) but the node's nonce is \(chainNonce) (node lagging or reorg); nothing sent"
         case .broadcastRejected(let rejections):
             return "the node refused \(rejections.count) transaction(s): " + rejections.map(\.description).joined(separator: "; ")
+        case .unreconciled(let count):
+            return "the journal holds \(count) signed transaction(s) not known to be broadcast; run the reconciler first; nothing sent"
         case .invalidJournalRecord(let id, let reason):
             return "journal transaction \(id): \(reason)"
         case .confirmationTimeout(let seconds, let pending):

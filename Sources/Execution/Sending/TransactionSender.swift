@@ -91,6 +91,12 @@ public struct TransactionSender: Sendable {
             throw .alreadyJournaled(runId: runId, label: record.intent)
         }
 
+        // A journaled transaction the node may never have seen holds a nonce below ours: sending now
+        // would queue the new batch behind a gap. The reconciler must settle it first.
+        let unsettled = try journaled { () throws(JournalError) in try journal.pendingTransactions() }
+            .filter { $0.status == .signed && $0.sender == sender.checksummed.lowercased() }
+        if !unsettled.isEmpty { throw .unreconciled(count: unsettled.count) }
+
         try Self.verifyChainId(client: client, network: network)
         let fees = try Self.currentFees(client: client, network: network, estimator: estimator)
         let nonces = try NonceManager(client: client, journal: journal).reserve(transactions.count, for: sender)
