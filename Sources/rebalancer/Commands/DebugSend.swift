@@ -157,6 +157,9 @@ extension Debug {
             guard let value = UInt256(decimal: self.value) else { throw CLIError("--value: \"\(self.value)\" is not a decimal wei amount") }
             let key = try keyOptions.load()
             let ctx = try node.open()
+            guard !ctx.network.mainnet else {
+                throw CLIError("--network \(ctx.network.name): debug send-eth is for test networks only; nothing sent")
+            }
             if try reconcileAndWait(ctx, options: node, key: key) {
                 print("the journal had unfinished transactions: reconciled them; nothing new sent")
                 return
