@@ -81,6 +81,27 @@ import Testing
     }
 }
 
+extension SendConfirmerTests {
+    @Test func aNodeHiccupDoesNotStopTheWaiting() throws {
+        let (j, _, s, id) = try journalOne(nonce: 0)
+        let events = LockedEvents()
+        let calls = LockedCounter()
+        let sender = key.address
+        let t = ScriptedTransport { method, _ in
+            switch method {
+            case "eth_blockNumber":
+                if calls.increment() == 1 { return .failure(.init(code: -32005, message: "limit exceeded")) }
+                return .success(SendFixtures.hex(10))
+            case "eth_getTransactionReceipt": return .success(SendFixtures.receipt(hash: s.hashHex, from: sender, block: 10))
+            default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
+            }
+        }
+        let outcomes = try confirmer(t, j, confirmations: 1, events: events).confirm(records: [try #require(try j.transaction(id: id))])
+        #expect(outcomes.map(\.status) == [.mined])
+        #expect(events.values.contains { if case .nodeError = $0 { return true } else { return false } })
+    }
+}
+
 final class LockedEvents: @unchecked Sendable {
     private let lock = NSLock()
     private var _values: [ConfirmerEvent] = []

@@ -103,14 +103,19 @@ public struct Confirmer: Sendable {
         }
         let started = Date()
         while true {
-            let head = try rpc("eth_blockNumber") { () throws(RPCError) in try client.blockNumber() }
-            var chainNonces: [Address: UInt64] = [:]
-            for i in slots.indices where slots[i].outcome == nil {
-                try poll(&slots[i], head: head, chainNonces: &chainNonces)
+            do {
+                let head = try rpc("eth_blockNumber") { () throws(RPCError) in try client.blockNumber() }
+                var chainNonces: [Address: UInt64] = [:]
+                for i in slots.indices where slots[i].outcome == nil {
+                    try poll(&slots[i], head: head, chainNonces: &chainNonces)
+                }
+                let done = slots.filter { $0.outcome != nil }.count
+                progress?(.polled(block: head, confirmed: done, total: slots.count))
+                if done == slots.count { return slots.compactMap(\.outcome) }
+            } catch .rpc(let error, let context) where error.isRetryable {
+                // A node hiccup (after the client's own retries) is no reason to stop waiting.
+                progress?(.nodeError("\(context): \(error)"))
             }
-            let done = slots.filter { $0.outcome != nil }.count
-            progress?(.polled(block: head, confirmed: done, total: slots.count))
-            if done == slots.count { return slots.compactMap(\.outcome) }
             if let timeout = policy.timeoutSeconds, Date().timeIntervalSince(started) >= timeout {
                 throw .confirmationTimeout(seconds: timeout, pending: slots.filter { $0.outcome == nil }.map { "\($0.label) (nonce \($0.nonce))" })
             }

@@ -44,6 +44,8 @@ public enum ConfirmerEvent: Sendable, CustomStringConvertible {
     case dropped(label: String, nonce: UInt64)
     /// The block holding the receipt was reorganised away; waiting again.
     case reorged(label: String, nonce: UInt64)
+    /// A poll failed with a retryable node error; polling goes on until the timeout.
+    case nodeError(String)
 
     public var description: String {
         switch self {
@@ -60,6 +62,7 @@ public enum ConfirmerEvent: Sendable, CustomStringConvertible {
         case .replacementRefused(let label, let nonce, let error):
             return "\(label): replacement of nonce \(nonce) refused: \(error); waiting"
         case .dropped(let label, let nonce): return "\(label): nonce \(nonce) was used by a transaction not in the journal; dropped"
+        case .nodeError(let what): return "node error while waiting (will retry): \(what)"
         case .reorged(let label, let nonce): return "\(label): the block with nonce \(nonce)'s receipt was reorganised away; waiting again"
         }
     }
