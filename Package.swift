@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "Execution", "EthCore",
+                "EthCore", "EthRPC", "EthSigning", "Market", "Execution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -67,7 +67,7 @@ let package = Package(
 
         .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution"]),
         .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore"]),
-        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"], exclude: ["Fixtures"]),
@@ -82,5 +82,9 @@ let package = Package(
         .testTarget(name: "EthSigningTests", dependencies: ["EthSigning", "EthCore"], resources: [.copy("Fixtures")]),
 
         .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore"]),
+        // Sending against the real devnet (DEVNET_RPC_URL): batches, replacement, crash recovery.
+        .testTarget(
+            name: "SendingIntegrationTests",
+            dependencies: ["Execution", "Market", "EthRPC", "EthSigning", "EthCore", "rebalancer"]),
     ]
 )

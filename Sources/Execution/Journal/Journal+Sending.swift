@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+// Queries the sender, confirmer and reconciler need; additive to Journal.swift.
+extension Journal {
+    public func transaction(id: Int64) throws(JournalError) -> TransactionRecord? {
+        try read { db in try TransactionRecord.fetchOne(db, key: id) }
+    }
+
+    /// Every journaled transaction of `sender` at `nonce` (originals, replacements, cancellations), oldest first.
+    public func transactions(sender: String, nonce: UInt64) throws(JournalError) -> [TransactionRecord] {
+        try read { db in
+            try TransactionRecord.filter(Column("sender") == sender.lowercased() && Column("nonce") == Int64(nonce))
+                .order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// The highest nonce of `sender` that the journal still holds (some transaction at it is not
+    /// `dropped`), with the statuses of the transactions at that nonce. nil when none is held.
+    public func highestHeldNonce(sender: String) throws(JournalError) -> (nonce: UInt64, statuses: [TransactionStatus])? {
+        try read { db -> (nonce: UInt64, statuses: [TransactionStatus])? in
+            guard let nonce = try Int64.fetchOne(db, sql: "SELECT MAX(nonce) FROM tx WHERE sender = ? AND status != ?",
+                                                 arguments: [sender.lowercased(), TransactionStatus.dropped.rawValue]),
+                  nonce >= 0
+            else { return nil }
+            let statuses = try TransactionRecord.filter(Column("sender") == sender.lowercased() && Column("nonce") == nonce)
+                .fetchAll(db).map(\.status)
+            return (UInt64(nonce), statuses)
+        }
+    }
+}
+
+/// One signed transaction to journal (see `Journal.recordSignedBatch`).
+public struct SignedEntry: Sendable, Equatable {
+    public var runId: Int64
+    public var intent: String
+    public var sender: String
+    public var nonce: UInt64
+    public var hash: String
+    public var raw: String
+    public var maxFeePerGas: String
+    public var maxPriorityFeePerGas: String
+    public var gasLimit: UInt64
+
+    public init(runId: Int64, intent: String, sender: String, nonce: UInt64, hash: String, raw: String,
+                maxFeePerGas: String, maxPriorityFeePerGas: String, gasLimit: UInt64) {
+        self.runId = runId
+        self.intent = intent
+        self.sender = sender
+        self.nonce = nonce
+        self.hash = hash
+        self.raw = raw
+        self.maxFeePerGas = maxFeePerGas
+        self.maxPriorityFeePerGas = maxPriorityFeePerGas
+        self.gasLimit = gasLimit
+    }
+}
+
+extension Journal {
+    /// Journals a whole batch of new (non-replacement) signed transactions in ONE database
+    /// transaction: after a crash either all of them are on disk or none is, so the reconciler never
+    /// re-broadcasts the first steps of a plan whose later steps were never journaled. Refuses
+    /// (journaling nothing) when any (run, intent) already has a live transaction, like `recordSigned`.
+    @discardableResult
+    public func recordSignedBatch(_ entries: [SignedEntry], at date: Date = Date()) throws(JournalError) -> [Int64] {
+        try write { db in
+            var ids: [Int64] = []
+            for e in entries {
+                let live = try TransactionRecord
+                    .filter(Column("runId") == e.runId && Column("intent") == e.intent)
+                    .filter([TransactionStatus.signed.rawValue, TransactionStatus.broadcast.rawValue, TransactionStatus.mined.rawValue]
+                        .contains(Column("status")))
+                    .fetchCount(db)
+                if live > 0 { throw JournalError.duplicateIntent(runId: e.runId, intent: e.intent) }
+                var tx = TransactionRecord(id: nil, runId: e.runId, intent: e.intent, sender: e.sender.lowercased(),
+                                           nonce: Int64(e.nonce), hash: e.hash.lowercased(), raw: e.raw,
+                                           maxFeePerGas: e.maxFeePerGas, maxPriorityFeePerGas: e.maxPriorityFeePerGas,
+                                           gasLimit: Int64(e.gasLimit), status: .signed, createdAt: date, broadcastAt: nil,
+                                           minedBlock: nil, gasUsed: nil, effectiveGasPrice: nil, replacesId: nil,
+                                           isCancellation: false)
+                try tx.insert(db)
+                ids.append(tx.id ?? db.lastInsertedRowID)
+            }
+            return ids
+        }
+    }
+}

@@ -1,0 +1,270 @@
+import EthCore
+import EthRPC
+import EthSigning
+import Foundation
+import Market
+
+/// How long and how often the confirmer waits.
+public struct ConfirmationPolicy: Sendable {
+    /// Blocks on top of (and including) the one a transaction is mined in before it counts as final.
+    public var confirmations: Int
+    /// Blocks a transaction may stay unmined before it is replaced with bumped fees.
+    public var replaceAfterBlocks: Int
+    public var pollIntervalSeconds: Double
+    /// Give up waiting (the journal keeps everything for the next run); nil waits forever.
+    public var timeoutSeconds: Double?
+
+    public init(confirmations: Int, replaceAfterBlocks: Int, pollIntervalSeconds: Double = 2, timeoutSeconds: Double? = nil) {
+        self.confirmations = max(1, confirmations)
+        self.replaceAfterBlocks = max(1, replaceAfterBlocks)
+        self.pollIntervalSeconds = max(0, pollIntervalSeconds)
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    public init(network: NetworkConfig, pollIntervalSeconds: Double = 2, timeoutSeconds: Double? = nil) {
+        self.init(confirmations: network.confirmations, replaceAfterBlocks: network.replaceAfterBlocks,
+                  pollIntervalSeconds: pollIntervalSeconds, timeoutSeconds: timeoutSeconds)
+    }
+}
+
+/// Waits for receipts and confirmations; replaces a transaction that stays unmined for
+/// `replaceAfterBlocks` blocks (same nonce, both fees +12.5 % or today's estimate, whichever is
+/// higher, up to the caps), or — when `isStale` says the plan no longer holds — cancels it with a
+/// zero-value self-transfer at the same nonce. Every replacement is journaled before its broadcast;
+/// every receipt goes to the journal.
+public struct Confirmer: Sendable {
+    public let client: EthClient
+    public let journal: Journal
+    public let network: NetworkConfig
+    /// Needed only for replacements; without a key the confirmer just waits.
+    public let key: PrivateKey?
+    public var policy: ConfirmationPolicy
+    public var estimator: FeeEstimator
+    public var progress: (@Sendable (ConfirmerEvent) -> Void)?
+    /// Asked before a replacement: true cancels the step instead of re-sending it.
+    public var isStale: (@Sendable () -> Bool)?
+    /// How the confirmer waits between polls; tests pass one that mines a block instead.
+    public var sleep: @Sendable (Double) -> Void
+
+    public init(client: EthClient, journal: Journal, network: NetworkConfig, key: PrivateKey?, policy: ConfirmationPolicy,
+                estimator: FeeEstimator = FeeEstimator(), progress: (@Sendable (ConfirmerEvent) -> Void)? = nil,
+                isStale: (@Sendable () -> Bool)? = nil, sleep: @escaping @Sendable (Double) -> Void = RetryPolicy.threadSleep) {
+        self.client = client
+        self.journal = journal
+        self.network = network
+        self.key = key
+        self.policy = policy
+        self.estimator = estimator
+        self.progress = progress
+        self.isStale = isStale
+        self.sleep = sleep
+    }
+
+    /// One nonce of one sender: the original transaction and its replacements.
+    struct Slot {
+        var label: String
+        var runId: Int64
+        var sender: Address
+        var nonce: UInt64
+        var candidates: [TransactionRecord]
+        var sentAtBlock: UInt64?
+        var replacements = 0
+        var minedBlockHash: [UInt8]?
+        var outcome: SendOutcome?
+    }
+
+    /// Waits for the transactions just sent.
+    public func confirm(_ sent: [SentTransaction]) throws(SendError) -> [SendOutcome] {
+        var records: [TransactionRecord] = []
+        for s in sent {
+            guard let r = try journaled({ () throws(JournalError) in try journal.transaction(id: s.journalId) }) else {
+                throw .invalidJournalRecord(id: s.journalId, reason: "not in the journal")
+            }
+            records.append(r)
+        }
+        return try confirm(records: records)
+    }
+
+    /// Waits until every journaled transaction in `records` (any of them per sender and nonce) is
+    /// mined with enough confirmations, or its nonce is spent by another transaction.
+    /// Outcomes are in the order of the first record of each nonce.
+    public func confirm(records: [TransactionRecord]) throws(SendError) -> [SendOutcome] {
+        var slots: [Slot] = []
+        for record in records {
+            guard let sender = try? Address(record.sender) else {
+                throw .invalidJournalRecord(id: record.id ?? -1, reason: "sender \"\(record.sender)\" is not an address")
+            }
+            let nonce = UInt64(max(0, record.nonce))
+            if slots.contains(where: { $0.sender == sender && $0.nonce == nonce }) { continue }
+            let all = try journaled { () throws(JournalError) in try journal.transactions(sender: sender.checksummed, nonce: nonce) }
+            let mine = all.filter { $0.runId == record.runId && $0.intent == record.intent && $0.status != .dropped }
+            slots.append(Slot(label: record.intent, runId: record.runId, sender: sender, nonce: nonce,
+                              candidates: mine.isEmpty ? [record] : mine, replacements: max(0, mine.count - 1)))
+        }
+        let started = Date()
+        while true {
+            do {
+                let head = try rpc("eth_blockNumber") { () throws(RPCError) in try client.blockNumber() }
+                var chainNonces: [Address: UInt64] = [:]
+                for i in slots.indices where slots[i].outcome == nil {
+                    try poll(&slots[i], head: head, chainNonces: &chainNonces)
+                }
+                let done = slots.filter { $0.outcome != nil }.count
+                progress?(.polled(block: head, confirmed: done, total: slots.count))
+                if done == slots.count { return slots.compactMap(\.outcome) }
+            } catch .rpc(let error, let context) where error.isRetryable {
+                // A node hiccup (after the client's own retries) is no reason to stop waiting.
+                progress?(.nodeError("\(context): \(error)"))
+            }
+            if let timeout = policy.timeoutSeconds, Date().timeIntervalSince(started) >= timeout {
+                throw .confirmationTimeout(seconds: timeout, pending: slots.filter { $0.outcome == nil }.map { "\($0.label) (nonce \($0.nonce))" })
+            }
+            sleep(policy.pollIntervalSeconds)
+        }
+    }
+
+    private func poll(_ slot: inout Slot, head: UInt64, chainNonces: inout [Address: UInt64]) throws(SendError) {
+        if slot.sentAtBlock == nil { slot.sentAtBlock = head }
+        // A receipt for any of the candidates (newest first) settles the nonce.
+        for candidate in slot.candidates.reversed() {
+            guard let hash = try? Hex.decode(candidate.hash) else { continue }
+            guard let receipt = try rpc("eth_getTransactionReceipt(\(candidate.hash))", { () throws(RPCError) in
+                try client.getTransactionReceipt(hash)
+            }) else { continue }
+            if slot.minedBlockHash != receipt.blockHash {
+                slot.minedBlockHash = receipt.blockHash
+                try journaled { () throws(JournalError) in
+                    try journal.markMined(candidate.id ?? -1, block: receipt.blockNumber, gasUsed: receipt.gasUsed,
+                                          effectiveGasPrice: receipt.effectiveGasPrice?.description ?? "0", success: receipt.status)
+                }
+                progress?(.mined(label: slot.label, hash: candidate.hash, block: receipt.blockNumber, success: receipt.status))
+            }
+            let confirmations = head >= receipt.blockNumber ? Int(clamping: head - receipt.blockNumber + 1) : 0
+            if confirmations >= policy.confirmations {
+                let status: SendOutcome.Status = !receipt.status ? .reverted : (candidate.isCancellation ? .cancelled : .mined)
+                slot.outcome = SendOutcome(
+                    label: slot.label, runId: slot.runId, journalId: candidate.id ?? -1, hash: hash, nonce: slot.nonce,
+                    status: status, gasUsed: receipt.gasUsed, effectiveGasPrice: receipt.effectiveGasPrice,
+                    blockNumber: receipt.blockNumber, logs: receipt.logs, replacements: slot.replacements)
+                progress?(.confirmed(label: slot.label, hash: candidate.hash, confirmations: confirmations))
+            }
+            return
+        }
+        if slot.minedBlockHash != nil {
+            // The block with our receipt was reorganised away: pending again as far as we know.
+            slot.minedBlockHash = nil
+            for c in slot.candidates {
+                if let id = c.id, let now = try journaled({ () throws(JournalError) in try journal.transaction(id: id) }),
+                   now.status == .mined || now.status == .reverted {
+                    try journaled { () throws(JournalError) in try journal.markStatus(id, .broadcast) }
+                }
+            }
+            progress?(.reorged(label: slot.label, nonce: slot.nonce))
+        }
+
+        // Not mined: has another transaction spent the nonce? Asked at `head`, the block read before
+        // the receipts, so a transaction of ours mined since cannot pass for a foreign one.
+        let chainNonce: UInt64
+        if let known = chainNonces[slot.sender] {
+            chainNonce = known
+        } else {
+            chainNonce = try rpc("eth_getTransactionCount(\(slot.sender), \(head))") { () throws(RPCError) in
+                try client.getTransactionCount(slot.sender, block: .number(head))
+            }
+            chainNonces[slot.sender] = chainNonce
+        }
+        if chainNonce > slot.nonce {
+            // Receipts are checked above, so the nonce went to a transaction we did not journal.
+            for c in slot.candidates where c.status == .signed || c.status == .broadcast {
+                try journaled { () throws(JournalError) in try journal.markStatus(c.id ?? -1, .dropped) }
+            }
+            let last = slot.candidates.last
+            slot.outcome = SendOutcome(label: slot.label, runId: slot.runId, journalId: last?.id ?? -1,
+                                       hash: (last.flatMap { try? Hex.decode($0.hash) }) ?? [], nonce: slot.nonce,
+                                       status: .dropped, gasUsed: nil, effectiveGasPrice: nil, blockNumber: nil, logs: [],
+                                       replacements: slot.replacements)
+            progress?(.dropped(label: slot.label, nonce: slot.nonce))
+            return
+        }
+
+        if let sentAt = slot.sentAtBlock, head >= sentAt, head - sentAt >= UInt64(policy.replaceAfterBlocks), let key,
+           key.address == slot.sender {
+            try replace(&slot, head: head, key: key)
+        }
+    }
+
+    /// Signs and journals a replacement of the slot's newest live transaction, then broadcasts it.
+    private func replace(_ slot: inout Slot, head: UInt64, key: PrivateKey) throws(SendError) {
+        slot.sentAtBlock = head  // whatever happens, the next attempt is another replaceAfterBlocks away
+        guard let current = slot.candidates.last(where: { $0.status == .signed || $0.status == .broadcast }),
+              let currentId = current.id
+        else { return }
+        let previous: DynamicFeeTransaction
+        do {
+            guard case .dynamicFee(let tx) = try SignedTransaction.decode(rawHex: current.raw, expectedChainId: network.chainId).transaction else {
+                throw SendError.invalidJournalRecord(id: currentId, reason: "not an EIP-1559 transaction")
+            }
+            previous = tx
+        } catch let error as SendError {
+            throw error
+        } catch {
+            throw .invalidJournalRecord(id: currentId, reason: "raw transaction does not decode: \(error)")
+        }
+        let fresh = try? TransactionSender.currentFees(client: client, network: network, estimator: estimator)
+        let fees: FeeQuote
+        switch FeeEstimator.replacement(previousMaxFee: previous.maxFeePerGas, previousPriorityFee: previous.maxPriorityFeePerGas,
+                                        fresh: fresh, caps: network.gas) {
+        case .atCap(let wanted, _, let caps):
+            progress?(.atFeeCap(label: slot.label, nonce: slot.nonce, wantedMaxFee: wanted, cap: caps.maxFeePerGas))
+            return
+        case .fees(let quote):
+            fees = quote
+        }
+        let cancel = current.isCancellation || (isStale?() ?? false)
+        var next = previous
+        next.maxFeePerGas = fees.maxFeePerGas
+        next.maxPriorityFeePerGas = fees.maxPriorityFeePerGas
+        if cancel {
+            next.to = slot.sender
+            next.value = .zero
+            next.data = []
+            next.accessList = []
+            next.gasLimit = 21_000
+        }
+        let signed = next.sign(with: key)
+        let id = try journaled { () throws(JournalError) in
+            try journal.recordSigned(runId: slot.runId, intent: slot.label, sender: slot.sender.checksummed, nonce: slot.nonce,
+                                     hash: signed.hashHex, raw: signed.rawHex, maxFeePerGas: fees.maxFeePerGas.description,
+                                     maxPriorityFeePerGas: fees.maxPriorityFeePerGas.description, gasLimit: next.gasLimit,
+                                     replacing: currentId, isCancellation: cancel)
+        }
+        slot.replacements += 1
+        do {
+            _ = try client.sendRawTransaction(signed.raw)
+        } catch .replacementUnderpriced(let message) {
+            try journaled { () throws(JournalError) in try journal.markStatus(id, .dropped) }
+            progress?(.replacementRefused(label: slot.label, nonce: slot.nonce, error: "replacement underpriced: \(message)"))
+            return
+        } catch .nonceTooLow {
+            // The nonce was mined meanwhile (by one of ours, most likely): the next poll finds the receipt.
+            try journaled { () throws(JournalError) in try journal.markStatus(id, .dropped) }
+            return
+        } catch {
+            // Unknown whether the node took it: keep it as a candidate; its receipt or the reconciler will tell.
+            if let record = try journaled({ () throws(JournalError) in try journal.transaction(id: id) }) {
+                slot.candidates.append(record)
+            }
+            progress?(.replacementRefused(label: slot.label, nonce: slot.nonce, error: "\(error)"))
+            return
+        }
+        try journaled { () throws(JournalError) in try journal.markBroadcast(id) }
+        if let record = try journaled({ () throws(JournalError) in try journal.transaction(id: id) }) {
+            slot.candidates.append(record)
+        }
+        if cancel {
+            progress?(.cancelling(label: slot.label, nonce: slot.nonce, newHash: signed.hashHex, fees: fees))
+        } else {
+            progress?(.replaced(label: slot.label, nonce: slot.nonce, oldHash: current.hash, newHash: signed.hashHex, fees: fees))
+        }
+    }
+}

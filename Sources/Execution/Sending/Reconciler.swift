@@ -1,0 +1,162 @@
+import EthCore
+import EthRPC
+import Foundation
+
+/// After a crash or at any start, before anything new is signed: brings every journaled signed or
+/// broadcast transaction in line with the chain, and finishes runs whose transactions all ended.
+///
+/// Per sender and nonce (the original and any replacements):
+/// | receipt for one of them | node knows one (getTransactionByHash) | chain nonce (at the head read first) vs nonce | action |
+/// |---|---|---|---|
+/// | yes | – | – | mark that one mined/reverted (the others: replaced) |
+/// | no | yes | – | still pending: mark it broadcast, keep waiting |
+/// | no | no | chain ≤ nonce | re-broadcast the SAME raw bytes of the newest one (never sign anew) |
+/// | no | no | chain > nonce | another transaction took the nonce: mark them dropped |
+public struct Reconciler: Sendable {
+    public let client: EthClient
+    public let journal: Journal
+
+    public init(client: EthClient, journal: Journal) {
+        self.client = client
+        self.journal = journal
+    }
+
+    public enum Action: Sendable, Equatable {
+        case mined
+        case pending
+        case rebroadcast
+        case nonceTaken
+    }
+
+    /// The decision table above (pure).
+    public static func decide(hasReceipt: Bool, knownToNode: Bool, chainNonce: UInt64, nonce: UInt64) -> Action {
+        if hasReceipt { return .mined }
+        if knownToNode { return .pending }
+        return chainNonce <= nonce ? .rebroadcast : .nonceTaken
+    }
+
+    public struct Report: Sendable {
+        /// What was decided per sender and nonce: (label, nonce, hash of the deciding transaction, action).
+        public var decisions: [(label: String, nonce: UInt64, hash: String, action: Action)] = []
+        /// Transactions still waiting to be mined: hand them to the `Confirmer`.
+        public var pending: [TransactionRecord] = []
+        /// Runs finished here, with their end status.
+        public var finishedRuns: [(runId: Int64, status: RunStatus)] = []
+        /// Re-broadcasts the node refused (the transaction stays journaled for the next attempt).
+        public var problems: [String] = []
+    }
+
+    public func reconcile() throws(SendError) -> Report {
+        var report = Report()
+        let open = try journaled { () throws(JournalError) in try journal.pendingTransactions() }
+        // Nonces are read at this block, before any receipt: a transaction of ours mined while we
+        // look cannot pass for a foreign one that took the nonce.
+        let head = open.isEmpty ? 0 : try rpc("eth_blockNumber") { () throws(RPCError) in try client.blockNumber() }
+        var seen = Set<String>()
+        var chainNonces: [String: UInt64] = [:]
+        for record in open {
+            let key = "\(record.sender)/\(record.nonce)"
+            guard seen.insert(key).inserted else { continue }
+            guard let sender = try? Address(record.sender) else {
+                throw .invalidJournalRecord(id: record.id ?? -1, reason: "sender \"\(record.sender)\" is not an address")
+            }
+            let nonce = UInt64(max(0, record.nonce))
+            let all = try journaled { () throws(JournalError) in try journal.transactions(sender: record.sender, nonce: nonce) }
+            let live = all.filter { $0.status == .signed || $0.status == .broadcast }
+            guard let newest = live.last, let newestId = newest.id else { continue }
+
+            // 1. A receipt for any transaction at this nonce.
+            var minedOne: (TransactionRecord, Receipt)?
+            for candidate in all.reversed() {
+                guard let hash = try? Hex.decode(candidate.hash) else { continue }
+                if let receipt = try rpc("eth_getTransactionReceipt(\(candidate.hash))", { () throws(RPCError) in
+                    try client.getTransactionReceipt(hash)
+                }) {
+                    minedOne = (candidate, receipt)
+                    break
+                }
+            }
+            if case let (candidate, receipt)? = minedOne {
+                try journaled { () throws(JournalError) in
+                    try journal.markMined(candidate.id ?? -1, block: receipt.blockNumber, gasUsed: receipt.gasUsed,
+                                          effectiveGasPrice: receipt.effectiveGasPrice?.description ?? "0", success: receipt.status)
+                }
+                report.decisions.append((label: candidate.intent, nonce: nonce, hash: candidate.hash, action: Action.mined))
+                continue
+            }
+            // 2. Still in the node's pool?
+            var known: TransactionRecord?
+            for candidate in live.reversed() {
+                guard let hash = try? Hex.decode(candidate.hash) else { continue }
+                if try rpc("eth_getTransactionByHash(\(candidate.hash))", { () throws(RPCError) in
+                    try client.getTransactionByHash(hash)
+                }) != nil {
+                    known = candidate
+                    break
+                }
+            }
+            let chainNonce: UInt64
+            if let cached = chainNonces[record.sender] {
+                chainNonce = cached
+            } else {
+                chainNonce = try rpc("eth_getTransactionCount(\(sender), \(head))") { () throws(RPCError) in
+                    try client.getTransactionCount(sender, block: .number(head))
+                }
+                chainNonces[record.sender] = chainNonce
+            }
+            let action = Self.decide(hasReceipt: false, knownToNode: known != nil, chainNonce: chainNonce, nonce: nonce)
+            switch action {
+            case .mined:
+                break
+            case .pending:
+                let k = known ?? newest
+                if k.status == .signed, let id = k.id { try journaled { () throws(JournalError) in try journal.markBroadcast(id) } }
+                report.decisions.append((label: k.intent, nonce: nonce, hash: k.hash, action: Action.pending))
+                report.pending.append(k)
+            case .rebroadcast:
+                // The same bytes: the same signature, hash and intent. Never a newly signed transaction.
+                guard let raw = try? Hex.decode(newest.raw) else {
+                    throw .invalidJournalRecord(id: newestId, reason: "raw bytes are not hex")
+                }
+                do {
+                    _ = try client.sendRawTransaction(raw)
+                    try journaled { () throws(JournalError) in try journal.markBroadcast(newestId) }
+                    report.decisions.append((label: newest.intent, nonce: nonce, hash: newest.hash, action: Action.rebroadcast))
+                    report.pending.append(newest)
+                } catch {
+                    report.problems.append("re-broadcast of \"\(newest.intent)\" nonce \(nonce) (\(newest.hash)) refused: \(error)")
+                }
+            case .nonceTaken:
+                for c in live { if let id = c.id { try journaled { () throws(JournalError) in try journal.markStatus(id, .dropped) } } }
+                report.decisions.append((label: newest.intent, nonce: nonce, hash: newest.hash, action: Action.nonceTaken))
+            }
+        }
+        report.finishedRuns = try finishEndedRuns()
+        return report
+    }
+
+    /// Runs in `sending` whose transactions all ended: completed when every step has a successful,
+    /// non-cancellation transaction mined; failed otherwise.
+    @discardableResult
+    public func finishEndedRuns() throws(SendError) -> [(runId: Int64, status: RunStatus)] {
+        var finished: [(runId: Int64, status: RunStatus)] = []
+        for run in try journaled({ () throws(JournalError) in try journal.unfinishedRuns() }) {
+            guard let runId = run.id else { continue }
+            let txs = try journaled { () throws(JournalError) in try journal.transactions(runId: runId) }
+            if txs.contains(where: { $0.status == .signed || $0.status == .broadcast }) { continue }
+            var counts: [String: Int] = [:]
+            var stepOK: [String: Bool] = [:]
+            for tx in txs {
+                let key = tx.isCancellation && tx.status == .mined ? "cancelled" : tx.status.rawValue
+                counts[key, default: 0] += 1
+                let ok = tx.status == .mined && !tx.isCancellation
+                stepOK[tx.intent] = (stepOK[tx.intent] ?? false) || ok
+            }
+            let status: RunStatus = !stepOK.isEmpty && stepOK.values.allSatisfy { $0 } ? .completed : .failed
+            let summary = counts.keys.sorted().map { "\"\($0)\":\(counts[$0] ?? 0)" }.joined(separator: ",")
+            try journaled { () throws(JournalError) in try journal.finishRun(runId, status: status, outcome: "{\(summary)}") }
+            finished.append((runId, status))
+        }
+        return finished
+    }
+}

@@ -1,0 +1,69 @@
+import EthCore
+import EthRPC
+
+/// How one plan step ended on chain: what the caller compares with the prediction.
+public struct SendOutcome: Sendable, Equatable {
+    public enum Status: String, Sendable, Equatable {
+        /// Mined and succeeded.
+        case mined
+        /// Mined with status 0.
+        case reverted
+        /// Its nonce was spent by our zero-value self-transfer instead (the plan had gone stale).
+        case cancelled
+        /// Its nonce was spent by a transaction the journal does not know.
+        case dropped
+    }
+
+    public var label: String
+    public var runId: Int64
+    /// The journal row of the transaction that ended the step (the mined one, when mined).
+    public var journalId: Int64
+    public var hash: [UInt8]
+    public var nonce: UInt64
+    public var status: Status
+    public var gasUsed: UInt64?
+    public var effectiveGasPrice: UInt256?
+    public var blockNumber: UInt64?
+    public var logs: [Log]
+    /// Replacements signed for this step (fee bumps and cancellations).
+    public var replacements: Int
+
+    public var hashHex: String { Hex.encode(hash) }
+}
+
+/// What the confirmer reports while it waits (the CLI prints these on a TTY).
+public enum ConfirmerEvent: Sendable, CustomStringConvertible {
+    case polled(block: UInt64, confirmed: Int, total: Int)
+    case mined(label: String, hash: String, block: UInt64, success: Bool)
+    case confirmed(label: String, hash: String, confirmations: Int)
+    case replaced(label: String, nonce: UInt64, oldHash: String, newHash: String, fees: FeeQuote)
+    case cancelling(label: String, nonce: UInt64, newHash: String, fees: FeeQuote)
+    /// A bump would pass the network's fee cap: still waiting with the current transaction.
+    case atFeeCap(label: String, nonce: UInt64, wantedMaxFee: UInt256, cap: UInt256)
+    case replacementRefused(label: String, nonce: UInt64, error: String)
+    case dropped(label: String, nonce: UInt64)
+    /// The block holding the receipt was reorganised away; waiting again.
+    case reorged(label: String, nonce: UInt64)
+    /// A poll failed with a retryable node error; polling goes on until the timeout.
+    case nodeError(String)
+
+    public var description: String {
+        switch self {
+        case .polled(let block, let confirmed, let total): return "block \(block): \(confirmed)/\(total) confirmed"
+        case .mined(let label, let hash, let block, let success):
+            return "\(label): \(success ? "mined" : "REVERTED") in block \(block) (\(hash))"
+        case .confirmed(let label, let hash, let n): return "\(label): \(n) confirmation(s) (\(hash))"
+        case .replaced(let label, let nonce, let old, let new, let fees):
+            return "\(label): nonce \(nonce) not mined in time; replaced \(old) by \(new) (\(fees))"
+        case .cancelling(let label, let nonce, let new, let fees):
+            return "\(label): plan is stale; cancelling nonce \(nonce) with a zero-value self-transfer \(new) (\(fees))"
+        case .atFeeCap(let label, let nonce, let wanted, let cap):
+            return "\(label): nonce \(nonce) still pending; a replacement would need maxFeePerGas \(Gwei.format(wanted)) above the cap \(Gwei.format(cap)); waiting"
+        case .replacementRefused(let label, let nonce, let error):
+            return "\(label): replacement of nonce \(nonce) refused: \(error); waiting"
+        case .dropped(let label, let nonce): return "\(label): nonce \(nonce) was used by a transaction not in the journal; dropped"
+        case .nodeError(let what): return "node error while waiting (will retry): \(what)"
+        case .reorged(let label, let nonce): return "\(label): the block with nonce \(nonce)'s receipt was reorganised away; waiting again"
+        }
+    }
+}

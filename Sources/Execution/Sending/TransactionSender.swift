@@ -1,0 +1,169 @@
+import EthCore
+import EthRPC
+import EthSigning
+import Foundation
+import Market
+
+/// A transaction the sender signed, journaled and handed to the node.
+public struct SentTransaction: Sendable, Equatable {
+    public var label: String
+    public var journalId: Int64
+    public var nonce: UInt64
+    public var hash: [UInt8]
+    public var fees: FeeQuote
+    public var gasLimit: UInt64
+    public var hashHex: String { Hex.encode(hash) }
+}
+
+/// Points in `TransactionSender.send` where a caller may act; the debug command uses them for its
+/// test-only crash injection. Never used to change what is sent.
+public struct SendHooks: Sendable {
+    /// Every signed transaction of the batch is on disk in the journal; nothing broadcast yet.
+    public var afterJournal: (@Sendable () -> Void)?
+    /// The broadcast batch was answered; the journal does not yet say "broadcast".
+    public var afterBroadcast: (@Sendable () -> Void)?
+
+    public init(afterJournal: (@Sendable () -> Void)? = nil, afterBroadcast: (@Sendable () -> Void)? = nil) {
+        self.afterJournal = afterJournal
+        self.afterBroadcast = afterBroadcast
+    }
+}
+
+/// Signs a run's planned transactions with consecutive nonces and EIP-1559 fees, journals every
+/// one (synced to disk) BEFORE anything is broadcast, then broadcasts them all in one JSON-RPC batch.
+public struct TransactionSender: Sendable {
+    public let client: EthClient
+    public let journal: Journal
+    public let key: PrivateKey
+    public let network: NetworkConfig
+    public var estimator: FeeEstimator
+    /// Extra gas over each plan's `gasEstimate`, percent (state may move between estimate and inclusion).
+    public var gasLimitPaddingPercent: UInt64
+    public var hooks: SendHooks
+
+    public init(client: EthClient, journal: Journal, key: PrivateKey, network: NetworkConfig,
+                estimator: FeeEstimator = FeeEstimator(), gasLimitPaddingPercent: UInt64 = 10, hooks: SendHooks = SendHooks()) {
+        self.client = client
+        self.journal = journal
+        self.key = key
+        self.network = network
+        self.estimator = estimator
+        self.gasLimitPaddingPercent = min(gasLimitPaddingPercent, 100)
+        self.hooks = hooks
+    }
+
+    /// The node must be on the network's chain; checked before anything is signed.
+    public static func verifyChainId(client: EthClient, network: NetworkConfig) throws(SendError) {
+        let node = try rpc("eth_chainId") { () throws(RPCError) in try client.chainId() }
+        guard node == network.chainId else {
+            throw .chainIdMismatch(network: network.name, expected: network.chainId, node: node)
+        }
+    }
+
+    /// Today's fees for this network, from eth_feeHistory.
+    public static func currentFees(client: EthClient, network: NetworkConfig, estimator: FeeEstimator) throws(SendError) -> FeeQuote {
+        let history = try rpc("eth_feeHistory") { () throws(RPCError) in
+            try client.feeHistory(blockCount: estimator.historyBlocks, newest: .latest, percentiles: [estimator.rewardPercentile])
+        }
+        do { return try estimator.estimate(history, caps: network.gas, network: network.name) } catch { throw .fee(error) }
+    }
+
+    /// Signs, journals and broadcasts `transactions` for run `runId`. Returns the ones the node
+    /// accepted, in order. When the node refuses some members, the accepted ones are journaled as
+    /// broadcast, the refused ones as dropped (their nonce never reached a node), the rest of the
+    /// batch above the gap is cancelled (`abortAfterGaps`), and `SendError.broadcastRejected` is
+    /// thrown: run the reconciler and confirmer to wait for the cancellations. On a transport failure of the whole batch the
+    /// transactions stay `signed`: the reconciler re-broadcasts the same bytes.
+    public func send(runId: Int64, transactions: [PlannedTransaction]) throws(SendError) -> [SentTransaction] {
+        guard !transactions.isEmpty else { return [] }
+        let sender = key.address
+        var gasLimits: [UInt64] = []
+        var labels = Set<String>()
+        for planned in transactions {
+            guard planned.from == sender else { throw .senderMismatch(label: planned.label, planned: planned.from, key: sender) }
+            guard let estimate = planned.gasEstimate, estimate > 0 else { throw .missingGasLimit(label: planned.label) }
+            guard labels.insert(planned.label).inserted else { throw .duplicateLabel(label: planned.label) }
+            let padding = estimate.multipliedReportingOverflow(by: gasLimitPaddingPercent).partialValue / 100
+            gasLimits.append(estimate.addingReportingOverflow(padding).overflow ? estimate : estimate + padding)
+        }
+        let existing = try journaled { () throws(JournalError) in try journal.transactions(runId: runId) }
+        for record in existing where labels.contains(record.intent) && [.signed, .broadcast, .mined].contains(record.status) {
+            throw .alreadyJournaled(runId: runId, label: record.intent)
+        }
+
+        // A journaled transaction the node may never have seen holds a nonce below ours: sending now
+        // would queue the new batch behind a gap. The reconciler must settle it first.
+        let unsettled = try journaled { () throws(JournalError) in try journal.pendingTransactions() }
+            .filter { $0.status == .signed && $0.sender == sender.checksummed.lowercased() }
+        if !unsettled.isEmpty { throw .unreconciled(count: unsettled.count) }
+
+        try Self.verifyChainId(client: client, network: network)
+        let fees = try Self.currentFees(client: client, network: network, estimator: estimator)
+        let nonces = try NonceManager(client: client, journal: journal).reserve(transactions.count, for: sender)
+
+        // Sign every member, then journal them all in one database transaction, before the first
+        // byte goes to the node.
+        var signed: [(SentTransaction, [UInt8])] = []
+        var entries: [SignedEntry] = []
+        for ((planned, gasLimit), nonce) in zip(zip(transactions, gasLimits), nonces) {
+            let held = try journaled { () throws(JournalError) in try journal.transactions(sender: sender.checksummed, nonce: nonce) }
+            if let other = held.first(where: { $0.status != .dropped && ($0.runId != runId || $0.intent != planned.label) }) {
+                throw .nonceHeld(nonce: nonce, runId: other.runId, intent: other.intent)
+            }
+            let tx = DynamicFeeTransaction(
+                chainId: network.chainId, nonce: nonce, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+                maxFeePerGas: fees.maxFeePerGas, gasLimit: gasLimit, to: planned.to, value: planned.value, data: planned.data)
+            let s = tx.sign(with: key)
+            entries.append(SignedEntry(runId: runId, intent: planned.label, sender: sender.checksummed, nonce: nonce,
+                                       hash: s.hashHex, raw: s.rawHex, maxFeePerGas: fees.maxFeePerGas.description,
+                                       maxPriorityFeePerGas: fees.maxPriorityFeePerGas.description, gasLimit: gasLimit))
+            signed.append((SentTransaction(label: planned.label, journalId: -1, nonce: nonce, hash: s.hash, fees: fees,
+                                           gasLimit: gasLimit), s.raw))
+        }
+        let ids = try journaled { () throws(JournalError) in try journal.recordSignedBatch(entries) }
+        for (i, id) in zip(signed.indices, ids) { signed[i].0.journalId = id }
+        hooks.afterJournal?()
+
+        let results = try rpc("eth_sendRawTransaction batch") { () throws(RPCError) in
+            try client.sendRawTransactions(signed.map(\.1))
+        }
+        hooks.afterBroadcast?()
+
+        var accepted: [SentTransaction] = []
+        var refusedOutright: [SentTransaction] = []
+        var rejected: [SendError.Rejection] = []
+        for ((sent, _), result) in zip(signed, results) {
+            switch result {
+            case .success:
+                try journaled { () throws(JournalError) in try journal.markBroadcast(sent.journalId) }
+                accepted.append(sent)
+            case .failure(.nonceTooLow(let message)):
+                // Our nonce is taken: maybe by this very transaction (an earlier attempt arrived),
+                // maybe by another. The receipt says which; otherwise leave it to the reconciler.
+                if let receipt = try? client.getTransactionReceipt(sent.hash) {
+                    try journaled { () throws(JournalError) in
+                        try journal.markMined(sent.journalId, block: receipt.blockNumber, gasUsed: receipt.gasUsed,
+                                              effectiveGasPrice: receipt.effectiveGasPrice?.description ?? "0",
+                                              success: receipt.status)
+                    }
+                    accepted.append(sent)
+                } else {
+                    rejected.append(.init(label: sent.label, nonce: sent.nonce, error: .nonceTooLow(message)))
+                }
+            case .failure(let error) where error.isRetryable:
+                // No definite answer: the transaction may or may not be in the node's pool. It stays
+                // `signed`; the reconciler will find it or re-broadcast the same bytes.
+                rejected.append(.init(label: sent.label, nonce: sent.nonce, error: error))
+            case .failure(let error):
+                try journaled { () throws(JournalError) in try journal.markStatus(sent.journalId, .dropped) }
+                refusedOutright.append(sent)
+                rejected.append(.init(label: sent.label, nonce: sent.nonce, error: error))
+            }
+        }
+        if !refusedOutright.isEmpty {
+            try abortAfterGaps(runId: runId, refused: refusedOutright, accepted: accepted, fees: fees)
+        }
+        if !rejected.isEmpty { throw .broadcastRejected(rejected) }
+        return accepted
+    }
+}

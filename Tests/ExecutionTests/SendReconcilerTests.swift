@@ -1,0 +1,130 @@
+import EthCore
+import EthRPC
+import EthSigning
+import Foundation
+import Testing
+
+@testable import Execution
+
+@Suite struct SendReconcilerTests {
+    let key = SendFixtures.key8
+
+    @Test func decisionTable() {
+        typealias R = Reconciler
+        // receipt wins over everything
+        #expect(R.decide(hasReceipt: true, knownToNode: false, chainNonce: 0, nonce: 5) == .mined)
+        #expect(R.decide(hasReceipt: true, knownToNode: true, chainNonce: 9, nonce: 5) == .mined)
+        // the node still holds it
+        #expect(R.decide(hasReceipt: false, knownToNode: true, chainNonce: 5, nonce: 5) == .pending)
+        #expect(R.decide(hasReceipt: false, knownToNode: true, chainNonce: 9, nonce: 5) == .pending)
+        // unknown, nonce still free: same bytes again
+        #expect(R.decide(hasReceipt: false, knownToNode: false, chainNonce: 5, nonce: 5) == .rebroadcast)
+        #expect(R.decide(hasReceipt: false, knownToNode: false, chainNonce: 3, nonce: 5) == .rebroadcast)
+        // unknown, nonce spent by something else
+        #expect(R.decide(hasReceipt: false, knownToNode: false, chainNonce: 6, nonce: 5) == .nonceTaken)
+    }
+
+    func signed(nonce: UInt64, value: UInt64, maxFee: UInt64 = 100) -> SignedTransaction {
+        DynamicFeeTransaction(chainId: 31337, nonce: nonce, maxPriorityFeePerGas: UInt256(1), maxFeePerGas: UInt256(maxFee),
+                              gasLimit: 21_000, to: SendFixtures.account9, value: UInt256(value)).sign(with: key)
+    }
+
+    @discardableResult
+    func journal(_ j: Journal, run: Int64, _ s: SignedTransaction, intent: String, replacing: Int64? = nil,
+                 broadcast: Bool = true) throws -> Int64 {
+        let id = try j.recordSigned(runId: run, intent: intent, sender: key.address.checksummed, nonce: s.transaction.nonce,
+                                    hash: s.hashHex, raw: s.rawHex, maxFeePerGas: "100", maxPriorityFeePerGas: "1",
+                                    gasLimit: 21_000, replacing: replacing)
+        if broadcast { try j.markBroadcast(id) }
+        return id
+    }
+
+    /// One journal, one scripted node, every row of the table at once.
+    @Test func reconcilesEveryCaseAgainstAScriptedNode() throws {
+        let j = try Journal(path: ":memory:")
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+                                 reasons: [], plan: nil, status: .sending)
+        let minedTx = signed(nonce: 10, value: 1)                         // has a receipt
+        let original = signed(nonce: 11, value: 2)                        // replaced; the replacement was mined
+        let replacement = signed(nonce: 11, value: 2, maxFee: 113)
+        let poolTx = signed(nonce: 12, value: 3)                          // still in the node's pool
+        let lostTx = signed(nonce: 13, value: 4)                          // never reached the node (crash)
+        try journal(j, run: run, minedTx, intent: "a")
+        let originalId = try journal(j, run: run, original, intent: "b")
+        try journal(j, run: run, replacement, intent: "b", replacing: originalId)
+        try journal(j, run: run, poolTx, intent: "c")
+        try journal(j, run: run, lostTx, intent: "d", broadcast: false)
+        let run2 = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+                                  reasons: [], plan: nil, status: .sending)
+        let takenTx = signed(nonce: 9, value: 5)                          // nonce spent by a foreign transaction
+        try journal(j, run: run2, takenTx, intent: "e")
+
+        let rebroadcast = LockedBytes()
+        let sender = key.address
+        let transport = ScriptedTransport { method, params in
+            let hash = params.first?.stringValue ?? ""
+            switch method {
+            case "eth_getTransactionReceipt":
+                if hash == minedTx.hashHex { return .success(SendFixtures.receipt(hash: hash, from: sender, block: 20)) }
+                if hash == replacement.hashHex { return .success(SendFixtures.receipt(hash: hash, from: sender, block: 21, status: false)) }
+                return .success(nil)
+            case "eth_getTransactionByHash":
+                if hash == poolTx.hashHex {
+                    return .success(["hash": .string(hash), "from": .string(sender.checksummed), "to": .string(SendFixtures.account9.checksummed),
+                                     "nonce": SendFixtures.hex(12), "value": "0x3", "input": "0x", "gas": SendFixtures.hex(21_000),
+                                     "type": "0x2", "maxFeePerGas": "0x64", "maxPriorityFeePerGas": "0x1", "chainId": "0x7a69",
+                                     "blockNumber": nil, "blockHash": nil])
+                }
+                return .success(nil)
+            case "eth_blockNumber":
+                return .success(SendFixtures.hex(22))
+            case "eth_getTransactionCount":
+                // Asked at the head read first, never "latest".
+                guard params.count == 2, params[1] == SendFixtures.hex(22) else { return .failure(.init(code: -32602, message: "not at the head")) }
+                return .success(SendFixtures.hex(12))  // nonces ≤ 11 are spent
+            case "eth_sendRawTransaction":
+                if let raw = try? Hex.decode(hash) { rebroadcast.append(raw) }
+                return .success(.string(Hex.encode(Keccak256.hash((try? Hex.decode(hash)) ?? []))))
+            default:
+                return .failure(.init(code: -32601, message: "unexpected \(method)"))
+            }
+        }
+        let report = try Reconciler(client: SendFixtures.client(transport), journal: j).reconcile()
+
+        #expect(try j.transaction(hash: minedTx.hashHex)?.status == .mined)
+        #expect(try j.transaction(hash: replacement.hashHex)?.status == .reverted)
+        #expect(try j.transaction(hash: original.hashHex)?.status == .replaced)
+        #expect(try j.transaction(hash: poolTx.hashHex)?.status == .broadcast)
+        #expect(try j.transaction(hash: lostTx.hashHex)?.status == .broadcast)
+        #expect(try j.transaction(hash: takenTx.hashHex)?.status == .dropped)
+        // The lost transaction went out again as the very same bytes; nothing else was sent.
+        #expect(rebroadcast.values == [lostTx.raw])
+        #expect(Set(report.pending.map(\.hash)) == [poolTx.hashHex, lostTx.hashHex])
+        #expect(Set(report.decisions.map(\.action)) == [.mined, .pending, .rebroadcast, .nonceTaken])
+        // Run 2 ended (its only step was dropped): failed. Run 1 still has pending steps.
+        #expect(report.finishedRuns.map(\.runId) == [run2])
+        #expect(try j.run(run2)?.status == .failed)
+        #expect(try j.run(run)?.status == .sending)
+    }
+
+    @Test func finishesARunWhenItsStepsEnded() throws {
+        let j = try Journal(path: ":memory:")
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+                                 reasons: [], plan: nil, status: .sending)
+        let a = try journal(j, run: run, signed(nonce: 0, value: 1), intent: "a")
+        try j.markMined(a, block: 3, gasUsed: 21_000, effectiveGasPrice: "7", success: true)
+        let transport = ScriptedTransport { method, _ in .failure(.init(code: -32601, message: "unexpected \(method)")) }
+        let r = Reconciler(client: SendFixtures.client(transport), journal: j)
+        let report = try r.reconcile()
+        #expect(report.finishedRuns.map(\.status) == [.completed])
+        #expect(try j.run(run)?.outcome == "{\"mined\":1}")
+        #expect(transport.requests.isEmpty)
+    }
+}
+
+final class LockedBytes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _values: [[UInt8]] = []
+    var values: [[UInt8]] { lock.withLock { _values } }
+    func append(_ v: [UInt8]) { lock.withLock { _values.append(v) } }
+}
