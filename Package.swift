@@ -55,12 +55,12 @@ let package = Package(
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "EthCore",
+                "EthCore", "EthSigning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Benchmarks: `swift run -c release rebalancer-bench`.
-        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore"]),
+        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore", "EthSigning", "CSecp256k1"]),
 
         .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
