@@ -79,7 +79,11 @@ extension Util {
 enum ABIText {
     /// Parses `name(types)(outputs)`; without `needsName`, a bare `(types)` is accepted too.
     static func function(_ signature: String, needsName: Bool = false) throws -> ABIFunction {
-        let text = signature.trimmingSpaces
+        var text = signature.trimmingSpaces
+        // A constructor has no name and no selector: its arguments follow the init code.
+        if text.hasPrefix("constructor") && !needsName {
+            text = text.dropFirst("constructor".count).trimmingSpaces
+        }
         if text.hasPrefix("(") {
             guard !needsName else { throw CLIError("signature: \"\(signature)\" needs a function name for its selector") }
             let f = try reporting("signature") { try ABIFunction(signature: "f" + text) }

@@ -123,8 +123,8 @@ extension Util {
         /// A 64-bit count (chain id, nonce, gas): decimal or 0x.
         static func integer(_ text: String) throws -> UInt64 {
             let t = text.trimmingSpaces
-            guard let v = UInt256(parsing: t) else { throw CLIError("\"\(t)\" is not a decimal or 0x integer") }
-            guard let small = v.uint64Value else { throw CLIError("\(v) does not fit in 64 bits") }
+            guard let v = UInt256(parsing: t) else { throw BadValue("\"\(t)\" is not a decimal or 0x integer") }
+            guard let small = v.uint64Value else { throw BadValue("\(v) does not fit in 64 bits") }
             return small
         }
     }
@@ -135,21 +135,22 @@ enum AccessListJSON {
     static func parse(_ text: String) throws -> AccessList {
         let json: Any
         do { json = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
-            throw CLIError("not valid JSON")
+            throw BadValue("not valid JSON")
         }
-        guard let entries = json as? [Any] else { throw CLIError("expected a JSON array of {address, storageKeys}") }
+        guard let entries = json as? [Any] else { throw BadValue("expected a JSON array of {address, storageKeys}") }
         return try entries.enumerated().map { i, entry in
             guard let object = entry as? [String: Any], let addressText = object["address"] as? String else {
-                throw CLIError("[\(i)]: expected an object with an \"address\"")
+                throw BadValue("[\(i)]: expected an object with an \"address\"")
             }
-            let address = try reporting("[\(i)].address") { try EthCore.Address(addressText) }
+            let address: EthCore.Address
+            do { address = try EthCore.Address(addressText) } catch { throw BadValue("[\(i)].address: \(error)") }
             guard let keys = (object["storageKeys"] ?? [Any]()) as? [Any] else {
-                throw CLIError("[\(i)].storageKeys: expected an array of 32-byte 0x-hex slots")
+                throw BadValue("[\(i)].storageKeys: expected an array of 32-byte 0x-hex slots")
             }
             let slots = try keys.enumerated().map { j, key -> UInt256 in
                 guard let s = key as? String, Hex.isPrefixedHex(s), s.utf8.count == 66,
                       let bytes = try? Hex.decode(s), let slot = UInt256(bigEndian: bytes) else {
-                    throw CLIError("[\(i)].storageKeys[\(j)]: expected 32 bytes of 0x-hex")
+                    throw BadValue("[\(i)].storageKeys[\(j)]: expected 32 bytes of 0x-hex")
                 }
                 return slot
             }

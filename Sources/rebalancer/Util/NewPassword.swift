@@ -12,31 +12,31 @@ enum NewPassword {
 
     static func fromFile(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CLIError("cannot read \(path): \(errnoText())") }
+        guard fd >= 0 else { throw BadValue("cannot read \(path): \(errnoText())") }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CLIError("cannot read \(path): \(errnoText())") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw CLIError("cannot read \(path): not a regular file") }
+        guard fstat(fd, &info) == 0 else { throw BadValue("cannot read \(path): \(errnoText())") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw BadValue("cannot read \(path): not a regular file") }
         guard UInt32(info.st_mode) & 0o077 == 0 else {
-            throw CLIError("\(path) is readable by others (mode \(String(UInt32(info.st_mode) & 0o777, radix: 8))); run `chmod 600 \(path)`")
+            throw BadValue("\(path) is readable by others (mode \(String(UInt32(info.st_mode) & 0o777, radix: 8))); run `chmod 600 \(path)`")
         }
-        guard info.st_size <= maxFileSize else { throw CLIError("\(path) is too large to be a password file") }
+        guard info.st_size <= maxFileSize else { throw BadValue("\(path) is too large to be a password file") }
         var bytes = [UInt8](repeating: 0, count: maxFileSize + 1)
         var count = 0
         while count < bytes.count {
             let n = bytes[count...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw CLIError("cannot read \(path): \(errnoText())")
+                throw BadValue("cannot read \(path): \(errnoText())")
             }
             if n == 0 { break }
             count += n
         }
-        guard count <= maxFileSize else { throw CLIError("\(path) is too large to be a password file") }
+        guard count <= maxFileSize else { throw BadValue("\(path) is too large to be a password file") }
         var password = Array(bytes[0..<count])
         wipe(&bytes)
         while let last = password.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { password.removeLast() }
-        guard !password.isEmpty else { throw CLIError("the password in \(path) is empty") }
+        guard !password.isEmpty else { throw BadValue("the password in \(path) is empty") }
         return password
     }
 

@@ -56,9 +56,8 @@ extension Util.Wallet {
         var lightKDF = false
 
         func run() throws {
-            var password = try reporting("password-file") {
-                try passwordFile.map(NewPassword.fromFile) ?? NewPassword.prompt()
-            }
+            var password = try passwordFile.map { path in try reporting("password-file") { try NewPassword.fromFile(path) } }
+                ?? NewPassword.prompt()
             defer { NewPassword.wipe(&password) }
             let key = PrivateKey.random()
             try reporting("keystore") {
