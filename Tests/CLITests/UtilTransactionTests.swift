@@ -148,3 +148,41 @@ import Testing
         if t.status == 0 { #expect(!t.out.contains(UtilVectors.address)) }
     }
 }
+
+/// Amount spellings through mktx: each must give exactly the same transaction as plain wei.
+@Suite struct UtilAmountTests {
+    static let to = "0x3535353535353535353535353535353535353535"
+
+    func value(_ amount: String) throws -> String? {
+        let raw = try CLIRunner.run(["util", "mktx", "--legacy", "--chain", "1", "--nonce", "0", "--gas-limit", "21000",
+                                     "--gas-price", "1gwei", "--value", amount, Self.to],
+                                    environment: ["ETH_PRIVATE_KEY": UtilVectors.key])
+        guard raw.status == 0 else { return nil }
+        let json = try CLIRunner.run(["util", "decode-tx", "--json", raw.out])
+        let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        return object?["value"] as? String
+    }
+
+    @Test(arguments: [
+        ("1ether", "1000000000000000000"), ("1 ETHER", "1000000000000000000"), ("1000finney", "1000000000000000000"),
+        ("1.5gwei", "1500000000"), (".5gwei", "500000000"), ("2.000000000gwei", "2000000000"), ("100wei", "100"),
+        ("7kwei", "7000"), ("3mwei", "3000000"), ("0.000001szabo", "1000000"), ("42", "42"), ("0x2a", "42"),
+        ("0.000000000000000001ether", "1"),
+        ("115792089237316195423570985008687907853269984665640564039457584007913129639935wei",
+         "115792089237316195423570985008687907853269984665640564039457584007913129639935"),
+    ])
+    func spelling(_ amount: String, _ wei: String) throws {
+        #expect(try value(amount) == wei)
+    }
+
+    @Test(arguments: ["1.5", "0.5wei", "1.0000000000000000001ether", "1e18", "ether", "-1ether", "1..2gwei", "1 gwe",
+                      "115792089237316195423570985008687907853269984665640564039457584007913129639936", "0x1" + String(repeating: "0", count: 64), " "])
+    func rejected(_ amount: String) throws {
+        let r = try CLIRunner.run(["util", "mktx", "--legacy", "--chain", "1", "--nonce", "0", "--gas-limit", "21000",
+                                   "--gas-price", "1gwei", "--value=\(amount)", Self.to],
+                                  environment: ["ETH_PRIVATE_KEY": UtilVectors.key])
+        #expect(r.status != 0)
+        #expect(r.errorLine.hasPrefix("Error: value:"), "\(r.stderr)")
+        #expect(r.errorLine.split(separator: "\n").count == 1)
+    }
+}

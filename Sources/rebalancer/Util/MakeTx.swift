@@ -11,36 +11,38 @@ extension Util {
             commandName: "mktx",
             abstract: "Sign a transaction offline (EIP-1559, or legacy/EIP-155 with --legacy) and print it as raw 0x-hex.",
             discussion: """
-                mktx [--legacy] --chain ID --nonce N --gas-limit G --gas-price WEI [--priority-gas-price WEI] \
-                [--value WEI] [--access-list JSON] <to> [<sig> <args...> | <0xcalldata>]
-                With --create, the positionals are <0xinitcode> [<constructor(types)> <args...>].
-                Amounts take units: 1ether, 30gwei, 1.5gwei, 100wei, or plain wei.
-                --legacy with --access-list gives an EIP-2930 (type 1) transaction.
+                Positionals: <to> [<sig> <args...> | <0xcalldata>]; with --create, <0xinitcode> \
+                [<constructor(types)> <args...>].
+
+                Amounts take units: 1ether, 30gwei, 1.5gwei, 100wei, or plain wei (decimal or 0x). \
+                --legacy with --access-list gives an EIP-2930 (type 1) transaction. The key comes \
+                from ETH_PRIVATE_KEY, --private-key-file or --keystore, never from the command line.
                 """)
 
         @Flag(help: "A legacy (EIP-155) transaction with --gas-price, instead of EIP-1559.")
         var legacy = false
 
-        @Option(help: "The chain id.")
+        @Option(help: ArgumentHelp("The chain id.", valueName: "id"))
         var chain: String
 
-        @Option(help: "The sender's nonce.")
+        @Option(help: ArgumentHelp("The sender's nonce.", valueName: "n"))
         var nonce: String
 
-        @Option(name: .customLong("gas-limit"), help: "The gas limit.")
+        @Option(name: .customLong("gas-limit"), help: ArgumentHelp("The gas limit.", valueName: "gas"))
         var gasLimit: String
 
-        @Option(name: .customLong("gas-price"), help: "Legacy: the gas price. EIP-1559: the max fee per gas.")
+        @Option(name: .customLong("gas-price"), help: ArgumentHelp("Legacy: the gas price. EIP-1559: the max fee per gas.", valueName: "amount"))
         var gasPrice: String
 
-        @Option(name: .customLong("priority-gas-price"), help: "EIP-1559: the max priority fee per gas (required without --legacy).")
+        @Option(name: .customLong("priority-gas-price"),
+                help: ArgumentHelp("EIP-1559: the max priority fee per gas (required without --legacy).", valueName: "amount"))
         var priorityGasPrice: String?
 
-        @Option(help: "Ether sent with the call (default 0).")
+        @Option(help: ArgumentHelp("Ether sent with the call (default 0).", valueName: "amount"))
         var value: String?
 
         @Option(name: .customLong("access-list"),
-                help: #"EIP-2930 access list as JSON: [{"address":"0x…","storageKeys":["0x…"]}]."#)
+                help: ArgumentHelp(#"EIP-2930 access list as JSON: [{"address":"0x…","storageKeys":["0x…"]}]."#, valueName: "json"))
         var accessList: String?
 
         @Flag(help: "Deploy a contract: the first positional is the init code.")
