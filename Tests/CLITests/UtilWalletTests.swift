@@ -113,6 +113,9 @@ enum UtilVectors {
         #expect(try failure(["mktx", "--private-key", UtilVectors.key, "--chain", "1", "--nonce", "0", "--gas-limit", "21000",
                              "--gas-price", "1gwei", "--legacy", "0x3535353535353535353535353535353535353535"]).contains("ETH_PRIVATE_KEY"))
 
+        // A key pasted as an argument is refused, not echoed in an "unexpected argument" error.
+        #expect(try failure(["wallet", "address", UtilVectors.key]).contains("takes no arguments"))
+        #expect(try failure(["wallet", "sign", "hi", UtilVectors.key], environment: Self.env).contains("one message only"))
         #expect(try failure(["wallet", "address"]) == "Error: no signing key: set ETH_PRIVATE_KEY, or use --private-key-file or --keystore")
         let short = try failure(["wallet", "address"], environment: ["ETH_PRIVATE_KEY": String(UtilVectors.key.dropLast())])
         #expect(short.contains("ETH_PRIVATE_KEY"))

@@ -18,6 +18,16 @@ extension Util.Wallet {
 
         @OptionGroup var key: SigningKeyOptions
 
+        /// Caught so that a key pasted as an argument is refused without being echoed back.
+        @Argument(help: .hidden)
+        var unexpected: [String] = []
+
+        func validate() throws {
+            if !unexpected.isEmpty {
+                throw CLIError("wallet address takes no arguments; the key comes from ETH_PRIVATE_KEY, --private-key-file or --keystore")
+            }
+        }
+
         func run() throws {
             print(try key.loadKey().address.checksummed)
         }
@@ -31,6 +41,16 @@ extension Util.Wallet {
         var message: String
 
         @OptionGroup var key: SigningKeyOptions
+
+        /// Caught so that a key pasted as an extra argument is refused without being echoed back.
+        @Argument(help: .hidden)
+        var unexpected: [String] = []
+
+        func validate() throws {
+            if !unexpected.isEmpty {
+                throw CLIError("message: one message only (quote it); the key comes from ETH_PRIVATE_KEY, --private-key-file or --keystore")
+            }
+        }
 
         func run() throws {
             let bytes: [UInt8] = message.hasPrefix("0x") || message.hasPrefix("0X")
