@@ -41,6 +41,18 @@ import Testing
                                     environment: Self.env)
         #expect(wei.out == Self.eip155Raw, "\(wei.stderr)")
 
+        // The same key from a keystore (eth-account's) and from a key file signs the same bytes.
+        let dir = try ScratchDirectory()
+        let keystore = try dir.file("keystore.json", UtilVectors.keystore)
+        let password = try dir.file("password", UtilVectors.keystorePassword)
+        let keyFile = try dir.file("key", UtilVectors.key)
+        let common = ["util", "mktx", "--legacy", "--chain", "1", "--nonce", "9", "--gas-price", "20gwei",
+                      "--gas-limit", "21000", "--value", "1ether", "0x3535353535353535353535353535353535353535"]
+        let viaKeystore = try CLIRunner.run(common + ["--keystore", keystore, "--password-file", password])
+        #expect(viaKeystore.out == Self.eip155Raw, "\(viaKeystore.stderr)")
+        let viaFile = try CLIRunner.run(common + ["--private-key-file", keyFile])
+        #expect(viaFile.out == Self.eip155Raw, "\(viaFile.stderr)")
+
         let decoded = try CLIRunner.run(["util", "decode-tx", Self.eip155Raw])
         #expect(decoded.status == 0, "\(decoded.stderr)")
         #expect(decoded.out == """
