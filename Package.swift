@@ -63,7 +63,7 @@ let package = Package(
             ]),
 
         // Benchmarks: `swift run -c release rebalancer-bench`.
-        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore", "Market", "Strategy", "Routing"]),
+        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore", "EthSigning", "CSecp256k1", "Market", "Strategy", "Routing"]),
 
         .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution"]),
         .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore"]),

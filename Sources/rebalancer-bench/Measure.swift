@@ -63,15 +63,42 @@ struct Row {
     var ratio: String = ""
 }
 
+/// A Markdown table: text left-aligned, numbers right-aligned, every column as wide as its widest cell.
 func printTable(_ title: String, _ rows: [Row]) {
-    print("\n## \(title)")
-    let w0 = max(10, rows.map(\.name.count).max() ?? 0)
-    let w1 = max(8, rows.map(\.value.count).max() ?? 0)
-    let w2 = max(9, rows.map(\.reference.count).max() ?? 0)
-    func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
-    print("| \(pad("what", w0)) | \(pad("ours", w1)) | \(pad("reference", w2)) | ratio |")
-    print("|\(String(repeating: "-", count: w0 + 2))|\(String(repeating: "-", count: w1 + 2))|\(String(repeating: "-", count: w2 + 2))|-------|")
-    for r in rows { print("| \(pad(r.name, w0)) | \(pad(r.value, w1)) | \(pad(r.reference, w2)) | \(r.ratio) |") }
+    print("\n## \(title)\n")
+    let header = Row(name: "what", value: "ours", reference: "reference", ratio: "ratio")
+    let all = [header] + rows
+    let nameWidth: Int = all.map { $0.name.count }.max() ?? 0
+    let valueWidth: Int = all.map { $0.value.count }.max() ?? 0
+    let referenceWidth: Int = all.map { $0.reference.count }.max() ?? 0
+    let ratioWidth: Int = all.map { $0.ratio.count }.max() ?? 0
+    let w: [Int] = [nameWidth, valueWidth, referenceWidth, ratioWidth]
+    func left(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
+    func right(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
+    func line(_ r: Row, _ isHeader: Bool) -> String {
+        let value = isHeader ? left(r.value, w[1]) : right(r.value, w[1])
+        let ratio = isHeader ? left(r.ratio, w[3]) : right(r.ratio, w[3])
+        return "| \(left(r.name, w[0])) | \(value) | \(left(r.reference, w[2])) | \(ratio) |"
+    }
+    print(line(header, true))
+    func dashes(_ n: Int) -> String { String(repeating: "-", count: n) }
+    let rule: [String] = [":" + dashes(w[0] + 1), dashes(w[1] + 1) + ":", ":" + dashes(w[2] + 1), dashes(w[3] + 1) + ":"]
+    print("|" + rule.joined(separator: "|") + "|")
+    for r in rows { print(line(r, false)) }
 }
 
 func fmt(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
+
+/// A rate with thousands separators: 1234567.8 → "1,234,568".
+func count(_ x: Double) -> String {
+    guard x.isFinite else { return "n/a" }
+    let digits = String(Int(x.rounded()))
+    var out = ""
+    for (i, c) in digits.reversed().enumerated() {
+        if i > 0 && i % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return String(out.reversed())
+}
+
+func percent(_ ratio: Double) -> String { ratio.isFinite ? fmt(ratio * 100, 0) + " %" : "n/a" }
