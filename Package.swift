@@ -49,7 +49,10 @@ let package = Package(
         // Plan builder, fees, simulation, signing and sending, the journal, alerts.
         .target(
             name: "Execution",
-            dependencies: ["Routing", "Strategy", "Market", "EthCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Routing", "Strategy", "Market", "EthRPC", "EthCore", "CCurl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
 
         // The command line.
         .executableTarget(
@@ -63,7 +66,9 @@ let package = Package(
         .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore"]),
 
         .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
-        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
+        .testTarget(
+            name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthCore"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"], exclude: ["Fixtures"]),
