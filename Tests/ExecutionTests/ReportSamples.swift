@@ -63,4 +63,18 @@ enum ReportSamples {
         report.gas.effectiveGasPriceWei = u("13900000000")
         return report
     }
+
+    /// A mainnet run stopped by guards: no routes, reasons shown.
+    static func skipped() -> RunReport {
+        var report = dryRun()
+        report.mode = .live
+        report.routes = []
+        for i in report.allocation.indices { report.allocation[i].weightAfter = nil }
+        report.gas = GasSummary(steps: [], estimatedGasPriceWei: u("31000000000"), nativePriceInQuote: 3_000.5)
+        report.decision = DecisionSummary(action: "skip", reasons: [
+            "block is 912 s old (max 300 s): the node may be behind",
+            "WETH price 2712.40 is 11.20% from its moving average 3054.50 (max 10.00%): possible manipulation or a falling knife",
+        ])
+        return report
+    }
 }

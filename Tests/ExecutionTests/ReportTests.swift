@@ -41,6 +41,17 @@ import Testing
         #expect(html.contains("13.90"))
     }
 
+    @Test func skippedRunShowsReasonsAndNoRoutes() {
+        let html = HTMLReport.render(ReportSamples.skipped())
+        #expect(html.contains("badge skip"))
+        #expect(html.contains("block is 912 s old"))
+        #expect(!html.contains("<h2>Routes</h2>"))
+        #expect(!html.contains("<h2>Predicted vs actual</h2>"))
+        #expect(html.contains("<h2>Gas and cost</h2>"))
+        #expect(html.contains("No transactions, so no gas was spent. Gas price at this block: 31.00 gwei."))
+        #expect(html.contains("(no trade)"))
+    }
+
     @Test func escapesEveryText() {
         var report = ReportSamples.dryRun()
         let evil = "<script>alert(1)</script>"
@@ -61,7 +72,7 @@ import Testing
     }
 
     @Test func isSelfContained() {
-        for report in [ReportSamples.dryRun(), ReportSamples.executed()] {
+        for report in [ReportSamples.dryRun(), ReportSamples.executed(), ReportSamples.skipped()] {
             let html = HTMLReport.render(report).lowercased()
             #expect(!html.contains("http://"))
             #expect(!html.contains("https://"))
@@ -152,7 +163,8 @@ import Testing
             return
         }
         let dir = FileManager.default.temporaryDirectory
-        for (name, report) in [("report-sample", ReportSamples.dryRun()), ("report-sample-executed", ReportSamples.executed())] {
+        for (name, report) in [("report-sample", ReportSamples.dryRun()), ("report-sample-executed", ReportSamples.executed()),
+                                   ("report-sample-skipped", ReportSamples.skipped())] {
             let html = dir.appendingPathComponent("\(name).html")
             let png = dir.appendingPathComponent("\(name).png")
             try HTMLReport.render(report).write(to: html, atomically: true, encoding: .utf8)
@@ -162,7 +174,7 @@ import Testing
             let process = Process()
             process.executableURL = URL(fileURLWithPath: chromium)
             process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile.path)",
-                                 "--screenshot=\(png.path)", "--window-size=1200,1600", html.absoluteString]
+                                 "--run-all-compositor-stages-before-draw", "--virtual-time-budget=2000", "--screenshot=\(png.path)", "--window-size=1200,1600", html.absoluteString]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

@@ -11,8 +11,9 @@ enum AllocationChart {
     static func svg(_ rows: [AllocationRow]) -> String {
         let e = ReportFormat.html
         let maxWeight = rows.flatMap { [$0.weightBefore, $0.weightAfter ?? 0, $0.bandUpper, $0.target] }.filter(\.isFinite).max() ?? 0
-        // Axis to the next 10 %, so bars of the biggest token still leave room.
-        let axisMax = min(100, max(10, (maxWeight / 10).rounded(.up) * 10))
+        // Axis to the next 10 % above the biggest figure, a tick every 10 %.
+        let step = 10.0
+        let axisMax = min(100, max(10, (maxWeight / step).rounded(.up) * step))
         func x(_ percent: Double) -> Double {
             let p = percent.isFinite ? min(max(percent, 0), axisMax) : 0
             return plotLeft + (plotRight - plotLeft) * p / axisMax
@@ -22,7 +23,9 @@ enum AllocationChart {
         // Legend.
         s += "<g class=\"legend\" transform=\"translate(\(Int(plotLeft)),8)\">"
         s += "<rect x=\"0\" y=\"2\" width=\"14\" height=\"10\" rx=\"2\" class=\"bar-before\"/><text x=\"20\" y=\"11\">before</text>"
-        s += "<rect x=\"78\" y=\"2\" width=\"14\" height=\"10\" rx=\"2\" class=\"bar-after\"/><text x=\"98\" y=\"11\">after</text>"
+        if rows.contains(where: { $0.weightAfter != nil }) {
+            s += "<rect x=\"78\" y=\"2\" width=\"14\" height=\"10\" rx=\"2\" class=\"bar-after\"/><text x=\"98\" y=\"11\">after</text>"
+        }
         s += "<rect x=\"148\" y=\"0\" width=\"22\" height=\"14\" class=\"band\"/><text x=\"176\" y=\"11\">band</text>"
         s += "<line x1=\"232\" y1=\"0\" x2=\"232\" y2=\"14\" class=\"target\"/><text x=\"240\" y=\"11\">target</text>"
         s += "</g>"
@@ -32,7 +35,7 @@ enum AllocationChart {
             let gx = x(tick)
             s += "<line x1=\"\(f(gx))\" y1=\"\(f(top - 4))\" x2=\"\(f(gx))\" y2=\"\(f(height - 24))\" class=\"grid\"/>"
             s += "<text x=\"\(f(gx))\" y=\"\(f(height - 8))\" class=\"axis\" text-anchor=\"middle\">\(Int(tick)) %</text>"
-            tick += axisMax > 50 ? 20 : 10
+            tick += step
         }
         for (i, row) in rows.enumerated() {
             let y = top + Double(i) * rowHeight
@@ -46,8 +49,11 @@ enum AllocationChart {
             }
             s += "<line x1=\"\(f(x(row.target)))\" y1=\"\(f(y + 2))\" x2=\"\(f(x(row.target)))\" y2=\"\(f(y + 50))\" class=\"target\"/>"
             // Figures on the right: before → after, and the target with its band.
-            let afterText = row.weightAfter.map { ReportFormat.percent($0) } ?? "—"
-            s += "<text x=\"\(f(plotRight + 24))\" y=\"\(f(y + 22))\" class=\"figure\">\(e(ReportFormat.percent(row.weightBefore))) → <tspan class=\"strong\">\(e(afterText))</tspan></text>"
+            if let after = row.weightAfter {
+                s += "<text x=\"\(f(plotRight + 24))\" y=\"\(f(y + 22))\" class=\"figure\">\(e(ReportFormat.percent(row.weightBefore))) → <tspan class=\"strong\">\(e(ReportFormat.percent(after)))</tspan></text>"
+            } else {
+                s += "<text x=\"\(f(plotRight + 24))\" y=\"\(f(y + 22))\" class=\"figure\"><tspan class=\"strong\">\(e(ReportFormat.percent(row.weightBefore)))</tspan> (no trade)</text>"
+            }
             s += "<text x=\"\(f(plotRight + 24))\" y=\"\(f(y + 40))\" class=\"muted\">target \(e(ReportFormat.percent(row.target))), band \(e(ReportFormat.number(row.bandLower, fraction: 1)))–\(e(ReportFormat.number(row.bandUpper, fraction: 1))) %</text>"
             s += "</g>"
         }

@@ -3,7 +3,7 @@
 enum RouteDiagram {
     static let width = 960.0
     static let endWidth = 130.0
-    static let edgeZone = 150.0
+    static let edgeZone = 130.0
     static let legHeight = 70.0
     static let poolHeight = 40.0
 
@@ -24,19 +24,21 @@ enum RouteDiagram {
             let y = 10 + Double(i) * legHeight + legHeight / 2
             let hops = max(1, leg.pools.count)
             // Slots along the middle: pool, token, pool, token, pool…
-            let tokenSlot = hops == 1 ? 0.0 : (hops == 2 ? 120.0 : 64.0)
-            let poolWidth = min(230, (middleRight - middleLeft - Double(hops - 1) * tokenSlot) / Double(hops))
+            let tokenSlot = hops == 1 ? 0.0 : (hops == 2 ? 96.0 : 64.0)
+            let poolWidth = min(260, (middleRight - middleLeft - Double(hops - 1) * tokenSlot) / Double(hops))
             let used = Double(hops) * poolWidth + Double(hops - 1) * tokenSlot
             var cursor = middleLeft + (middleRight - middleLeft - used) / 2
             var pathD = "M\(f(endWidth)),\(f(midY)) C\(f(endWidth + 70)),\(f(midY)) \(f(cursor - 70)),\(f(y)) \(f(cursor)),\(f(y))"
             for h in 0..<hops {
                 let pool = h < leg.pools.count ? leg.pools[h] : PoolRef(label: "?", address: nil)
                 let px = cursor
-                nodes += "<g class=\"pool\"><rect x=\"\(f(px))\" y=\"\(f(y - poolHeight / 2))\" width=\"\(f(poolWidth))\" height=\"\(f(poolHeight))\" rx=\"6\"/>"
-                let maxChars = Int(poolWidth / 6.6)
+                // The full name and address as a tooltip: the box may clip a long label.
+                let tooltip = pool.label + (pool.address.map { " " + $0.checksummed } ?? "")
+                nodes += "<g class=\"pool\"><title>\(e(tooltip))</title><rect x=\"\(f(px))\" y=\"\(f(y - poolHeight / 2))\" width=\"\(f(poolWidth))\" height=\"\(f(poolHeight))\" rx=\"6\"/>"
+                let maxChars = Int((poolWidth - 12) / 7)
                 nodes += "<text x=\"\(f(px + poolWidth / 2))\" y=\"\(f(y - 3))\" text-anchor=\"middle\" class=\"pool-label\">\(e(clip(pool.label, maxChars)))</text>"
                 if let address = pool.address {
-                    nodes += "<text x=\"\(f(px + poolWidth / 2))\" y=\"\(f(y + 12))\" text-anchor=\"middle\" class=\"pool-address\">\(e(ReportFormat.shortAddress(address)))<title>\(e(address.checksummed))</title></text>"
+                    nodes += "<text x=\"\(f(px + poolWidth / 2))\" y=\"\(f(y + 12))\" text-anchor=\"middle\" class=\"pool-address\">\(e(ReportFormat.shortAddress(address)))</text>"
                 }
                 nodes += "</g>"
                 cursor += poolWidth
@@ -50,7 +52,7 @@ enum RouteDiagram {
                     nodes += "<text x=\"\(f(tx))\" y=\"\(f(y + 4))\" text-anchor=\"middle\">\(e(clip(symbol, Int(pill / 7.5))))</text>"
                     if leg.amounts.count == leg.path.count, h + 1 < leg.amounts.count {
                         let amount = ReportFormat.amount(leg.amounts[h + 1], decimals: report.decimals(of: symbol), significant: 6)
-                        nodes += "<text x=\"\(f(tx))\" y=\"\(f(y + 27))\" text-anchor=\"middle\" class=\"edge-label\">\(e(amount))</text>"
+                        nodes += "<text x=\"\(f(tx))\" y=\"\(f(y + 27))\" text-anchor=\"middle\" class=\"hop-amount\">\(e(amount))</text>"
                     }
                     nodes += "</g>"
                     cursor += tokenSlot
@@ -73,8 +75,10 @@ enum RouteDiagram {
         let nodeHeight = max(56, height - 24)
         s += endNode(x: 0, y: midY - nodeHeight / 2, height: nodeHeight, symbol: route.sell, caption: "sell",
                      amount: ReportFormat.amount(route.amountIn, decimals: sellDecimals, significant: 6))
-        s += endNode(x: width - endWidth, y: midY - nodeHeight / 2, height: nodeHeight, symbol: route.buy, caption: "buy (predicted)",
-                     amount: ReportFormat.amount(route.amountOutPredicted, decimals: buyDecimals, significant: 6))
+        // After execution the right node shows what arrived; the table compares it with the prediction.
+        s += endNode(x: width - endWidth, y: midY - nodeHeight / 2, height: nodeHeight, symbol: route.buy,
+                     caption: route.amountOutActual == nil ? "buy (predicted)" : "bought",
+                     amount: ReportFormat.amount(route.amountOutActual ?? route.amountOutPredicted, decimals: buyDecimals, significant: 6))
         s += "</svg>"
         return s
     }
