@@ -22,12 +22,18 @@ enum AllocationChart {
         var s = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"Allocation before and after against targets\">"
         // Legend.
         s += "<g class=\"legend\" transform=\"translate(\(Int(plotLeft)),8)\">"
-        s += "<rect x=\"0\" y=\"2\" width=\"14\" height=\"10\" rx=\"2\" class=\"bar-before\"/><text x=\"20\" y=\"11\">before</text>"
-        if rows.contains(where: { $0.weightAfter != nil }) {
-            s += "<rect x=\"78\" y=\"2\" width=\"14\" height=\"10\" rx=\"2\" class=\"bar-after\"/><text x=\"98\" y=\"11\">after</text>"
+        // Entries placed one after another: "after" only appears when some row has an after weight.
+        var lx = 0.0
+        func entry(_ swatch: String, _ label: String, width: Double) {
+            s += "<g transform=\"translate(\(f(lx)),0)\">\(swatch)<text x=\"\(f(width + 6))\" y=\"11\">\(label)</text></g>"
+            lx += width + 6 + Double(label.count) * 7 + 18
         }
-        s += "<rect x=\"148\" y=\"0\" width=\"22\" height=\"14\" class=\"band\"/><text x=\"176\" y=\"11\">band</text>"
-        s += "<line x1=\"232\" y1=\"0\" x2=\"232\" y2=\"14\" class=\"target\"/><text x=\"240\" y=\"11\">target</text>"
+        entry("<rect x=\"0\" y=\"2\" width=\"14\" height=\"10\" rx=\"2\" class=\"bar-before\"/>", "before", width: 14)
+        if rows.contains(where: { $0.weightAfter != nil }) {
+            entry("<rect x=\"0\" y=\"2\" width=\"14\" height=\"10\" rx=\"2\" class=\"bar-after\"/>", "after", width: 14)
+        }
+        entry("<rect x=\"0\" y=\"0\" width=\"22\" height=\"14\" class=\"band\"/>", "band", width: 22)
+        entry("<line x1=\"1\" y1=\"0\" x2=\"1\" y2=\"14\" class=\"target\"/>", "target", width: 2)
         s += "</g>"
         // Grid every 10 %.
         var tick = 0.0
