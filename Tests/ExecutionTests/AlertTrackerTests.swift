@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Execution
+@testable import Strategy
 
 @Suite struct AlertTrackerTests {
     let t0 = Date(timeIntervalSince1970: 1_764_000_000)
@@ -94,5 +95,17 @@ import Testing
         let alert = tracker.record(.failure(reason: "r"), at: at(0))
         #expect(alert?.subject.contains("\r") == false)
         #expect(alert?.subject.contains("\n") == false)
+    }
+}
+
+@Suite struct AlertOutcomeFromDecisionTests {
+    @Test func guardsBlockAndBenignSkipsSucceed() {
+        let stale = Decision(action: .skip, reasons: [.insideBands, .staleBlock(ageSeconds: 900, maxSeconds: 300)], notes: [])
+        #expect(TickOutcome(decision: stale, mainnet: true)
+            == .blocked(reason: "block is 900 s old (max 300 s): the node may be behind", mainnet: true))
+        let calm = Decision(action: .skip, reasons: [.insideBands], notes: [])
+        #expect(TickOutcome(decision: calm, mainnet: true) == .success)
+        let go = Decision(action: .rebalance, reasons: [], notes: [])
+        #expect(TickOutcome(decision: go, mainnet: false) == .success)
     }
 }
