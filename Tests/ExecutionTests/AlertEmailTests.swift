@@ -52,6 +52,76 @@ import Testing
         #expect(sink.records(prefix: "message-", count: 1, timeout: 0.2).count == 1)
     }
 
+    /// A self-signed certificate for 127.0.0.1 (openssl CLI), in a fresh temp directory.
+    func makeCertificate() throws -> (cert: String, key: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") else {
+            Issue.record("/usr/bin/openssl is missing: install the Debian package openssl (scripts/setup)")
+            throw FixtureError.missing("/usr/bin/openssl")
+        }
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                             "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1"]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0, "openssl could not make a test certificate")
+        return (cert, key)
+    }
+
+    @Test func upgradesToTLSWithSTARTTLSBeforeLoggingIn() throws {
+        let (cert, key) = try makeCertificate()
+        let sink = try PythonFixture(script: "smtp_sink.py", arguments: ["--auth", "alertbot:tls-only-password", "--starttls", cert, key])
+        defer { sink.stop() }
+        let settings = try SMTPSettings(url: "smtp://127.0.0.1:\(sink.port)", username: "alertbot", password: "tls-only-password",
+                                        from: "alerts@rebalancer.test", to: ["ops@rebalancer.test"], caFile: cert)
+        try EmailNotifier(settings: settings).send(message)
+        let records = sink.records(prefix: "message-", count: 1)
+        try #require(records.count == 1)
+        #expect(records[0]["tls"] as? Bool == true)
+        #expect(records[0]["authenticated"] as? Bool == true)
+        #expect((records[0]["content"] as? String)?.contains("Reason: block is 900 s old") == true)
+    }
+
+    @Test func untrustedCertificateFailsInsteadOfFallingBackToPlainText() throws {
+        let (cert, key) = try makeCertificate()
+        let sink = try PythonFixture(script: "smtp_sink.py", arguments: ["--starttls", cert, key])
+        defer { sink.stop() }
+        // No caFile: the self-signed certificate is not trusted.
+        let settings = try SMTPSettings(url: "smtp://127.0.0.1:\(sink.port)", from: "alerts@rebalancer.test", to: ["ops@rebalancer.test"])
+        do {
+            try EmailNotifier(settings: settings).send(message)
+            Issue.record("an untrusted certificate must stop the delivery")
+        } catch {
+            guard case .unreachable(let channel, _, _) = error else {
+                Issue.record("expected .unreachable, got \(error)")
+                return
+            }
+            #expect(channel == "e-mail")
+        }
+        #expect(sink.records(prefix: "message-", count: 1, timeout: 0.2).isEmpty)
+    }
+
+    @Test func aPasswordToARemoteServerRequiresTLS() throws {
+        func settings(_ url: String, _ password: String?) throws -> SMTPSettings {
+            try SMTPSettings(url: url, username: password == nil ? nil : "u", password: password, from: "a@b.test", to: ["c@d.test"])
+        }
+        #expect(try settings("smtp://mail.example.com:587", "pw").requiresTLS)
+        #expect(try settings("smtp://user@mail.example.com:587", "pw").requiresTLS)
+        #expect(try !settings("smtp://mail.example.com:587", nil).requiresTLS)
+        #expect(try !settings("smtp://127.0.0.1:2525", "pw").requiresTLS)
+        #expect(try !settings("smtp://localhost:2525", "pw").requiresTLS)
+        #expect(try !settings("smtp://[::1]:2525", "pw").requiresTLS)
+        // A host that merely starts with "localhost" is not this machine.
+        #expect(try settings("smtp://localhost.attacker.example:25", "pw").requiresTLS)
+        #expect(throws: AlertError.self) { try settings("smtp://", nil) }
+    }
+
     @Test func unreachableServerIsATypedError() throws {
         let settings = try SMTPSettings(url: "smtp://127.0.0.1:\(closedLocalPort())", from: "a@b.test", to: ["c@d.test"],
                                         timeoutMilliseconds: 3_000)

@@ -10,6 +10,7 @@ import Foundation
 /// | `REBALANCER_SMTP_USER`, `REBALANCER_SMTP_PASSWORD` | SMTP login, optional, both or neither |
 /// | `REBALANCER_ALERT_FROM` | sender address, required with SMTP |
 /// | `REBALANCER_ALERT_TO` | recipients, comma-separated, required with SMTP |
+/// | `REBALANCER_SMTP_CA_FILE` | PEM CA certificate for a private relay, optional |
 /// | `REBALANCER_ALERT_AFTER_FAILURES` | failed ticks in a row before alerting (default 2) |
 public struct AlertConfig: Sendable {
     public var policy: AlertPolicy
@@ -30,6 +31,7 @@ public struct AlertConfig: Sendable {
         public static let from = "REBALANCER_ALERT_FROM"
         public static let to = "REBALANCER_ALERT_TO"
         public static let afterFailures = "REBALANCER_ALERT_AFTER_FAILURES"
+        public static let smtpCAFile = "REBALANCER_SMTP_CA_FILE"
     }
 
     /// The configured channels, in sending order.
@@ -92,7 +94,8 @@ public struct AlertConfig: Sendable {
                 }
             }
             do throws(AlertError) {
-                config.email = EmailNotifier(settings: try SMTPSettings(url: url, username: user, password: password, from: from, to: to))
+                config.email = EmailNotifier(settings: try SMTPSettings(
+                    url: url, username: user, password: password, from: from, to: to, caFile: value(Variable.smtpCAFile)))
             } catch {
                 throw .invalidConfiguration(variable: Variable.smtpURL, problem: "must look like smtp://host:587 or smtps://host:465 (got \(RedactedURL(url).display))")
             }

@@ -13,9 +13,12 @@ public struct SMTPSettings: Sendable, CustomStringConvertible {
     public var from: String
     public var to: [String]
     public var timeoutMilliseconds: Int
+    /// PEM file of the CA that signed the server's certificate, for a private relay; nil: the
+    /// system's trusted CAs.
+    public var caFile: String?
 
     public init(url: String, username: String? = nil, password: String? = nil, from: String, to: [String],
-                timeoutMilliseconds: Int = 20_000) throws(AlertError) {
+                timeoutMilliseconds: Int = 20_000, caFile: String? = nil) throws(AlertError) {
         let redacted = RedactedURL(url)
         guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://"), SMTPSettings.host(of: url).map({ !$0.isEmpty }) == true else {
             throw .invalidConfiguration(variable: "SMTP URL \(redacted.display)", problem: "must look like smtp://host:587 or smtps://host:465")
@@ -30,6 +33,7 @@ public struct SMTPSettings: Sendable, CustomStringConvertible {
         self.from = from
         self.to = to
         self.timeoutMilliseconds = max(1, timeoutMilliseconds)
+        self.caFile = caFile
     }
 
     public var description: String {
@@ -45,6 +49,10 @@ public struct SMTPSettings: Sendable, CustomStringConvertible {
         if authority.hasPrefix("[") { return authority.firstIndex(of: "]").map { String(authority[...$0]) } }
         return String(authority.prefix { $0 != ":" })
     }
+
+    /// TLS is mandatory when a password would otherwise cross the network; else STARTTLS is
+    /// used whenever the server offers it.
+    public var requiresTLS: Bool { password != nil && !isLoopback }
 
     var isLoopback: Bool {
         guard let host = SMTPSettings.host(of: rawURL)?.lowercased() else { return false }
@@ -70,15 +78,15 @@ public struct EmailNotifier: AlertNotifier {
     public func send(_ email: EmailMessage) throws(AlertError) {
         let session = try CurlSession(channel: "e-mail", rawURL: settings.rawURL)
         session.upload = email.rendered
-        let mustEncrypt = settings.password != nil && !settings.isLoopback
         try session.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps", "PROTOCOLS_STR")
-        try session.set(CURLOPT_USE_SSL, Int(mustEncrypt ? CURLUSESSL_ALL.rawValue : CURLUSESSL_TRY.rawValue), "USE_SSL")
+        try session.set(CURLOPT_USE_SSL, Int(settings.requiresTLS ? CURLUSESSL_ALL.rawValue : CURLUSESSL_TRY.rawValue), "USE_SSL")
         try session.set(CURLOPT_MAIL_FROM, "<\(email.from)>", "MAIL_FROM")
         try session.set(CURLOPT_MAIL_RCPT, list: email.to.map { "<\($0)>" }, "MAIL_RCPT")
         try session.set(CURLOPT_UPLOAD, 1, "UPLOAD")
         try session.setOffset(CURLOPT_INFILESIZE_LARGE, session.upload.count, "INFILESIZE_LARGE")
         try session.set(CURLOPT_CONNECTTIMEOUT_MS, min(settings.timeoutMilliseconds, 10_000), "CONNECTTIMEOUT_MS")
         try session.set(CURLOPT_TIMEOUT_MS, settings.timeoutMilliseconds, "TIMEOUT_MS")
+        if let caFile = settings.caFile { try session.set(CURLOPT_CAINFO, caFile, "CAINFO") }
         if let user = settings.username { try session.set(CURLOPT_USERNAME, user, "USERNAME") }
         if let password = settings.password {
             session.secrets.append(password)

@@ -2,13 +2,15 @@
 
 Writes each received message to <outdir>/message-<n>.json: envelope sender, recipients, and the
 raw message text. With `--auth USER:PASSWORD` it advertises AUTH and refuses mail from clients
-that did not log in with those credentials (plain-text login allowed: loopback only).
+that did not log in with those credentials (plain-text login allowed without TLS: loopback only).
+With `--starttls CERT KEY` it offers STARTTLS and requires it before any mail or login.
 Prints "READY <port>" once listening; exits when its stdin closes.
 """
 import json
 import logging
 import os
 import socket
+import ssl
 import sys
 import warnings
 
@@ -21,9 +23,20 @@ from aiosmtpd.smtp import AuthResult
 
 outdir = sys.argv[1]
 credentials = None
-if len(sys.argv) > 3 and sys.argv[2] == "--auth":
-    user, _, password = sys.argv[3].partition(":")
-    credentials = (user.encode(), password.encode())
+tls = None
+args = sys.argv[2:]
+while args:
+    if args[0] == "--auth":
+        user, _, password = args[1].partition(":")
+        credentials = (user.encode(), password.encode())
+        args = args[2:]
+    elif args[0] == "--starttls":
+        # --starttls CERT KEY: offer STARTTLS and refuse mail (and AUTH) before it.
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args[1], args[2])
+        args = args[3:]
+    else:
+        sys.exit(f"unknown argument {args[0]}")
 
 
 class Sink:
@@ -34,7 +47,8 @@ class Sink:
         n = self.count
         self.count += 1
         record = {"mailFrom": envelope.mail_from, "rcptTos": envelope.rcpt_tos,
-                  "content": envelope.original_content.decode("utf-8", "replace")}
+                  "content": envelope.original_content.decode("utf-8", "replace"),
+                  "tls": session.ssl is not None, "authenticated": bool(session.authenticated)}
         tmp = os.path.join(outdir, f".message-{n}.tmp")
         with open(tmp, "w") as f:
             json.dump(record, f)
@@ -57,7 +71,9 @@ def free_port():
 port = free_port()
 options = {}
 if credentials is not None:
-    options = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    options.update(authenticator=authenticator, auth_required=True, auth_require_tls=tls is not None)
+if tls is not None:
+    options.update(tls_context=tls, require_starttls=True)
 controller = Controller(Sink(), hostname="127.0.0.1", port=port, **options)
 controller.start()
 print(f"READY {port}", flush=True)
