@@ -77,4 +77,24 @@ enum ReportSamples {
         ])
         return report
     }
+
+    /// A route split three ways, one leg three hops long, and a token with a long symbol: the
+    /// diagram's hardest layout.
+    static func complex() -> RunReport {
+        var report = executed()
+        report.tokens.append(.init(symbol: "stETH-LONGNAME", decimals: 18))
+        report.routes.insert(RouteSummary(
+            sell: "USDC", buy: "WBTC", amountIn: u("150000000000"), amountOutPredicted: u("166554321"),
+            minOut: u("165721549"), amountOutActual: nil, priceImpactBps: 35.2, gasEstimated: 402_000,
+            legs: [
+                .init(path: ["USDC", "WBTC"], pools: [uniWbtcUsdc], amountIn: u("90000000000"), amountOut: u("99954321"),
+                      amounts: [u("90000000000"), u("99954321")]),
+                .init(path: ["USDC", "WETH", "WBTC"], pools: [uniWethUsdc, uniWethWbtc], amountIn: u("45000000000"),
+                      amountOut: u("49950000"), amounts: [u("45000000000"), u("14995000000000000000"), u("49950000")]),
+                .init(path: ["USDC", "WETH", "stETH-LONGNAME", "WBTC"], pools: [uniWethUsdc, balancer, PoolRef(label: "Curve-like stETH/WBTC pool with a very long name", address: nil)],
+                      amountIn: u("15000000000"), amountOut: u("16650000"),
+                      amounts: [u("15000000000"), u("4998000000000000000"), u("4990000000000000000"), u("16650000")]),
+            ]), at: 0)
+        return report
+    }
 }

@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func isSelfContained() {
-        for report in [ReportSamples.dryRun(), ReportSamples.executed(), ReportSamples.skipped()] {
+        for report in [ReportSamples.dryRun(), ReportSamples.executed(), ReportSamples.skipped(), ReportSamples.complex()] {
             let html = HTMLReport.render(report).lowercased()
             #expect(!html.contains("http://"))
             #expect(!html.contains("https://"))
@@ -164,7 +164,7 @@ import Testing
         }
         let dir = FileManager.default.temporaryDirectory
         for (name, report) in [("report-sample", ReportSamples.dryRun()), ("report-sample-executed", ReportSamples.executed()),
-                                   ("report-sample-skipped", ReportSamples.skipped())] {
+                                   ("report-sample-skipped", ReportSamples.skipped()), ("report-sample-complex", ReportSamples.complex())] {
             let html = dir.appendingPathComponent("\(name).html")
             let png = dir.appendingPathComponent("\(name).png")
             try HTMLReport.render(report).write(to: html, atomically: true, encoding: .utf8)
