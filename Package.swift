@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "Execution",
             dependencies: [
-                "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
+                "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
@@ -67,7 +67,9 @@ let package = Package(
 
         .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution"]),
         .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore"]),
-        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore"]),
+        .testTarget(
+            name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"], exclude: ["Fixtures"]),

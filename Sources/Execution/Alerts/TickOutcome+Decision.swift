@@ -1,0 +1,24 @@
+import Strategy
+
+extension SkipReason {
+    /// A guard that refuses to trade on suspicious data (as opposed to a benign skip: inside the
+    /// bands, only dust, gas too expensive). Guards blocking mainnet runs page the operator.
+    public var isGuard: Bool {
+        switch self {
+        case .staleBlock, .priceOffMovingAverage, .poolsDisagree: return true
+        case .insideBands, .onlyDust, .gasTooExpensive: return false
+        }
+    }
+}
+
+extension TickOutcome {
+    /// The outcome of a tick that reached a decision: blocked when a guard tripped, success otherwise.
+    public init(decision: Decision, mainnet: Bool) {
+        let guards = decision.reasons.filter(\.isGuard)
+        if decision.action == .skip && !guards.isEmpty {
+            self = .blocked(reason: guards.map(\.description).joined(separator: "; "), mainnet: mainnet)
+        } else {
+            self = .success
+        }
+    }
+}
