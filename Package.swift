@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "EthRPC", dependencies: ["EthCore", "CCurl"]),
 
         // Tokens, pool models with exact on-chain integer math, the chain-state snapshot.
-        .target(name: "Market", dependencies: ["EthCore"]),
+        .target(name: "Market", dependencies: ["EthCore", "EthRPC"]),
 
         // Targets, policy, valuation, drift, guards, the netted trade set. Computes only.
         .target(name: "Strategy", dependencies: ["Market", "EthCore"]),
@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "EthCore",
+                "Strategy", "Market", "EthRPC", "EthCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
-        .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "EthRPC", "EthCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EthCoreTests",
             dependencies: [
@@ -78,5 +78,7 @@ let package = Package(
         .testTarget(name: "EthSigningTests", dependencies: ["EthSigning", "EthCore"], resources: [.copy("Fixtures")]),
 
         .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore"]),
+        // Against a running devnet (DEVNET_RPC_URL): state loading, deployment through the Swift signer.
+        .testTarget(name: "IntegrationTests", dependencies: ["Market", "Strategy", "EthRPC", "EthSigning", "EthCore"]),
     ]
 )
