@@ -97,3 +97,28 @@ final class CountingTransport: RPCTransport, @unchecked Sendable {
         return try inner.send(body)
     }
 }
+
+/// A node that is behind: asked for its latest block, it answers with the block `lag` below the
+/// devnet's head (the real devnet serves both; only the request is rewritten, at the transport).
+final class LaggingTransport: RPCTransport, @unchecked Sendable {
+    let inner: HTTPTransport
+    let lag: UInt64
+    var endpointDescription: String { "http://lagging-node.invalid" }
+
+    init(_ inner: HTTPTransport, lag: UInt64) {
+        self.inner = inner
+        self.lag = lag
+    }
+
+    func send(_ body: [UInt8]) throws(RPCError) -> [UInt8] {
+        let text = String(decoding: body, as: UTF8.self)
+        guard text.contains("eth_getBlockByNumber"), text.contains("\"latest\"") else { return try inner.send(body) }
+        let reply = try inner.send(Array(#"{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}"#.utf8))
+        let replyText = String(decoding: reply, as: UTF8.self)
+        guard let start = replyText.range(of: "\"0x"), let end = replyText[start.upperBound...].firstIndex(of: "\""),
+              let head = UInt64(replyText[start.upperBound..<end], radix: 16), head >= lag
+        else { throw .malformedReply("lagging test transport: no head in \(replyText)") }
+        let behind = "\"0x" + String(head - lag, radix: 16) + "\""
+        return try inner.send(Array(text.replacingOccurrences(of: "\"latest\"", with: behind).utf8))
+    }
+}

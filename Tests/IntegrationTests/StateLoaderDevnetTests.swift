@@ -107,6 +107,30 @@ struct StateLoaderDevnetTests {
         #expect(counts["all tokens and pools pinned"] == 1)
         #expect(counts["1 token, no pools latest"] == 2, "one request pins latest to a number")
         #expect(counts["all tokens and pools latest"] == 2)
+
+        // A multicall split into many aggregate3 chunks still travels in the same single batch.
+        let chunked = StateLoader(client: client, network: full, budget: Multicall3.Budget(maxCalls: 4))
+        let whole = StateLoader(client: client, network: full)
+        let request = StateRequest(holder: Devnet.dev0, spenders: StateRequest.spenders(of: full), block: .number(number))
+        let before = counter.count
+        let small = try chunked.load(request)
+        #expect(counter.count - before == 1)
+        #expect(small.state == (try whole.load(request)).state)
+    }
+
+    @Test func aBlockTheNodeDoesNotHaveIsNamed() throws {
+        let (client, _) = try Devnet.connect()
+        let future = try client.blockNumber() + 1_000_000
+        do {
+            _ = try StateLoader(client: client, network: try Devnet.network())
+                .load(StateRequest(holder: Devnet.dev0, block: .number(future)))
+            Issue.record("a future block cannot be read")
+        } catch {
+            #expect(error == .blockNotFound(node: client.endpointDescription, block: "block \(future)"))
+        }
+        #expect(throws: StateLoadError.unsupportedBlock("the pending block cannot be pinned: read state at latest or at a block number")) {
+            try StateLoader(client: client, network: try Devnet.network()).load(StateRequest(holder: Devnet.dev0, block: .pending))
+        }
     }
 
     @Test func factoriesDiscoverTheConfiguredPairs() throws {
@@ -254,6 +278,26 @@ struct StateLoaderDevnetTests {
             }
             #expect(reasons.count == 1)
         }
+    }
+
+    @Test func aNodeBehindIsRefusedAndNamed() throws {
+        let (client, _) = try Devnet.connect()
+        let lagging = EthClient(rpc: JSONRPCClient(transport: LaggingTransport(try HTTPTransport(url: Devnet.url), lag: 10),
+                                                   retryPolicy: .none))
+        let head = try client.blockNumber()
+        #expect(head >= 10, "the devnet's fixtures take more than 10 blocks")
+        #expect(try lagging.getBlock(.latest).number == head - 10)
+        let choice = try NodeSelection.choose([lagging, client], maxBlocksBehind: 3, now: UInt64(Date().timeIntervalSince1970))
+        #expect(choice.index == 1)
+        #expect(choice.refused.count == 1)
+        let line = try #require(choice.refused.first)
+        #expect(line.hasPrefix("refused http://lagging-node.invalid: at block \(head - 10), 10 behind \(client.endpointDescription)"),
+                "\(line)")
+        // Within the allowed lag both are usable and the higher head wins.
+        let lenient = try NodeSelection.choose([lagging, client], maxBlocksBehind: 20, now: 0)
+        #expect(lenient.index == 1 && lenient.refused.isEmpty)
+        // Alone, a node behind nothing is not refused.
+        #expect(try NodeSelection.choose([lagging], now: 0).refused.isEmpty)
     }
 
     @Test func staleBlockIsReportedWithItsAge() throws {
