@@ -121,15 +121,16 @@ struct StateLoaderDevnetTests {
     @Test func aBlockTheNodeDoesNotHaveIsNamed() throws {
         let (client, _) = try Devnet.connect()
         let future = try client.blockNumber() + 1_000_000
+        let loader = StateLoader(client: client, network: try Devnet.network())
         do {
-            _ = try StateLoader(client: client, network: try Devnet.network())
+            _ = try loader
                 .load(StateRequest(holder: Devnet.dev0, block: .number(future)))
             Issue.record("a future block cannot be read")
         } catch {
             #expect(error == .blockNotFound(node: client.endpointDescription, block: "block \(future)"))
         }
         #expect(throws: StateLoadError.unsupportedBlock("the pending block cannot be pinned: read state at latest or at a block number")) {
-            try StateLoader(client: client, network: try Devnet.network()).load(StateRequest(holder: Devnet.dev0, block: .pending))
+            try loader.load(StateRequest(holder: Devnet.dev0, block: .pending))
         }
     }
 
