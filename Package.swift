@@ -49,20 +49,24 @@ let package = Package(
         // Plan builder, fees, simulation, signing and sending, the journal, alerts.
         .target(
             name: "Execution",
-            dependencies: ["Routing", "Strategy", "Market", "EthCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
 
         // The command line.
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "Strategy", "Market", "EthRPC", "EthCore",
+                "Execution", "Strategy", "Market", "EthRPC", "EthCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Benchmarks: `swift run -c release rebalancer-bench`.
-        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore"]),
+        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore", "Market", "Strategy", "Routing"]),
 
-        .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
+        .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution"]),
+        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),

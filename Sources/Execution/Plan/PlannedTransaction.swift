@@ -1,0 +1,51 @@
+import EthCore
+import Routing
+
+/// One transaction of a plan, before fees, nonce and signature: what to call, from whom.
+public struct PlannedTransaction: Sendable, Codable, Hashable {
+    /// The plan step it carries out ("approve USDC → uniswap-v2 router", "swap WETH→WBTC",
+    /// "rebalance (3 routes)"). The journal's intent key: a step is never sent twice.
+    public var label: String
+    public var from: Address
+    public var to: Address
+    public var data: [UInt8]
+    public var value: UInt256
+    /// Gas from simulation (`eth_estimateGas`), filled by the dry run.
+    public var gasEstimate: UInt64?
+    /// Indices into the plan's routes that this transaction executes (empty for approvals).
+    public var routeIndices: [Int]
+
+    public init(label: String, from: Address, to: Address, data: [UInt8], value: UInt256 = .zero,
+                gasEstimate: UInt64? = nil, routeIndices: [Int] = []) {
+        self.label = label
+        self.from = from
+        self.to = to
+        self.data = data
+        self.value = value
+        self.gasEstimate = gasEstimate
+        self.routeIndices = routeIndices
+    }
+}
+
+/// The transactions that carry out a trade plan, in order.
+public struct RebalancePlan: Sendable, Codable {
+    public enum Mode: String, Sendable, Codable { case vault, eoa }
+
+    public var mode: Mode
+    public var chainId: UInt64
+    /// The block the plan was computed at.
+    public var blockNumber: UInt64
+    public var trades: TradePlan
+    public var transactions: [PlannedTransaction]
+    /// Unix time after which the swaps revert.
+    public var deadline: UInt64
+
+    public init(mode: Mode, chainId: UInt64, blockNumber: UInt64, trades: TradePlan, transactions: [PlannedTransaction], deadline: UInt64) {
+        self.mode = mode
+        self.chainId = chainId
+        self.blockNumber = blockNumber
+        self.trades = trades
+        self.transactions = transactions
+        self.deadline = deadline
+    }
+}

@@ -1,0 +1,120 @@
+import EthCore
+import Market
+import Strategy
+
+/// The trades of a strategy outcome, each routed with exact quotes. Routes are quoted in order
+/// against pools already moved by the earlier routes, because the vault executes them in one
+/// transaction in that order (and EOA mode sends them with consecutive nonces).
+public struct TradePlan: Sendable, Codable {
+    public var routes: [Route]
+    /// Gas of all routes, before the per-transaction overhead of the custody mode.
+    public var routeGas: UInt64
+    /// Pool fees paid, in whole quote tokens, by sell token.
+    public var feesPaid: Double
+    /// Weights after the exact route outputs, percent, by token.
+    public var projectedWeights: [String: Double]
+
+    public var isEmpty: Bool { routes.isEmpty }
+
+    public init(routes: [Route], routeGas: UInt64, feesPaid: Double, projectedWeights: [String: Double]) {
+        self.routes = routes
+        self.routeGas = routeGas
+        self.feesPaid = feesPaid
+        self.projectedWeights = projectedWeights
+    }
+}
+
+public enum PlanningError: Error, Equatable, CustomStringConvertible {
+    case routing(sell: String, buy: String, RoutingError)
+    case unpriced(String)
+
+    public var description: String {
+        switch self {
+        case .routing(let sell, let buy, let e): return "routing \(sell)→\(buy): \(e)"
+        case .unpriced(let t): return "no price for \(t)"
+        }
+    }
+}
+
+public enum RebalancePlanner {
+    /// Routes every intent of `outcome` across `market.pools`, gas-aware at the market's gas price.
+    public static func plan(outcome: StrategyOutcome, market: MarketView, policy: Policy) throws(PlanningError) -> TradePlan {
+        var pools = market.pools
+        var routes: [Route] = []
+        var fees = 0.0
+        var values = Dictionary(uniqueKeysWithValues: outcome.drift.rows.map { ($0.token, $0.value) })
+        for intent in outcome.trades.intents {
+            let options = RouteOptions(
+                maxHops: policy.maxHops, slippageBps: UInt64(policy.maxSlippageBps.rounded()),
+                gasPriceWei: market.gasPriceWei,
+                outputPerNativeWei: outputPerNativeWei(buy: intent.buy, market: market, prices: outcome.prices))
+            let route: Route
+            do {
+                route = try Router.route(sell: intent.sell, buy: intent.buy, amountIn: intent.amountIn, pools: pools, options: options)
+            } catch {
+                throw .routing(sell: intent.sell, buy: intent.buy, error)
+            }
+            pools = applying(route, to: pools)
+            routes.append(route)
+            guard let sellToken = market.token(intent.sell), let buyToken = market.token(intent.buy),
+                  let sellPrice = outcome.prices.price(intent.sell), let buyPrice = outcome.prices.price(intent.buy) else {
+                throw .unpriced(intent.sell)
+            }
+            let valueIn = sellToken.displayAmount(route.amountIn) * sellPrice
+            let valueOut = buyToken.displayAmount(route.amountOut) * buyPrice
+            fees += feeValue(route, market: market, prices: outcome.prices)
+            values[intent.sell, default: 0] -= valueIn
+            values[intent.buy, default: 0] += valueOut
+        }
+        let total = values.values.reduce(0, +)
+        let weights = total > 0 ? values.mapValues { $0 / total * 100 } : [:]
+        return TradePlan(routes: routes, routeGas: routes.reduce(0) { $0 + $1.gas }, feesPaid: fees, projectedWeights: weights)
+    }
+
+    /// Raw units of `buy` that one wei of the native token is worth, for the router's gas trade-off.
+    static func outputPerNativeWei(buy: String, market: MarketView, prices: PriceTable) -> Double {
+        guard let native = market.wrappedNative, let nativePrice = prices.price(native),
+              let buyPrice = prices.price(buy), buyPrice > 0, let buyToken = market.token(buy) else { return 0 }
+        return nativePrice / buyPrice * pow10(buyToken.decimals) / 1e18
+    }
+
+    /// The pools after every hop of `route`.
+    static func applying(_ route: Route, to pools: [any Pool]) -> [any Pool] {
+        var pools = pools
+        for leg in route.legs {
+            for hop in leg.hops {
+                guard let k = pools.firstIndex(where: { $0.address == hop.pool }),
+                      let i = pools[k].index(of: hop.tokenIn), let j = pools[k].index(of: hop.tokenOut),
+                      let next = pools[k].applyingSwapErased(amountIn: hop.amountIn, amountOut: hop.amountOut, from: i, to: j)
+                else { continue }
+                pools[k] = next
+            }
+        }
+        return pools
+    }
+
+    /// Fees paid to pools along the route, valued at mid prices: what the same hops would have
+    /// returned without a fee, less what they return.
+    static func feeValue(_ route: Route, market: MarketView, prices: PriceTable) -> Double {
+        var total = 0.0
+        for leg in route.legs {
+            for hop in leg.hops {
+                guard let pool = market.pools.first(where: { $0.address == hop.pool }),
+                      let i = pool.index(of: hop.tokenIn), let j = pool.index(of: hop.tokenOut),
+                      let token = market.token(hop.tokenIn), let price = prices.price(hop.tokenIn) else { continue }
+                let spot = pool.spotRate(from: i, to: j), mid = pool.midRate(from: i, to: j)
+                guard mid > 0 else { continue }
+                let feeFraction = max(0, 1 - spot / mid)
+                total += token.displayAmount(hop.amountIn) * price * feeFraction
+            }
+        }
+        return total
+    }
+}
+
+extension Pool {
+    /// `applyingSwap` through an existential: returns the moved pool as `any Pool`.
+    func applyingSwapErased(amountIn: UInt256, amountOut: UInt256, from i: Int, to j: Int) -> (any Pool)? {
+        applyingSwap(amountIn: amountIn, amountOut: amountOut, from: i, to: j)
+    }
+}
