@@ -83,6 +83,6 @@ let package = Package(
 
         .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore"]),
         // Against a running devnet (DEVNET_RPC_URL): state loading, deployment through the Swift signer.
-        .testTarget(name: "IntegrationTests", dependencies: ["Market", "Strategy", "EthRPC", "EthSigning", "EthCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Execution", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore"]),
     ]
 )
