@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "EthRPC", dependencies: ["EthCore", "CCurl"]),
 
         // Tokens, pool models with exact on-chain integer math, the chain-state snapshot.
-        .target(name: "Market", dependencies: ["EthCore"]),
+        .target(name: "Market", dependencies: ["EthCore", "EthRPC"]),
 
         // Targets, policy, valuation, drift, guards, the netted trade set. Computes only.
         .target(name: "Strategy", dependencies: ["Market", "EthCore"]),
@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "EthCore", "EthRPC", "EthSigning", "Market", "Execution",
+                "Execution", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -72,7 +72,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
-        .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "EthRPC", "EthCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EthCoreTests",
             dependencies: [
@@ -88,5 +88,7 @@ let package = Package(
         .testTarget(
             name: "SendingIntegrationTests",
             dependencies: ["Execution", "Market", "EthRPC", "EthSigning", "EthCore", "rebalancer"]),
+        // Against a running devnet (DEVNET_RPC_URL): state loading, deployment through the Swift signer.
+        .testTarget(name: "IntegrationTests", dependencies: ["Execution", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore"]),
     ]
 )

@@ -6,5 +6,11 @@ struct Rebalancer: ParsableCommand {
         commandName: "rebalancer",
         abstract: "Rebalance an on-chain token portfolio across AMM pools: measure drift, route, simulate, sign and send.",
         version: "0.1.0",
-        subcommands: [Util.self, History.self, Debug.self])
+        subcommands: [
+            Util.self,
+            Snapshot.self,
+            Status.self,
+            History.self,
+            Debug.self,
+        ])
 }
