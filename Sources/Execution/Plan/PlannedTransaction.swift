@@ -7,7 +7,8 @@ public struct PlannedTransaction: Sendable, Codable, Hashable {
     /// "rebalance (3 routes)"). The journal's intent key: a step is never sent twice.
     public var label: String
     public var from: Address
-    public var to: Address
+    /// nil for a contract creation (`data` is then the init code).
+    public var to: Address?
     public var data: [UInt8]
     public var value: UInt256
     /// Gas from simulation (`eth_estimateGas`), filled by the dry run.
@@ -15,7 +16,7 @@ public struct PlannedTransaction: Sendable, Codable, Hashable {
     /// Indices into the plan's routes that this transaction executes (empty for approvals).
     public var routeIndices: [Int]
 
-    public init(label: String, from: Address, to: Address, data: [UInt8], value: UInt256 = .zero,
+    public init(label: String, from: Address, to: Address?, data: [UInt8], value: UInt256 = .zero,
                 gasEstimate: UInt64? = nil, routeIndices: [Int] = []) {
         self.label = label
         self.from = from

@@ -72,16 +72,3 @@ struct History: ParsableCommand {
     }
 }
 
-/// Where the journal lives: `<data dir>/<network>/journal.sqlite`, the data dir from the flag,
-/// `REBALANCER_DATA_DIR`, or `~/.rebalancer`.
-enum JournalLocation {
-    static func dataDirectory(_ flag: String?) -> String {
-        if let flag { return flag }
-        if let env = ProcessInfo.processInfo.environment["REBALANCER_DATA_DIR"], !env.isEmpty { return env }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".rebalancer").path
-    }
-
-    static func path(dataDir: String?, network: String) -> String {
-        URL(fileURLWithPath: dataDirectory(dataDir)).appendingPathComponent(network).appendingPathComponent("journal.sqlite").path
-    }
-}

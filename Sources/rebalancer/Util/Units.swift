@@ -55,6 +55,18 @@ enum Units {
             guard let p = decimals[unit] else { throw .unknownUnit(String(text[numberEnd...].trimmingSpaces)) }
             power = p
         }
+        return try scaled(number, power: power, text: text)
+    }
+
+    /// An amount of a token in whole tokens (`20.5` USDC), exactly, in its raw units.
+    static func parseTokenAmount(_ raw: String, decimals: Int) throws(ParseError) -> UInt256 {
+        let text = raw.trimmingSpaces
+        guard !text.isEmpty else { throw .empty }
+        return try scaled(text, power: decimals, text: text)
+    }
+
+    /// `number` (digits with at most one point) times 10^power, exactly.
+    private static func scaled(_ number: String, power: Int, text: String) throws(ParseError) -> UInt256 {
         let parts = number.split(separator: ".", omittingEmptySubsequences: false)
         guard !number.isEmpty, parts.count <= 2, !(parts.first ?? "").isEmpty || parts.count == 2,
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),

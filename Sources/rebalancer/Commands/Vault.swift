@@ -1,0 +1,192 @@
+import ArgumentParser
+import EthCore
+import EthRPC
+import EthSigning
+import Execution
+import Foundation
+import Market
+
+/// The owner's side of the rebalancing vault: deploy, allowlist, fund, withdraw, set the operator.
+/// Every transaction goes through the same journal, sender and confirmer as a rebalance.
+struct Vault: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Deploy and administer the rebalancing vault (owner key).",
+        subcommands: [Deploy.self, Allow.self, Deposit.self, Withdraw.self, SetOperator.self, Info.self])
+
+    /// Estimates, journals, sends and confirms `calls` from the key; throws unless all are mined.
+    static func send(_ calls: [(label: String, to: Address?, data: [UInt8])], purpose: String,
+                     options: SendingOptions, key: PrivateKey) throws -> [SendOutcome] {
+        let ctx = try options.open()
+        _ = try reconcileAndWait(ctx, options: options, key: key)
+        var planned: [PlannedTransaction] = []
+        for call in calls {
+            let request = CallRequest(to: call.to, data: call.data, from: key.address)
+            let gas = try reporting(call.label) { try ctx.client.estimateGas(request, block: .latest) }
+            planned.append(PlannedTransaction(label: call.label, from: key.address, to: call.to, data: call.data, gasEstimate: gas))
+        }
+        let block = try? ctx.client.blockNumber()
+        let runId = try reporting("journal") {
+            try ctx.journal.beginRun(network: ctx.network.name, portfolio: purpose, mode: "admin", blockNumber: block,
+                                     decision: "admin", reasons: [], plan: nil, status: .sending)
+        }
+        let sender = TransactionSender(client: ctx.client, journal: ctx.journal, key: key, network: ctx.network)
+        let sent = try reporting(purpose) { try sender.send(runId: runId, transactions: planned) }
+        let confirmer = Confirmer(client: ctx.client, journal: ctx.journal, network: ctx.network, key: key,
+                                  policy: options.policy(ctx.network), progress: options.progress)
+        let outcomes = try reporting(purpose) { try confirmer.confirm(sent) }
+        let ok = outcomes.count == planned.count && outcomes.allSatisfy { $0.status == .mined }
+        try? ctx.journal.finishRun(runId, status: ok ? .completed : .failed, outcome: nil)
+        if let failed = outcomes.first(where: { $0.status != .mined }) {
+            throw CLIError("\(failed.label): transaction \(failed.hashHex) \(failed.status.rawValue)")
+        }
+        return outcomes
+    }
+
+    struct VaultAddress: ParsableArguments {
+        @Option(help: "The vault's address.")
+        var vault: String
+
+        func address() throws -> Address { try reporting("--vault") { try Address(vault) } }
+    }
+
+    struct Deploy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deploy a rebalancing vault owned by the key's address, with the given operator; prints its address.")
+        @OptionGroup var sending: SendingOptions
+        @OptionGroup var keyOptions: KeyOptions
+        @Option(help: "The operator (hot wallet) allowed to call rebalance; the zero address pauses rebalancing.")
+        var `operator`: String
+        @Flag(help: "Print only the vault's address.")
+        var quiet = false
+
+        func run() throws {
+            let operatorAddress = try reporting("--operator") { try Address(`operator`) }
+            let key = try keyOptions.load()
+            let ctx = try sending.open()
+            let nonce = try reporting("--rpc-url") { try NonceManager(client: ctx.client, journal: ctx.journal).nextNonce(for: key.address) }
+            let code = VaultCalls.deployCode(owner: key.address, operator: operatorAddress)
+            let outcomes = try Vault.send([("deploy rebalancing vault", nil, code)], purpose: "vault deploy", options: sending, key: key)
+            let address = Address.contractAddress(deployer: key.address, nonce: outcomes.first?.nonce ?? nonce)
+            if quiet {
+                print(address.checksummed)
+            } else {
+                print("vault \(address.checksummed) deployed in tx \(outcomes.first?.hashHex ?? "?") (owner \(key.address.checksummed), operator \(operatorAddress.checksummed))")
+            }
+        }
+    }
+
+    struct Allow: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Allowlist the network file's tokens and pools in the vault (owner).")
+        @OptionGroup var sending: SendingOptions
+        @OptionGroup var keyOptions: KeyOptions
+        @OptionGroup var vault: VaultAddress
+        @Option(help: "Only these tokens (comma-separated symbols) and the pools between them; default: all.")
+        var tokens: String?
+
+        func run() throws {
+            let network = try reporting("--network \(sending.network)") { try NetworkConfig.load(name: sending.network) }
+            let vaultAddress = try vault.address()
+            var only: Set<String>?
+            if let tokens {
+                only = Set(tokens.split(separator: ",").map { $0.trimmingSpaces })
+                for t in only! where network.token(t) == nil {
+                    throw CLIError("--tokens: \(t) is not a token of networks/\(network.name).json")
+                }
+            }
+            let calls = VaultCalls.allowlist(network: network, tokens: only).map { (label: $0.label, to: Optional(vaultAddress), data: $0.data) }
+            let key = try keyOptions.load()
+            // Tokens first: allowing a pool whose tokens are already allowed writes its routes, which
+            // costs more gas than an estimate taken before the tokens were in would say.
+            let tokenCalls = calls.filter { $0.label.hasPrefix("allow token") }
+            let poolCalls = calls.filter { !$0.label.hasPrefix("allow token") }
+            var count = 0
+            for batch in [tokenCalls, poolCalls] where !batch.isEmpty {
+                count += try Vault.send(batch, purpose: "vault allow", options: sending, key: key).count
+            }
+            print("allowlisted \(tokenCalls.count) tokens and \(poolCalls.count) pools in \(vaultAddress.checksummed) (\(count) transactions)")
+        }
+    }
+
+    struct Deposit: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Transfer tokens from the key's wallet into the vault.")
+        @OptionGroup var sending: SendingOptions
+        @OptionGroup var keyOptions: KeyOptions
+        @OptionGroup var vault: VaultAddress
+        @Option(help: "Token symbol from the network file.")
+        var token: String
+        @Option(help: "Amount in whole tokens (e.g. 20.5), exact.")
+        var amount: String
+
+        func run() throws {
+            let network = try reporting("--network \(sending.network)") { try NetworkConfig.load(name: sending.network) }
+            guard let entry = network.token(token) else { throw CLIError("--token: \(token) is not a token of networks/\(network.name).json") }
+            let raw = try reporting("--amount") { try Units.parseTokenAmount(amount, decimals: entry.decimals) }
+            let transfer = try ABIFunction(signature: "transfer(address,uint256)")
+            let data = try transfer.encodeCall([.address(try vault.address()), .uint(raw)])
+            let key = try keyOptions.load()
+            _ = try Vault.send([("deposit \(amount) \(token)", entry.address, data)], purpose: "vault deposit", options: sending, key: key)
+            print("deposited \(amount) \(token) (\(raw) raw) into \(try vault.address().checksummed)")
+        }
+    }
+
+    struct Withdraw: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Withdraw tokens from the vault (owner only).")
+        @OptionGroup var sending: SendingOptions
+        @OptionGroup var keyOptions: KeyOptions
+        @OptionGroup var vault: VaultAddress
+        @Option(help: "Token symbol from the network file.")
+        var token: String
+        @Option(help: "Amount in whole tokens, exact.")
+        var amount: String
+        @Option(help: "Recipient (default: the owner's own address).")
+        var to: String?
+
+        func run() throws {
+            let network = try reporting("--network \(sending.network)") { try NetworkConfig.load(name: sending.network) }
+            guard let entry = network.token(token) else { throw CLIError("--token: \(token) is not a token of networks/\(network.name).json") }
+            let raw = try reporting("--amount") { try Units.parseTokenAmount(amount, decimals: entry.decimals) }
+            let key = try keyOptions.load()
+            let recipient = try to.map { text in try reporting("--to") { try Address(text) } } ?? key.address
+            let data = VaultCalls.withdraw(token: entry.address, amount: raw, to: recipient)
+            _ = try Vault.send([("withdraw \(amount) \(token)", try vault.address(), data)], purpose: "vault withdraw", options: sending, key: key)
+            print("withdrew \(amount) \(token) to \(recipient.checksummed)")
+        }
+    }
+
+    struct SetOperator: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-operator", abstract: "Change the vault's operator; the zero address pauses rebalancing (owner only).")
+        @OptionGroup var sending: SendingOptions
+        @OptionGroup var keyOptions: KeyOptions
+        @OptionGroup var vault: VaultAddress
+        @Option(help: "New operator address.")
+        var `operator`: String
+
+        func run() throws {
+            let operatorAddress = try reporting("--operator") { try Address(`operator`) }
+            let key = try keyOptions.load()
+            _ = try Vault.send([("set operator \(operatorAddress.checksummed)", try vault.address(), VaultCalls.setOperator(operatorAddress))],
+                               purpose: "vault set-operator", options: sending, key: key)
+            print("operator of \(try vault.address().checksummed) is now \(operatorAddress.checksummed)")
+        }
+    }
+
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the vault's owner and operator.")
+        @OptionGroup var sending: SendingOptions
+        @OptionGroup var vault: VaultAddress
+
+        func run() throws {
+            let ctx = try sending.open()
+            let address = try vault.address()
+            let code = try reporting("--vault") { try ctx.client.getCode(address, block: .latest) }
+            guard !code.isEmpty else { throw CLIError("--vault: no contract at \(address.checksummed) on \(ctx.network.name)") }
+            let owner = try reporting("owner()") { try ctx.client.call(to: address, data: VaultCalls.ownerCall, block: .latest) }
+            let op = try reporting("operator()") { try ctx.client.call(to: address, data: VaultCalls.operatorCall, block: .latest) }
+            print("vault    \(address.checksummed)")
+            print("owner    \(Address(word: owner)?.checksummed ?? "?")")
+            print("operator \(Address(word: op)?.checksummed ?? "?")")
+        }
+    }
+}
