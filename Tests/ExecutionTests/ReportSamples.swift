@@ -45,8 +45,8 @@ enum ReportSamples {
                               amountOut: u("27612345"), amounts: [u("8333333333333333333"), u("24912345678"), u("27612345")]),
                     ]),
             ],
-            gas: GasSummary(
-                steps: [GasSummary.Step(label: "rebalance() on the vault: 2 routes, 4 swaps", estimated: 412_345)],
+            gas: RunGasSummary(
+                steps: [RunGasSummary.Step(label: "rebalance() on the vault: 2 routes, 4 swaps", estimated: 412_345)],
                 estimatedGasPriceWei: u("14200000000"), nativePriceInQuote: 3_000.5),
             decision: DecisionSummary(
                 action: "rebalance", reasons: [],
@@ -70,7 +70,7 @@ enum ReportSamples {
         report.mode = .live
         report.routes = []
         for i in report.allocation.indices { report.allocation[i].weightAfter = nil }
-        report.gas = GasSummary(steps: [], estimatedGasPriceWei: u("31000000000"), nativePriceInQuote: 3_000.5)
+        report.gas = RunGasSummary(steps: [], estimatedGasPriceWei: u("31000000000"), nativePriceInQuote: 3_000.5)
         report.decision = DecisionSummary(action: "skip", reasons: [
             "block is 912 s old (max 300 s): the node may be behind",
             "WETH price 2712.40 is 11.20% from its moving average 3054.50 (max 10.00%): possible manipulation or a falling knife",

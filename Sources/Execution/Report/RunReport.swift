@@ -27,12 +27,12 @@ public struct RunReport: Sendable, Codable, Hashable {
     public var totalValue: Double?
     public var allocation: [AllocationRow]
     public var routes: [RouteSummary]
-    public var gas: GasSummary
+    public var gas: RunGasSummary
     public var decision: DecisionSummary
 
     public init(network: String, runId: Int64? = nil, blockNumber: UInt64, time: Date, quoteToken: String,
                 nativeSymbol: String = "ETH", custody: String, mode: Mode, tokens: [Token], totalValue: Double? = nil,
-                allocation: [AllocationRow], routes: [RouteSummary], gas: GasSummary, decision: DecisionSummary) {
+                allocation: [AllocationRow], routes: [RouteSummary], gas: RunGasSummary, decision: DecisionSummary) {
         self.network = network
         self.runId = runId
         self.blockNumber = blockNumber
@@ -147,7 +147,7 @@ public struct RouteSummary: Sendable, Codable, Hashable {
 }
 
 /// Gas per step, estimated and used, and what it costs.
-public struct GasSummary: Sendable, Codable, Hashable {
+public struct RunGasSummary: Sendable, Codable, Hashable {
     public struct Step: Sendable, Codable, Hashable {
         /// "approve WETH", "swap WETH → USDC", "rebalance (vault)".
         public var label: String
