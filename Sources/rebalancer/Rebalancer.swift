@@ -11,6 +11,7 @@ struct Rebalancer: ParsableCommand {
             Snapshot.self,
             Status.self,
             History.self,
+            ReportCommand.self,
             Vault.self,
             Debug.self,
         ])
