@@ -30,7 +30,8 @@ struct ReportCommand: ParsableCommand {
         let journal = try reporting("journal \(path)") { try Journal(path: path) }
         let record: RunRecord
         if let id = runId {
-            guard let r = try reporting("--run") { try journal.run(id) } else { throw CLIError("--run: the journal has no run \(id)") }
+            let found = try reporting("--run") { try journal.run(id) }
+            guard let r = found else { throw CLIError("--run: the journal has no run \(id)") }
             record = r
         } else {
             let runs = try reporting("journal \(path)") { try journal.runs(limit: 200, network: network) }
