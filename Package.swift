@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "EthCore",
+                "Execution", "Routing", "Strategy", "Market", "EthRPC", "EthCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
