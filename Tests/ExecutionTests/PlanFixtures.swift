@@ -10,7 +10,7 @@ enum PlanFixtures {
         .deletingLastPathComponent()
 
     static func network() throws -> NetworkConfig {
-        try NetworkConfigFile.load(path: repoRoot.appendingPathComponent("networks/devnet.json").path)
+        try NetworkConfig.load(path: repoRoot.appendingPathComponent("networks/devnet.json").path)
     }
 
     static func addr(_ s: String) -> Address { (try? Address(s)) ?? .zero }

@@ -197,17 +197,17 @@ public enum PlanBuilder {
 
     static func eoaTransactions(trades: TradePlan, context: Context) throws(PlanBuildError) -> [PlannedTransaction] {
         let op = context.portfolio.operator
-        var segments: [Segment] = []
+        var all: [Segment] = []
         for (r, route) in trades.routes.enumerated() {
             for (l, leg) in route.legs.enumerated() {
-                segments += try segments(of: leg, route: r, legIndex: l, context: context)
+                all += try segments(of: leg, route: r, legIndex: l, context: context)
             }
         }
 
         // What each (token, spender) must be allowed to take over the whole plan, in first-use order.
         struct Need { var token: String; var spender: Address; var spenderName: String; var amount: UInt256 }
         var needs: [Need] = []
-        for s in segments {
+        for s in all {
             guard let first = s.hops.first else { continue }
             if let k = needs.firstIndex(where: { $0.token == first.tokenIn && $0.spender == s.spender }) {
                 guard let sum = needs[k].amount.adding(first.amountIn) else { throw .amountOverflow("allowance of \(first.tokenIn)") }
@@ -238,7 +238,7 @@ public enum PlanBuilder {
             txs.append(approve)
         }
 
-        for (k, s) in segments.enumerated() {
+        for (k, s) in all.enumerated() {
             txs.append(try swapTransaction(s, number: k + 1, context: context))
         }
         return txs

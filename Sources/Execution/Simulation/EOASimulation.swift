@@ -73,14 +73,15 @@ extension Simulator {
                 continue
             }
             let request = CallRequest(to: tx.to, data: tx.data, from: tx.from)
-            let estimate: Pending<UInt64>, call: Pending<[UInt8]>
+            let sent: (Pending<UInt64>, Pending<[UInt8]>)
             do {
-                (estimate, call) = try client.batch(at: .latest) { b in
+                sent = try client.batch(at: .latest) { b in
                     (b.add(Eth.estimateGas(request, block: .latest)), b.add(Eth.call(request, block: .latest)))
                 }
             } catch {
                 return .failure(.rpc(error))
             }
+            let (estimate, call) = sent
             switch (estimate.result, call.result) {
             case (.success(let gas), .success(let output)):
                 sim.gasEstimate = gas

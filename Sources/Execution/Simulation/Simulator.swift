@@ -77,9 +77,9 @@ public struct Simulator: Sendable {
             throw .encoding(error)
         }
         let request = { (data: [UInt8]) in CallRequest(to: tx.to, data: data, from: tx.from) }
-        let (estimate, planned, exactCall, probes): (Pending<UInt64>, Pending<[UInt8]>, Pending<[UInt8]>, [Pending<[UInt8]>])
+        let sent: (Pending<UInt64>, Pending<[UInt8]>, Pending<[UInt8]>, [Pending<[UInt8]>])
         do {
-            (estimate, planned, exactCall, probes) = try client.batch(at: block) { b in
+            sent = try client.batch(at: block) { b in
                 (b.add(Eth.estimateGas(request(tx.data), block: block)),
                  b.add(Eth.call(request(tx.data), block: block)),
                  b.add(Eth.call(request(exactData), block: block)),
@@ -88,6 +88,7 @@ public struct Simulator: Sendable {
         } catch {
             throw .rpc(error)
         }
+        let (estimate, planned, exactCall, probes) = sent
 
         var problems: [String] = []
         var txSim = TransactionSimulation(label: tx.label, to: tx.to, status: .ok, plannedGas: plan.trades.routeGas)

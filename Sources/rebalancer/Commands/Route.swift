@@ -106,7 +106,7 @@ struct RouteCommand: ParsableCommand {
 /// Reading a snapshot file, the error naming the file.
 enum SnapshotFile {
     static func load(_ path: String) throws -> ChainState {
-        do { return try ChainStateFile.load(path: path) } catch { throw CLIError("--state \(path): \(error)") }
+        do { return try ChainState.load(path: path) } catch { throw CLIError("--state \(path): \(error)") }
     }
 }
 
