@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "EthRPC", dependencies: ["EthCore", "CCurl"]),
 
         // Tokens, pool models with exact on-chain integer math, the chain-state snapshot.
-        .target(name: "Market", dependencies: ["EthCore"]),
+        .target(name: "Market", dependencies: ["EthCore", "EthRPC"]),
 
         // Targets, policy, valuation, drift, guards, the netted trade set. Computes only.
         .target(name: "Strategy", dependencies: ["Market", "EthCore"]),
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
-        .testTarget(name: "MarketTests", dependencies: ["Market", "EthCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "EthRPC", "EthCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EthCoreTests",
             dependencies: [
@@ -81,5 +81,7 @@ let package = Package(
         .testTarget(name: "EthSigningTests", dependencies: ["EthSigning", "EthCore"], resources: [.copy("Fixtures")]),
 
         .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore"]),
+        // Against a running devnet (DEVNET_RPC_URL): state loading, deployment through the Swift signer.
+        .testTarget(name: "IntegrationTests", dependencies: ["Execution", "Routing", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore"]),
     ]
 )

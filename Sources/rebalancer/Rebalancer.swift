@@ -6,8 +6,12 @@ struct Rebalancer: ParsableCommand {
         commandName: "rebalancer",
         abstract: "Rebalance an on-chain token portfolio across AMM pools: measure drift, route, simulate, sign and send.",
         version: "0.1.0",
-        subcommands: [Util.self,
+        subcommands: [
+            Util.self,
+            Snapshot.self,
+            Status.self,
             RouteCommand.self,
             PlanCommand.self,
-            DryRunCommand.self])
+            DryRunCommand.self,
+        ])
 }

@@ -1,0 +1,32 @@
+import EthCore
+
+/// The view functions the state loader calls, with their published signatures (ERC-20, Multicall3,
+/// Uniswap V2 pair and factory, Balancer V2 vault and weighted pool). Built from types, not parsed
+/// from text, so constructing them cannot fail.
+enum StateCalls {
+    static let balanceOf = ABIFunction(name: "balanceOf", inputs: [.init(type: .address)], outputs: [.init(type: .uint(256))])
+    static let allowance = ABIFunction(
+        name: "allowance", inputs: [.init(type: .address), .init(type: .address)], outputs: [.init(type: .uint(256))])
+    static let getEthBalance = ABIFunction(name: "getEthBalance", inputs: [.init(type: .address)], outputs: [.init(type: .uint(256))])
+    static let getReserves = ABIFunction(
+        name: "getReserves", inputs: [],
+        outputs: [.init(type: .uint(112)), .init(type: .uint(112)), .init(type: .uint(32))])
+    static let token0 = ABIFunction(name: "token0", inputs: [], outputs: [.init(type: .address)])
+    static let token1 = ABIFunction(name: "token1", inputs: [], outputs: [.init(type: .address)])
+    static let getPair = ABIFunction(
+        name: "getPair", inputs: [.init(type: .address), .init(type: .address)], outputs: [.init(type: .address)])
+    static let getPoolTokens = ABIFunction(
+        name: "getPoolTokens", inputs: [.init(type: .fixedBytes(32))],
+        outputs: [.init(type: .array(.address)), .init(type: .array(.uint(256))), .init(type: .uint(256))])
+    static let getNormalizedWeights = ABIFunction(name: "getNormalizedWeights", inputs: [], outputs: [.init(type: .array(.uint(256)))])
+    static let getSwapFeePercentage = ABIFunction(name: "getSwapFeePercentage", inputs: [], outputs: [.init(type: .uint(256))])
+
+    /// Calldata of a call whose arguments are addresses or 32-byte words: the selector and one word
+    /// per argument (the standard encoding for static arguments, so no encoder error is possible).
+    static func calldata(_ function: ABIFunction, _ words: [[UInt8]] = []) -> [UInt8] {
+        function.selector + words.joined()
+    }
+
+    /// `signature()` without the outputs, for messages: `getReserves()`.
+    static func label(_ function: ABIFunction) -> String { function.signature }
+}

@@ -1,0 +1,167 @@
+import EthCore
+import EthRPC
+import Foundation
+
+/// Reads a `ChainState` from a node: every balance, allowance and pool of a network at one block.
+///
+/// Round trips (JSON-RPC batches, each one HTTP request):
+/// - at an explicit block number: ONE batch with `eth_chainId`, the header, `eth_feeHistory`, the
+///   operator's nonce and a Multicall3 `aggregate3` (split into several `eth_call`s of the same batch
+///   when large) carrying every other read. The count does not depend on how many tokens or pools.
+/// - at `latest` (or `safe`/`finalized`): one more batch first, asking the header of that tag, and
+///   the state batch is then pinned to its number. Why not one batch at "latest"? A batch's members
+///   are answered one after another, and a load-balanced provider may even send them to different
+///   backends: a block arriving in between would mix two blocks' data (reserves of one, balances of
+///   another). Pinning by number makes every member read the same block; the price is one small
+///   request. With several nodes, `NodeSelection.choose` has already fetched the head, and passing
+///   `.number(head)` saves that request.
+/// - a network with factories but no `pools`: the `getPair` calls cannot be in the state batch
+///   (the pair addresses they return are what the state batch reads), so they ride along with the
+///   pinning batch (at an explicit block they need a batch of their own). Found pairs are kept for
+///   the loader's lifetime: later reads are back to one or two batches.
+public final class StateLoader: @unchecked Sendable {
+    public let client: EthClient
+    public let network: NetworkConfig
+    /// How the network file is named in errors (`networks/devnet.json`).
+    public let networkFile: String
+    public let budget: Multicall3.Budget
+    /// Wall clock, Unix seconds; tests pass a fixed one.
+    let clock: @Sendable () -> UInt64
+
+    private let lock = NSLock()
+    private var discoveredPools: [NetworkConfig.PoolEntry]?
+
+    public init(client: EthClient, network: NetworkConfig, networkFile: String? = nil, budget: Multicall3.Budget = .default,
+                clock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }) {
+        self.client = client
+        self.network = network
+        self.networkFile = networkFile ?? "networks/\(network.name).json"
+        self.budget = budget
+        self.clock = clock
+    }
+
+    /// Pools found through the factories so far (nil before the first read, or when the network
+    /// file lists its pools).
+    public var discovered: [NetworkConfig.PoolEntry]? { lock.withLock { discoveredPools } }
+
+    private var needsDiscovery: Bool { network.pools == nil && lock.withLock { discoveredPools == nil } }
+
+    public func load(_ request: StateRequest) throws(StateLoadError) -> LoadedState {
+        var roundTrips = 0
+        let number: UInt64
+        switch request.block {
+        case .pending:
+            throw .unsupportedBlock("the pending block cannot be pinned: read state at latest or at a block number")
+        case .number(let n):
+            number = n
+            if needsDiscovery {
+                roundTrips += 1
+                _ = try prelude(tag: .number(n), askHeader: false)
+            }
+        case .latest, .safe, .finalized, .earliest:
+            roundTrips += 1
+            guard let header = try prelude(tag: request.block, askHeader: true) else {
+                throw .blockNotFound(node: client.endpointDescription, block: request.block.description)
+            }
+            number = header.number
+        }
+        roundTrips += 1
+        var loaded = try read(request, at: number)
+        loaded.roundTrips = roundTrips
+        return loaded
+    }
+
+    /// The pinning batch: the chain id (checked), the tag's header when asked, and the `getPair`
+    /// calls when pools must still be discovered.
+    private func prelude(tag: BlockTag, askHeader: Bool) throws(StateLoadError) -> BlockHeader? {
+        let discovery = needsDiscovery ? PairDiscovery(network: network) : nil
+        let multicall = network.multicall3
+        let budget = self.budget
+        let (chainId, header, pairs) = try rpc { () throws(RPCError) in
+            try client.batch(at: tag) { b in
+                (b.add(Eth.chainId()), askHeader ? b.header() : nil,
+                 discovery.map { b.aggregate3(multicall: multicall, calls: $0.calls, budget: budget) })
+            }
+        }
+        try checkChainId(try rpc { () throws(RPCError) in try chainId.get() })
+        var result: BlockHeader?
+        if let header {
+            result = try headerValue(header, tag: tag)
+        }
+        if let discovery, let pairs {
+            let found = try discovery.pools(from: try rpc { () throws(RPCError) in try pairs.get() }, network: network)
+            lock.withLock { if discoveredPools == nil { discoveredPools = found } }
+        }
+        return result
+    }
+
+    /// The state batch, every member pinned to `number`.
+    private func read(_ request: StateRequest, at number: UInt64) throws(StateLoadError) -> LoadedState {
+        let pools = network.pools ?? lock.withLock { discoveredPools } ?? []
+        let plan = StateReadPlan(network: network, pools: pools, holder: request.holder, operator: request.operator,
+                                 spenders: request.spenders)
+        let multicall = network.multicall3
+        let budget = self.budget
+        let operatorAddress = request.operator
+        let (chainId, header, fees, nonce, results) = try rpc { () throws(RPCError) in
+            try client.batch(at: .number(number)) { b in
+                (b.add(Eth.chainId()), b.header(), b.feeHistory(blockCount: request.feeHistoryBlocks, percentiles: [50]),
+                 operatorAddress.map { b.transactionCount(of: $0) },
+                 b.aggregate3(multicall: multicall, calls: plan.calls, budget: budget))
+            }
+        }
+        // The chain id first: against another chain every other answer is meaningless.
+        try checkChainId(try rpc { () throws(RPCError) in try chainId.get() })
+        let blockHeader = try headerValue(header, tag: .number(number))
+        let answers = try rpc { () throws(RPCError) in try results.get() }
+        // Fee history is advice for the fee estimator; a node without it still gives a snapshot.
+        let history = try? fees.get()
+        let operatorNonce = try nonce.map { (p) throws(StateLoadError) in try rpc { () throws(RPCError) in try p.get() } }
+
+        let context = StateReadPlan.Context(
+            chainId: network.chainId,
+            block: ChainState.Block(number: blockHeader.number, timestamp: blockHeader.timestamp,
+                                    baseFeePerGas: blockHeader.baseFeePerGas ?? .zero),
+            priorityFeePerGas: history.flatMap(Self.priorityFee))
+        let decoded = try plan.decode(answers, context: context)
+
+        let now = clock()
+        let age = now > blockHeader.timestamp ? now - blockHeader.timestamp : 0
+        let stale = request.maxBlockAgeSeconds.flatMap { maxAge in
+            StalenessCheck(maxBlockAgeSeconds: maxAge).check(blockHeader, now: now, node: client.endpointDescription)
+        }
+        return LoadedState(state: decoded.state, header: blockHeader, feeHistory: history,
+                           operatorNativeBalance: decoded.operatorNativeBalance, operatorNonce: operatorNonce,
+                           blockAgeSeconds: age, stale: stale, node: client.endpointDescription, roundTrips: 1)
+    }
+
+    /// The median of the blocks' 50th-percentile priority fees (blocks without transactions
+    /// report 0 and are left out); nil when no block had any.
+    static func priorityFee(_ history: FeeHistory) -> UInt256? {
+        let fees = zip(history.reward, history.gasUsedRatio.count == history.reward.count
+                       ? history.gasUsedRatio : Array(repeating: 1, count: history.reward.count))
+            .compactMap { reward, ratio in ratio > 0 ? reward.first : nil }
+            .filter { !$0.isZero }
+            .sorted()
+        guard !fees.isEmpty else { return nil }
+        return fees[fees.count / 2]
+    }
+
+    private func checkChainId(_ nodeChainId: UInt64) throws(StateLoadError) {
+        guard nodeChainId == network.chainId else {
+            throw .chainIdMismatch(node: client.endpointDescription, nodeChainId: nodeChainId, networkFile: networkFile,
+                                   expected: network.chainId)
+        }
+    }
+
+    private func headerValue(_ pending: Pending<BlockHeader>, tag: BlockTag) throws(StateLoadError) -> BlockHeader {
+        do { return try pending.get() } catch {
+            if case .notFound = error { throw .blockNotFound(node: client.endpointDescription, block: tag.description) }
+            throw .rpc(error)
+        }
+    }
+
+    private func rpc<T>(_ body: () throws(RPCError) -> T) throws(StateLoadError) -> T {
+        do { return try body() } catch { throw .rpc(error) }
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+
+/// `--rpc-url`, repeatable: with several nodes the freshest is used and nodes behind are refused.
+struct RPCOptions: ParsableArguments {
+    @Option(name: .customLong("rpc-url"),
+            help: ArgumentHelp("JSON-RPC URL; repeat for several nodes (the one with the highest head is used, nodes behind are refused). Default: the network's rpcUrlEnv variable, then ETH_RPC_URL, then the network's defaultRpcUrl.",
+                               valueName: "url"))
+    var urls: [String] = []
+}
+
+/// `--network NAME`: networks/NAME.json. Optional where the portfolio file names its network.
+struct NetworkOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Network name: reads networks/<name>.json (default: the portfolio's \"network\").", valueName: "name"))
+    var network: String?
+}
+
+/// `--portfolio FILE`: the operator's portfolio file.
+struct PortfolioOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Portfolio file (JSON: network, mode, operator, vault, quoteToken, targets, policy).", valueName: "file"))
+    var portfolio: String
+}
+
+/// `--json`: machine-readable output instead of a table.
+struct JSONOption: ParsableArguments {
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+}
+
+/// `--block N`: read state at a block number instead of the latest block.
+struct BlockOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Block number to read the state at (default: the latest block, pinned by number).", valueName: "number"))
+    var block: UInt64?
+}

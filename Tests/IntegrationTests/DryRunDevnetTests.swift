@@ -1,0 +1,131 @@
+import EthCore
+import EthRPC
+import EthSigning
+import Execution
+import Foundation
+import Market
+import Routing
+import Strategy
+import Testing
+
+/// Full dry runs against the devnet (DEVNET_RPC_URL; unreachable fails): plan from the loaded state,
+/// build, simulate, and check the simulation agrees with the plan to the wei.
+@Suite(.serialized) struct DryRunDevnetTests {
+    static func load(_ client: EthClient, network: NetworkConfig, portfolio: PortfolioConfig) throws -> ChainState {
+        let loader = StateLoader(client: client, network: network)
+        let extra = portfolio.vault.map { $0 == portfolio.holder ? [] : [$0] } ?? []
+        let request = StateRequest(holder: portfolio.holder, operator: portfolio.operator,
+                                   spenders: StateRequest.spenders(of: network, extra: extra), block: .latest)
+        return try loader.load(request).state
+    }
+
+    static func context(_ network: NetworkConfig, _ state: ChainState, _ result: PlanningResult, quote: String) -> DryRunContext {
+        DryRunContext(quoteToken: quote,
+                      nativePriceInQuote: network.wrappedNative.flatMap { result.outcome.prices.price($0) },
+                      baseFeePerGas: state.block.baseFeePerGas,
+                      priorityFeePerGas: state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas,
+                      maxFeePerGas: network.gas.maxFeePerGas)
+    }
+
+    static func policy() -> Policy {
+        var p = Policy()
+        p.maxBlockAgeSeconds = 1e9          // the devnet's blocks are as old as its last transaction
+        p.maxTradePercentPerRun = 100
+        p.maxPoolDisagreementBps = 10_000   // other suites move the shared pools
+        p.maxGasCostPercent = 100
+        return p
+    }
+
+    @Test func vaultModeDryRunAgreesToTheWeiPerStep() throws {
+        let (client, _) = try Devnet.connect()
+        let network = try Devnet.network()
+        let owner = try DryRunDevnet.account3(), op = try DryRunDevnet.account4()
+        let vault = try DryRunDevnet.deployVault(client, network: network, operator: op.address)
+        // Fund it lopsided: 20 WETH and 5,000 USDC; targets want a third each in WETH, USDC, WBTC and DAI
+        // shares, so WETH is sold into three tokens across pairs and the Balancer pools.
+        let weth = try #require(network.token("WETH")), usdc = try #require(network.token("USDC"))
+        try DryRunDevnet.transfer(client, key: owner, token: weth.address, to: vault, amount: UInt256(20) * weth.token.unit)
+        try DryRunDevnet.transfer(client, key: owner, token: usdc.address, to: vault, amount: UInt256(5_000) * usdc.token.unit)
+
+        let portfolio = PortfolioConfig(network: "devnet", mode: .vault, operator: op.address, vault: vault, quoteToken: "USDC",
+                                        targets: [TargetWeight(token: "WETH", percent: 40), TargetWeight(token: "USDC", percent: 30),
+                                                  TargetWeight(token: "WBTC", percent: 20), TargetWeight(token: "DAI", percent: 10)],
+                                        policy: Self.policy())
+        let state = try Self.load(client, network: network, portfolio: portfolio)
+        let result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: state.block.timestamp)
+        #expect(result.outcome.decision.shouldRebalance, "\(result.outcome.decision.reasons)")
+        let plan = try #require(result.plan)
+        #expect(plan.transactions.count == 1)
+        let call = try #require(plan.vaultCall)
+        #expect(call.steps.count >= 3)
+
+        let report = try Simulator(client: client).simulate(plan, context: Self.context(network, state, result, quote: "USDC"))
+        #expect(report.method == .vaultExactnessProbes)
+        #expect(report.agrees, "\(report.problems)")
+        #expect(report.complete)
+        #expect(report.steps.count == call.steps.count)
+        #expect(report.steps.allSatisfy { $0.verdict == .exact }, "\(report.steps)")
+        #expect(report.routes.allSatisfy { $0.simulatedOut == $0.quotedOut })
+        let gas = try #require(report.transactions.first?.gasEstimate)
+        #expect(gas > 100_000 && gas < 2_000_000)
+        #expect(report.gas.totalLimit == GasBudget.limit(forEstimate: gas))
+        #expect(report.cost.atCurrentFees.wei > .zero && report.cost.atFeeCap.wei >= report.cost.atCurrentFees.wei)
+        #expect(report.cost.atCurrentFees.quote != nil)
+        print("vault dry run: \(call.steps.count) steps in \(plan.trades.routes.count) routes, eth_estimateGas \(gas), limit \(report.gas.totalLimit)")
+
+        // The same check catches a quote that is one wei off: the exact-bound call then reverts at that step.
+        var wrong = plan
+        wrong.vaultCall?.steps[0].quotedOut = call.steps[0].quotedOut + 1
+        let bad = try Simulator(client: client).simulate(wrong, context: Self.context(network, state, result, quote: "USDC"))
+        #expect(!bad.agrees)
+        #expect(bad.steps.first?.verdict == .below)
+        #expect(bad.routes.first?.agrees == false)
+        var low = plan
+        low.vaultCall?.steps[0].quotedOut = call.steps[0].quotedOut - 1
+        let above = try Simulator(client: client).simulate(low, context: Self.context(network, state, result, quote: "USDC"))
+        #expect(above.steps.first?.verdict == .above)
+        #expect(!above.agrees)
+    }
+
+    @Test func eoaModeDryRunReplaysApprovalsAndSwapsOnASnapshot() throws {
+        let (client, _) = try Devnet.connect()
+        let network = try Devnet.network()
+        let op = try DryRunDevnet.account5()
+        // A short, non-zero USDT allowance for the uniswap-v2 router: the plan must reset it to 0 first.
+        let usdt = try #require(network.token("USDT"))
+        let router = try #require(network.dex(named: "uniswap-v2")?.router)
+        try DryRunDevnet.approve(client, key: op, token: usdt.address, spender: router, amount: UInt256(1))
+        // The account holds the fixture tokens; targets sell USDT, WBTC, DAI and LINK into WETH and USDC.
+        let portfolio = PortfolioConfig(network: "devnet", mode: .eoa, operator: op.address, quoteToken: "USDC",
+                                        targets: [TargetWeight(token: "WETH", percent: 50), TargetWeight(token: "USDC", percent: 50)],
+                                        policy: Self.policy())
+        let state = try Self.load(client, network: network, portfolio: portfolio)
+        let before = try client.blockNumber()
+        let result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: state.block.timestamp)
+        #expect(result.outcome.decision.shouldRebalance, "\(result.outcome.decision.reasons)")
+        let plan = try #require(result.plan)
+        let labels = plan.transactions.map(\.label)
+        #expect(labels.contains { $0.hasPrefix("approve ") })
+        if let reset = labels.firstIndex(where: { $0.hasPrefix("reset USDT allowance") }) {
+            #expect(labels[reset + 1].hasPrefix("approve USDT"))
+        }
+        #expect(labels.contains { $0.hasPrefix("swap 1: ") })
+
+        let report = try Simulator(client: client).simulate(plan, context: Self.context(network, state, result, quote: "USDC"))
+        #expect(report.method == .eoaSnapshotReplay)
+        #expect(report.agrees, "\(report.problems)")
+        #expect(report.complete)
+        #expect(report.transactions.allSatisfy { $0.status == .ok && $0.gasEstimate != nil })
+        for (tx, sim) in zip(plan.transactions, report.transactions) where tx.swap != nil {
+            #expect(sim.simulatedOut == tx.swap?.quotedOut, "\(tx.label)")
+        }
+        #expect(report.routes.allSatisfy { $0.simulatedOut == $0.quotedOut })
+        print("EOA dry run: \(plan.transactions.count) transactions, eth_estimateGas total \(report.gas.total): "
+              + report.transactions.map { "\($0.label)=\($0.gasEstimate ?? 0)" }.joined(separator: ", "))
+
+        // The snapshot was rolled back: no block of the replay remains, the balances did not move.
+        #expect(try client.blockNumber() == before)
+        let usdtBalance = try DryRunDevnet.balance(client, token: usdt.address, of: op.address)
+        #expect(usdtBalance == state.balance(of: "USDT"))
+    }
+}

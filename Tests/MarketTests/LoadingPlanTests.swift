@@ -1,0 +1,187 @@
+import EthCore
+import EthRPC
+import Foundation
+import Testing
+@testable import Market
+
+/// The loader's pure parts: which Multicall3 members a read has, and how their answers become a
+/// snapshot or a typed error naming the pool or token. No node.
+@Suite struct LoadingPlanTests {
+    static let holder = (try? Address("0x1111111111111111111111111111111111111111")) ?? .zero
+    static let op = (try? Address("0x2222222222222222222222222222222222222222")) ?? .zero
+
+    func network() throws -> NetworkConfig {
+        try NetworkConfig.decode(try fixtureData("network_devnet_like.json"), file: "network_devnet_like.json")
+    }
+
+    /// An answer for every member, as a healthy chain would give: balances 1000+t, allowances 7,
+    /// native 5 (holder) and 9 (operator), reserves 100/200, pool tokens in the file's order.
+    func answers(_ plan: StateReadPlan, weights: [UInt256]? = nil) throws -> [Multicall3.Result] {
+        try plan.slots.map { slot -> Multicall3.Result in
+            let (_, function) = plan.describe(slot)
+            let values: [ABIValue]
+            switch slot {
+            case .balance(let t): values = [.uint(UInt256(1000 + t))]
+            case .allowance: values = [.uint(7)]
+            case .holderNative: values = [.uint(5)]
+            case .operatorNative: values = [.uint(9)]
+            case .reserves: values = [.uint(100), .uint(200), .uint(1)]
+            case .token0(let p): values = [.address(plan.network.token(plan.pools[p].tokens[0])?.address ?? .zero)]
+            case .token1(let p): values = [.address(plan.network.token(plan.pools[p].tokens[1])?.address ?? .zero)]
+            case .poolTokens(let p):
+                let tokens = plan.pools[p].tokens.compactMap { plan.network.token($0)?.address }
+                values = [.array(tokens.map { .address($0) }), .array(tokens.map { _ in .uint(50) }), .uint(3)]
+            case .weights(let p):
+                let n = plan.pools[p].tokens.count
+                let w = weights ?? Self.equalWeights(n)
+                values = [.array(w.map { .uint($0) })]
+            case .swapFee: values = [.uint(UInt256(3_000_000_000_000_000))]
+            }
+            return Multicall3.Result(success: true, returnData: try function.encodeOutput(values))
+        }
+    }
+
+    static func equalWeights(_ n: Int) -> [UInt256] {
+        let one = UInt256(1_000_000_000_000_000_000)
+        let each = one / UInt256(n)
+        var w = [UInt256](repeating: each, count: n)
+        w[0] = one - each * UInt256(n - 1)
+        return w
+    }
+
+    static let context = StateReadPlan.Context(
+        chainId: 31337, block: ChainState.Block(number: 42, timestamp: 1_764_000_000, baseFeePerGas: 7), priorityFeePerGas: 3)
+
+    @Test func membersPerTokenSpenderAndPool() throws {
+        let n = try network()
+        let spenders = StateRequest.spenders(of: n)
+        #expect(spenders.count == 2, "the router and the Balancer vault")
+        let plan = StateReadPlan(network: n, pools: n.pools ?? [], holder: Self.holder, operator: Self.op,
+                                 spenders: spenders + spenders)  // duplicates are read once
+        let tokens = n.tokens.count
+        #expect(plan.calls.count == tokens * (1 + 2) + 2 + 3 + 3)
+        // In EOA mode the operator is the holder: one native balance.
+        let eoa = StateReadPlan(network: n, pools: n.pools ?? [], holder: Self.holder, operator: Self.holder, spenders: [])
+        #expect(eoa.calls.count == tokens + 1 + 3 + 3)
+        // Members are allowFailure: one bad pool must not sink the others' answers.
+        let allowFailure = plan.calls.allSatisfy { $0.allowFailure }
+        #expect(allowFailure)
+        #expect(plan.calls[0].callData == Array(Keccak256.hash("balanceOf(address)").prefix(4)) + Self.holder.word)
+    }
+
+    @Test func healthyAnswersBecomeASnapshot() throws {
+        let n = try network()
+        let spenders = StateRequest.spenders(of: n)
+        let plan = StateReadPlan(network: n, pools: n.pools ?? [], holder: Self.holder, operator: Self.op, spenders: spenders)
+        let decoded = try plan.decode(try answers(plan), context: Self.context)
+        let s = decoded.state
+        #expect(s.chainId == 31337 && s.block.number == 42 && s.block.baseFeePerGas == 7)
+        #expect(s.priorityFeePerGas == 3)
+        #expect(s.owner == Self.holder)
+        #expect(s.nativeBalance == 5)
+        #expect(decoded.operatorNativeBalance == 9)
+        for (t, token) in n.tokens.enumerated() {
+            #expect(s.balance(of: token.symbol) == UInt256(1000 + t))
+            for spender in spenders { #expect(s.allowances[token.symbol]?[spender] == 7) }
+        }
+        #expect(s.pools.count == 2)
+        guard case .constantProduct(let pair) = s.pools[0], case .weighted(let weighted) = s.pools[1] else {
+            Issue.record("pool kinds")
+            return
+        }
+        #expect(pair.reserves == [100, 200] && pair.feeBps == 30 && pair.dex == "uniswap-v2")
+        #expect(weighted.balances == [50, 50, 50] && weighted.swapFee == UInt256(3_000_000_000_000_000))
+        #expect(weighted.decimals == [18, 8, 6])
+        #expect(weighted.poolId == n.pools?[1].poolId)
+    }
+
+    @Test func aFailedMemberNamesItsPoolAndCall() throws {
+        let n = try network()
+        let plan = StateReadPlan(network: n, pools: n.pools ?? [], holder: Self.holder, operator: nil, spenders: [])
+        var results = try answers(plan)
+        guard let k = plan.slots.firstIndex(of: .reserves(pool: 0)) else {
+            Issue.record("no getReserves member")
+            return
+        }
+        let revert = RevertReason.errorSelector + (try ABIEncoder.encode([.string], [.string("LOCKED")]))
+        results[k] = Multicall3.Result(success: false, returnData: revert)
+        let pool = try #require(n.pools?.first)
+        #expect(throws: StateLoadError.callFailed(subject: "pool uniswap-v2 WETH/USDC (\(pool.address))", function: "getReserves()",
+                                                  reason: "reverted: \(RevertReason.decode(revert))")) {
+            try plan.decode(results, context: Self.context)
+        }
+        // A balanceOf answered with garbage: the token is named.
+        var garbage = try answers(plan)
+        garbage[0] = Multicall3.Result(success: true, returnData: [1, 2, 3])
+        do {
+            _ = try plan.decode(garbage, context: Self.context)
+            Issue.record("garbage must not decode")
+        } catch {
+            guard case .badReturn(let subject, let function, _) = error else {
+                Issue.record("expected badReturn, got \(error)")
+                return
+            }
+            #expect(subject.hasPrefix("token WETH ("))
+            #expect(function == "balanceOf(address)")
+        }
+        // Fewer results than members (a hostile node): an error, not an index out of range.
+        #expect(throws: StateLoadError.self) { try plan.decode(Array(results.dropLast()), context: Self.context) }
+    }
+
+    @Test func chainDisagreeingWithTheFileIsRefused() throws {
+        let n = try network()
+        let plan = StateReadPlan(network: n, pools: n.pools ?? [], holder: Self.holder, operator: nil, spenders: [])
+        var results = try answers(plan)
+        // token0 answers USDC: the file's WETH/USDC order is wrong.
+        guard let k = plan.slots.firstIndex(of: .token0(pool: 0)), let usdc = n.token("USDC")?.address else {
+            Issue.record("setup")
+            return
+        }
+        results[k] = Multicall3.Result(success: true, returnData: try StateCalls.token0.encodeOutput([.address(usdc)]))
+        do {
+            _ = try plan.decode(results, context: Self.context)
+            Issue.record("expected a mismatch")
+        } catch {
+            #expect(error.description.contains("token0/token1: token 0 on chain is \(usdc) (USDC), the network file says WETH"))
+        }
+        // Weights that do not sum to 1e18 make an invalid snapshot, named by field.
+        let bad = try answers(plan, weights: [1, 2, 3].map { UInt256($0) * UInt256(100_000_000_000_000_000) })
+        do {
+            _ = try plan.decode(bad, context: Self.context)
+            Issue.record("expected invalid weights")
+        } catch {
+            guard case .invalidState(let inner) = error else {
+                Issue.record("expected invalidState, got \(error)")
+                return
+            }
+            #expect(inner.field == "pools[1].weights")
+        }
+    }
+
+    @Test func priorityFeeIsTheMedianOfBusyBlocks() {
+        let history = FeeHistory(oldestBlock: 1, baseFeePerGas: [1, 1, 1, 1, 1, 1],
+                                 gasUsedRatio: [0.5, 0, 0.5, 0.5, 0.2],
+                                 reward: [[10], [999], [30], [20], [0]])
+        #expect(StateLoader.priorityFee(history) == 20)
+        #expect(StateLoader.priorityFee(FeeHistory(oldestBlock: 1, baseFeePerGas: [1], gasUsedRatio: [0], reward: [[5]])) == nil)
+        #expect(StateLoader.priorityFee(FeeHistory(oldestBlock: 1, baseFeePerGas: [1], gasUsedRatio: [], reward: [])) == nil)
+    }
+
+    @Test func discoveryAsksEveryPairOfEveryFactoryAndSortsTokens() throws {
+        var n = try network()
+        n.pools = nil
+        let discovery = PairDiscovery(network: n)
+        let tokens = n.tokens.count
+        #expect(discovery.queries.count == tokens * (tokens - 1) / 2, "one constant-product DEX")
+        let pair = try Address("0x3333333333333333333333333333333333333333")
+        let results = try discovery.queries.enumerated().map { i, _ in
+            Multicall3.Result(success: true, returnData: try StateCalls.getPair.encodeOutput([.address(i == 0 ? pair : .zero)]))
+        }
+        let pools = try discovery.pools(from: results, network: n)
+        #expect(pools.count == 1)
+        let q = discovery.queries[0]
+        let sorted = PairDiscovery.lessThan(q.a.address, q.b.address) ? [q.a.symbol, q.b.symbol] : [q.b.symbol, q.a.symbol]
+        #expect(pools.first?.tokens == sorted)
+        #expect(pools.first?.address == pair && pools.first?.feeBps == 30)
+    }
+}
