@@ -94,6 +94,8 @@ import Testing
         // A short, non-zero USDT allowance for the uniswap-v2 router: the plan must reset it to 0 first.
         let usdt = try #require(network.token("USDT"))
         let router = try #require(network.dex(named: "uniswap-v2")?.router)
+        // (USDT changes a non-zero allowance only to 0: reset first so that the test can run again.)
+        try DryRunDevnet.approve(client, key: op, token: usdt.address, spender: router, amount: .zero)
         try DryRunDevnet.approve(client, key: op, token: usdt.address, spender: router, amount: UInt256(1))
         // The account holds the fixture tokens; targets sell USDT, WBTC, DAI and LINK into WETH and USDC.
         let portfolio = PortfolioConfig(network: "devnet", mode: .eoa, operator: op.address, quoteToken: "USDC",
