@@ -184,4 +184,22 @@ import Testing
         #expect(r.errorLine.contains("targets[0].token") && r.errorLine.contains("WETHX"))
         #expect(!r.errorLine.contains("\n"))
     }
+
+    @Test func dryRunWithAnUnreachableNodeFailsWithOneLine() throws {
+        let f = try files()
+        let r = try CLIRunner.run(["dry-run", "--portfolio", f.portfolio, "--rpc-url", "http://127.0.0.1:9"])
+        #expect(r.status != 0)
+        #expect(r.status != 3)                       // 3 means "simulation disagrees", not a node failure
+        #expect(!r.errorLine.isEmpty && !r.errorLine.contains("\n"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func planInVaultModeWithoutAVaultNamesTheField() throws {
+        let f = try files()
+        try Self.portfolioJSON.replacingOccurrences(of: "\"mode\": \"eoa\"", with: "\"mode\": \"vault\"")
+            .write(toFile: f.portfolio, atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["plan", "--portfolio", f.portfolio, "--state", f.state])
+        #expect(r.status != 0)
+        #expect(r.errorLine.contains("vault") && !r.errorLine.contains("\n"))
+    }
 }
