@@ -71,7 +71,7 @@ import Testing
         #expect(report.gas.totalLimit == GasBudget.limit(forEstimate: gas))
         #expect(report.cost.atCurrentFees.wei > .zero && report.cost.atFeeCap.wei >= report.cost.atCurrentFees.wei)
         #expect(report.cost.atCurrentFees.quote != nil)
-        print("vault dry run: \(call.steps.count) steps in \(plan.trades.routes.count) routes, eth_estimateGas \(gas), limit \(report.gas.totalLimit)")
+        print("vault dry run (vault \(vault)): \(call.steps.count) steps in \(plan.trades.routes.count) routes, eth_estimateGas \(gas), limit \(report.gas.totalLimit)")
 
         // The same check catches a quote that is one wei off: the exact-bound call then reverts at that step.
         var wrong = plan
