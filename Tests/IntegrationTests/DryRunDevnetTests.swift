@@ -44,6 +44,10 @@ import Testing
         // Fund it lopsided: 20 WETH and 5,000 USDC; targets want a third each in WETH, USDC, WBTC and DAI
         // shares, so WETH is sold into three tokens across pairs and the Balancer pools.
         let weth = try #require(network.token("WETH")), usdc = try #require(network.token("USDC"))
+        // Wrap fresh ETH each run so that repeated runs do not drain account 3's fixture WETH.
+        let wrap = try Devnet.send(client, key: owner, to: weth.address, data: try DryRunDevnet.call("deposit()", []),
+                                   value: UInt256(20) * weth.token.unit)
+        #expect(wrap.status)
         try DryRunDevnet.transfer(client, key: owner, token: weth.address, to: vault, amount: UInt256(20) * weth.token.unit)
         try DryRunDevnet.transfer(client, key: owner, token: usdc.address, to: vault, amount: UInt256(5_000) * usdc.token.unit)
 
@@ -129,5 +133,56 @@ import Testing
         #expect(try client.blockNumber() == before)
         let usdtBalance = try DryRunDevnet.balance(client, token: usdt.address, of: op.address)
         #expect(usdtBalance == state.balance(of: "USDT"))
+    }
+
+    /// The real devnet seen through a transport that refuses the devnet-only methods, like a public
+    /// node: the EOA dry run falls back to the approvals (and the first swap when it needs no approval).
+    final class NoSnapshotTransport: RPCTransport, @unchecked Sendable {
+        let inner: HTTPTransport
+        init(_ inner: HTTPTransport) { self.inner = inner }
+        var endpointDescription: String { inner.endpointDescription }
+
+        func send(_ body: [UInt8]) throws(RPCError) -> [UInt8] {
+            let text = String(decoding: body, as: UTF8.self)
+            if text.contains("\"evm_snapshot\""), case .object(let o)? = try? JSONValue.parse(body) {
+                let id = o["id"] ?? .null
+                let reply: JSONValue = .object(["jsonrpc": "2.0", "id": id,
+                                                "error": .object(["code": -32601, "message": "the method evm_snapshot does not exist/is not available"])])
+                return reply.serialized
+            }
+            return try inner.send(body)
+        }
+    }
+
+    @Test func eoaModeWithoutSnapshotsSimulatesTheApprovalsAndSaysSo() throws {
+        let (probe, _) = try Devnet.connect()
+        let client = EthClient(rpc: JSONRPCClient(transport: NoSnapshotTransport(try HTTPTransport(.init(url: Devnet.url)))))
+        let network = try Devnet.network()
+        let op = try DryRunDevnet.account5()
+        let portfolio = PortfolioConfig(network: "devnet", mode: .eoa, operator: op.address, quoteToken: "USDC",
+                                        targets: [TargetWeight(token: "WETH", percent: 50), TargetWeight(token: "USDC", percent: 50)],
+                                        policy: Self.policy())
+        let state = try Self.load(probe, network: network, portfolio: portfolio)
+        let result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: state.block.timestamp)
+        let plan = try #require(result.plan)
+        let report = try Simulator(client: client).simulate(plan, context: Self.context(network, state, result, quote: "USDC"))
+        #expect(report.method == .eoaApprovalsAndFirstSwap)
+        #expect(report.methodNote.contains("no evm_snapshot"))
+        #expect(!report.complete)
+        #expect(report.agrees, "\(report.problems)")
+        for (tx, sim) in zip(plan.transactions, report.transactions) {
+            if tx.approval != nil && sim.status != .notSimulated {
+                #expect(sim.status == .ok && (sim.gasEstimate ?? 0) > 21_000, "\(tx.label)")
+            }
+            if tx.approval?.isReset == true {
+                // The approval after a USDT reset cannot run at the pinned block before the reset is mined.
+                let next = try #require(report.transactions.first { $0.label == tx.label.replacingOccurrences(of: "reset ", with: "approve ")
+                    .replacingOccurrences(of: " allowance", with: "") })
+                #expect(next.status == .notSimulated)
+            }
+        }
+        #expect(report.transactions.contains { $0.status == .notSimulated })
+        #expect(!report.gas.allEstimated)
+        #expect(report.simulatedAtBlock == plan.blockNumber)
     }
 }

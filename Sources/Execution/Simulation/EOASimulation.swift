@@ -145,7 +145,13 @@ extension Simulator {
         let swapNeedsApproval = firstSwap.map { s in
             approvals.contains { $0.approval?.token == s.swap?.tokenIn && $0.approval?.spender == s.to }
         } ?? true
-        var toSimulate = approvals
+        // An approval after a USDT-style reset needs the reset mined first: the token refuses to
+        // change its non-zero allowance at the pinned block. Only the reset is simulated there.
+        let afterReset = Set(approvals.indices.filter { k in
+            k > 0 && approvals[k - 1].approval?.isReset == true && approvals[k - 1].approval?.token == approvals[k].approval?.token
+                && approvals[k - 1].approval?.spender == approvals[k].approval?.spender
+        }.map { approvals[$0] })
+        var toSimulate = approvals.filter { !afterReset.contains($0) }
         if let s = firstSwap, !swapNeedsApproval { toSimulate.append(s) }
         let pending: [(Pending<UInt64>, Pending<[UInt8]>)]
         do {
@@ -180,6 +186,8 @@ extension Simulator {
                     sim.detail = Self.reason(e)
                     problems.append("\(tx.label): \(Self.reason(e))")
                 }
+            } else if afterReset.contains(tx) {
+                sim.detail = "needs the allowance reset mined first (no evm_snapshot on this node)"
             } else {
                 sim.detail = tx.swap != nil && tx == firstSwap
                     ? "needs an approval of this plan first (no evm_snapshot on this node)"
