@@ -126,6 +126,8 @@ import Testing
             #expect(sim.simulatedOut == tx.swap?.quotedOut, "\(tx.label)")
         }
         #expect(report.routes.allSatisfy { $0.simulatedOut == $0.quotedOut })
+        let estimated = plan.withGasEstimates(from: report)
+        #expect(estimated.transactions.map(\.gasEstimate) == report.transactions.map(\.gasEstimate))
         print("EOA dry run: \(plan.transactions.count) transactions, eth_estimateGas total \(report.gas.total): "
               + report.transactions.map { "\($0.label)=\($0.gasEstimate ?? 0)" }.joined(separator: ", "))
 

@@ -31,6 +31,15 @@ extension Simulator {
         return report
     }
 
+    /// The router's gas estimate for a transaction (used where it is not simulated): an approval
+    /// ≈ 46k (measured on the devnet), a swap its route's gas shared among the route's swaps plus
+    /// the 21k every transaction pays.
+    static func plannedGas(_ tx: PlannedTransaction, in plan: RebalancePlan) -> UInt64 {
+        guard tx.swap != nil, let r = tx.routeIndices.first, let route = plan.trades.routes[safe: r] else { return 46_000 }
+        let swaps = UInt64(max(1, plan.transactions.filter { $0.swap != nil && $0.routeIndices.contains(r) }.count))
+        return route.gas / swaps + 21_000
+    }
+
     enum ReplayFailure: Error {
         case unlockedAccountUnavailable(String)
         case rpc(RPCError)
@@ -63,8 +72,7 @@ extension Simulator {
         var problems: [String] = []
         var stopped: String? = nil
         for (k, tx) in plan.transactions.enumerated() {
-            var sim = TransactionSimulation(label: tx.label, to: tx.to, status: .ok, plannedGas: tx.swap.map { _ in
-                plan.trades.routes[safe: tx.routeIndices.first ?? -1]?.gas ?? 0 } ?? 50_000)
+            var sim = TransactionSimulation(label: tx.label, to: tx.to, status: .ok, plannedGas: Self.plannedGas(tx, in: plan))
             sim.expectedOut = tx.swap?.quotedOut
             if let why = stopped {
                 sim.status = .notSimulated
@@ -167,8 +175,7 @@ extension Simulator {
         var sims: [TransactionSimulation] = []
         var problems: [String] = []
         for tx in plan.transactions {
-            var sim = TransactionSimulation(label: tx.label, to: tx.to, status: .notSimulated, plannedGas: tx.swap.map { _ in
-                plan.trades.routes[safe: tx.routeIndices.first ?? -1]?.gas ?? 0 } ?? 50_000)
+            var sim = TransactionSimulation(label: tx.label, to: tx.to, status: .notSimulated, plannedGas: Self.plannedGas(tx, in: plan))
             sim.expectedOut = tx.swap?.quotedOut
             if let k = toSimulate.firstIndex(of: tx) {
                 switch (pending[k].0.result, pending[k].1.result) {
