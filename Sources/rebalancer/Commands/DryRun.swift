@@ -16,7 +16,9 @@ struct DryRunCommand: ParsableCommand {
             Uses the operator address from the portfolio file, never a key. Vault mode proves every step's simulated \
             output equals its quote to the wei; EOA mode replays the transactions on a devnet snapshot when the node \
             supports evm_snapshot and unlocked dev accounts, and otherwise simulates the approvals and the first swap. \
-            Gas limits are the estimates plus \(GasBudget.defaultMarginPercent)%.
+            The replay rolls the node back with evm_revert when done: transactions others mine on that node meanwhile \
+            are rolled back too, so replay only on a private devnet. Gas limits are the estimates plus \
+            \(GasBudget.defaultMarginPercent)%.
 
             Exit codes: 0 when the simulation agrees with the plan, and also when the decision is skip (the reasons \
             are printed: a skip is a decision, not a failure); \(DryRunCommand.disagreementExitCode) when the \
