@@ -246,5 +246,6 @@ extension Simulator {
 }
 
 extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+    /// nil instead of a trap for an index out of range (indices from a plan that may be hand-edited).
+    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
