@@ -63,9 +63,10 @@ let package = Package(
             ]),
 
         // Benchmarks: `swift run -c release rebalancer-bench`.
-        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore"]),
+        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore", "Market", "Strategy", "Routing"]),
 
-        .testTarget(name: "CLITests", dependencies: ["rebalancer"]),
+        .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution"]),
+        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Strategy", "Market", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),

@@ -28,6 +28,8 @@ BLOB_TX_TYPE = 3
 REPLACEMENT_BUMP_PERCENT = 10  # geth's default price bump for replacing a pending transaction
 DEFAULT_PRIORITY_FEE = 10**9  # 1 gwei, what eth_maxPriorityFeePerGas suggests
 ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
+MAX_NONCE = 2**64 - 1  # EIP-2681
+MAX_TIMESTAMP = 2**64 - 1  # block timestamps are uint64 in every client
 
 
 @dataclass
@@ -176,6 +178,8 @@ class DevChain:
         head = self.head()
         state = self.state_at(head)
         state_nonce = state.get_nonce(sender)
+        if tx.nonce >= MAX_NONCE:
+            raise server_error("nonce has max value")  # EIP-2681
         if tx.nonce < state_nonce:
             raise server_error(
                 f"nonce too low: address {_hex_address(sender)}, tx: {tx.nonce} state: {state_nonce}"
@@ -249,6 +253,8 @@ class DevChain:
     def _next_timestamp(self, parent: BlockHeaderAPI, explicit: int | None) -> int:
         wanted = explicit if explicit is not None else self.next_timestamp
         if wanted is not None:
+            if wanted > MAX_TIMESTAMP:
+                raise invalid_params(f"timestamp {wanted} does not fit in 64 bits")
             if wanted <= parent.timestamp:
                 raise invalid_params(
                     f"timestamp {wanted} is not after the latest block's timestamp {parent.timestamp}"
@@ -257,7 +263,10 @@ class DevChain:
             # Later blocks continue from the chosen time, as in hardhat and anvil.
             self.time_offset = wanted - int(time.time())
             return wanted
-        return max(int(time.time()) + self.time_offset, parent.timestamp + 1)
+        timestamp = max(int(time.time()) + self.time_offset, parent.timestamp + 1)
+        if timestamp > MAX_TIMESTAMP:
+            raise server_error("block timestamp would not fit in 64 bits; revert or restart")
+        return timestamp
 
     def _executable_candidates(self, nonces: dict[bytes, int], state) -> list[PendingTx]:
         candidates = []
@@ -333,8 +342,11 @@ class DevChain:
 
     # ------------------------------------------------------------------------------ execution
 
-    def _call_context(self, header: BlockHeaderAPI, call: dict, overrides: dict | None):
-        """Builds (state, spoofed tx) for eth_call / eth_estimateGas at `header`'s state."""
+    def _call_context(self, header: BlockHeaderAPI, call: dict, overrides: dict | None,
+                      cap_gas_by_balance: bool = False):
+        """Builds (state, spoofed tx) for eth_call / eth_estimateGas at `header`'s state.
+        With `cap_gas_by_balance` (estimation), a priced call's gas is lowered to what the
+        sender can pay for, as geth does, instead of failing for lack of funds."""
         priced = any(call.get(k) for k in ("gasPrice", "maxFeePerGas", "maxPriorityFeePerGas"))
         exec_header = header if priced else header.copy(base_fee_per_gas=0)
         vm = self.chain.get_vm(at_header=exec_header)
@@ -347,6 +359,18 @@ class DevChain:
         value = call.get("value") or 0
         data = call.get("data") or b""
         nonce = state.get_nonce(sender)
+        price = call.get("gasPrice") or call.get("maxFeePerGas") or 0
+        have = state.get_balance(sender)
+        if cap_gas_by_balance and price and have >= value:
+            allowance = (have - value) // price
+            if allowance < gas:
+                gas = allowance
+        want = gas * price + value
+        if have < want:
+            raise server_error(
+                f"insufficient funds for gas * price + value: address {_hex_address(sender)} "
+                f"have {have} want {want}"
+            )
         builder = vm.get_transaction_builder()
         if "maxFeePerGas" in call or "maxPriorityFeePerGas" in call:
             tip = call.get("maxPriorityFeePerGas")
@@ -379,7 +403,8 @@ class DevChain:
             return state.apply_transaction(tx)
         except ValidationError as error:
             message = str(error)
-            if "balance" in message:  # py-evm's wording differs from geth's; clients match geth's
+            if "balance" in message or "afford" in message or "insufficient funds" in message:
+                # py-evm's wording differs from geth's, and clients match geth's
                 message = f"insufficient funds for gas * price + value: {message}"
             raise server_error(message) from None
         finally:
@@ -393,8 +418,13 @@ class DevChain:
         return computation.output
 
     def estimate_gas(self, header: BlockHeaderAPI, call: dict, overrides: dict | None = None) -> int:
-        cap = min(call.get("gas") or header.gas_limit, header.gas_limit)
-        state, tx = self._call_context(header, dict(call, gas=cap), overrides)
+        state, tx = self._call_context(
+            header, dict(call, gas=min(call.get("gas") or header.gas_limit, header.gas_limit)),
+            overrides, cap_gas_by_balance=True,
+        )
+        cap = tx.gas
+        if cap < tx.intrinsic_gas:
+            raise server_error(f"gas required exceeds allowance ({cap})")
         computation = self._execute(state, tx)
         if computation.is_error:
             if isinstance(computation.error, Revert):
@@ -433,10 +463,14 @@ class DevChain:
     def increase_time(self, seconds: int) -> int:
         if seconds < 0:
             raise invalid_params("invalid argument 0: time increase must not be negative")
+        if int(time.time()) + self.time_offset + seconds > MAX_TIMESTAMP:
+            raise invalid_params("invalid argument 0: the clock would pass 64 bits")
         self.time_offset += seconds
         return self.time_offset
 
     def set_next_block_timestamp(self, timestamp: int) -> None:
+        if timestamp > MAX_TIMESTAMP:
+            raise invalid_params(f"invalid argument 0: timestamp {timestamp} does not fit in 64 bits")
         head = self.head()
         if timestamp <= head.timestamp:
             raise invalid_params(

@@ -58,6 +58,8 @@ def parse_quantity(value, what: str) -> int:
     if isinstance(value, int):
         if value < 0:
             raise invalid_params(f"invalid argument {what}: negative number")
+        if value >= 2**256:
+            raise invalid_params(f"invalid argument {what}: number > 256 bits")
         return value
     if not isinstance(value, str):
         raise invalid_params(f"invalid argument {what}: expected a hex quantity")
@@ -570,6 +572,8 @@ class Node:
         interval = parse_quantity(param(params, 1, required=False, default="0x1"), "1")
         if count > 10_000:
             raise invalid_params("invalid argument 0: at most 10000 blocks at once")
+        if interval > 10**9:
+            raise invalid_params("invalid argument 1: interval too large")
         for i in range(count):
             timestamp = None
             if i > 0:

@@ -21,6 +21,13 @@ public struct PoolGraph: Sendable {
     let ids: [String: Int]
     /// Edges leaving each token, by index into `symbols`.
     let edges: [[Edge]]
+    /// The same, keeping only the `multiHopPoolsPerPair` deepest pools toward each neighbour: what
+    /// paths of two or more hops may use. Parallel direct pools all stay (they are what a split
+    /// is made of); for long paths a thin extra pool per hop multiplies the search, not the output.
+    let multiHopEdges: [[Edge]]
+
+    /// Pools per token pair considered inside multi-hop paths.
+    public static let multiHopPoolsPerPair = 3
 
     /// Depth-first enumeration stops after this many paths, so that a dense graph cannot stall the
     /// router; the candidates are ranked and capped afterwards anyway.
@@ -51,6 +58,12 @@ public struct PoolGraph: Sendable {
         self.symbols = symbols
         self.ids = ids
         self.edges = edges
+        self.multiHopEdges = edges.map { out in
+            Dictionary(grouping: out, by: \.to).values.flatMap { toward in
+                toward.sorted { pools[$0.pool].depth(of: $0.tokenIn) > pools[$1.pool].depth(of: $1.tokenIn) }
+                    .prefix(PoolGraph.multiHopPoolsPerPair)
+            }.sorted { ($0.to, $0.pool) < ($1.to, $1.pool) }
+        }
     }
 
     public func contains(_ symbol: String) -> Bool { ids[symbol] != nil }
@@ -63,7 +76,7 @@ public struct PoolGraph: Sendable {
 
     /// Every path from `sell` to `buy` with at most `maxHops` hops that visits no token twice and
     /// uses no pool twice (a three-token pool could otherwise appear in two hops), up to `limit`
-    /// paths. Shorter paths come first (iterative deepening), so a dense graph that hits the limit
+    /// paths; every direct pool, and the deepest few per token pair inside longer paths. Shorter paths come first (iterative deepening), so a dense graph that hits the limit
     /// still yields every direct and two-hop path.
     public func paths(from sell: String, to buy: String, maxHops: Int, limit: Int = PoolGraph.enumerationLimit) -> [SwapPath] {
         guard let s = ids[sell], let b = ids[buy], s != b, maxHops >= 1 else { return [] }
@@ -74,7 +87,7 @@ public struct PoolGraph: Sendable {
         visited[s] = true
 
         func walk(_ at: Int, length: Int) {
-            for e in edges[at] {
+            for e in (length == 1 ? edges[at] : multiHopEdges[at]) {
                 if found.count >= limit { return }
                 if visited[e.to] || hops.contains(where: { $0.pool == e.pool }) { continue }
                 let last = hops.count + 1 == length

@@ -15,6 +15,13 @@ public struct TradePlan: Sendable, Codable {
     public var projectedWeights: [String: Double]
 
     public var isEmpty: Bool { routes.isEmpty }
+
+    public init(routes: [Route], routeGas: UInt64, feesPaid: Double, projectedWeights: [String: Double]) {
+        self.routes = routes
+        self.routeGas = routeGas
+        self.feesPaid = feesPaid
+        self.projectedWeights = projectedWeights
+    }
 }
 
 public enum PlanningError: Error, Equatable, CustomStringConvertible {

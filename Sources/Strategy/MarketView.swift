@@ -28,6 +28,8 @@ public struct MarketView: Sendable {
     /// Symbol of the wrapped native token (to price gas in the quote token).
     public var wrappedNative: String?
     public var priceHistory: [PriceObservation]
+    /// For each token, every pool hop leaving it: built once so path searches don't rescan all pools.
+    let edges: [String: [PoolEdge]]
 
     public init(tokens: [Token], balances: [String: UInt256], pools: [any Pool], blockNumber: UInt64 = 0,
                 blockTimestamp: UInt64, gasPriceWei: UInt256, wrappedNative: String?, priceHistory: [PriceObservation] = []) {
@@ -39,7 +41,24 @@ public struct MarketView: Sendable {
         self.gasPriceWei = gasPriceWei
         self.wrappedNative = wrappedNative
         self.priceHistory = priceHistory
+        var edges: [String: [PoolEdge]] = [:]
+        for (k, pool) in pools.enumerated() {
+            for (i, a) in pool.tokens.enumerated() {
+                for (j, b) in pool.tokens.enumerated() where i != j {
+                    edges[a, default: []].append(PoolEdge(poolIndex: k, i: i, j: j, next: b))
+                }
+            }
+        }
+        self.edges = edges
     }
 
     public func token(_ symbol: String) -> Token? { tokens.first { $0.symbol == symbol } }
+}
+
+/// One hop out of a token: pool `poolIndex` from its token `i` to token `j` (symbol `next`).
+struct PoolEdge: Sendable {
+    var poolIndex: Int
+    var i: Int
+    var j: Int
+    var next: String
 }

@@ -123,15 +123,24 @@ public enum TradeSolver {
                         projectedWeights: projected, outsideAfter: outside, estimatedGas: gas)
     }
 
-    /// Best single-path float estimate of the output, for projecting weights after costs.
+    /// Best single-path float estimate of the output, for projecting weights after costs: the best
+    /// output reachable in at most `maxHops` hops, by dynamic programming over hop counts (a path
+    /// may revisit a token here; it is an estimate, the router quotes exactly).
     static func estimateOut(sell: String, buy: String, amountIn: UInt256, market: MarketView, maxHops: Int) -> UInt256 {
-        var best = 0.0
-        Valuation.search(from: sell, to: buy, market: market, maxHops: maxHops) { hops in
-            var x = amountIn.doubleValue
-            for hop in hops { x = hop.pool.approximateOut(x, from: hop.i, to: hop.j) }
-            best = max(best, x)
+        var best: [String: Double] = [sell: amountIn.doubleValue]
+        var result = 0.0
+        for _ in 0..<maxHops {
+            var next = best
+            for (token, amount) in best where amount > 0 {
+                for edge in market.edges[token] ?? [] {
+                    let out = market.pools[edge.poolIndex].approximateOut(amount, from: edge.i, to: edge.j)
+                    if out.isFinite, out > next[edge.next] ?? 0 { next[edge.next] = out }
+                }
+            }
+            best = next
+            result = max(result, best[buy] ?? 0)
         }
-        return UInt256(truncating: best) ?? .zero
+        return UInt256(truncating: result) ?? .zero
     }
 }
 

@@ -70,16 +70,19 @@ public enum Valuation {
 
     /// Calls `visit` with every simple path of pools from `from` to `to` of at most `maxHops` hops.
     static func search(from: String, to: String, market: MarketView, maxHops: Int, visit: ([Hop]) -> Void) {
-        func walk(_ at: String, _ hops: [Hop], _ seen: Set<String>) {
+        var hops: [Hop] = []
+        var seen: Set<String> = [from]
+        func walk(_ at: String) {
             if at == to { visit(hops); return }
             if hops.count == maxHops { return }
-            for pool in market.pools {
-                guard let i = pool.index(of: at) else { continue }
-                for (j, next) in pool.tokens.enumerated() where j != i && !seen.contains(next) {
-                    walk(next, hops + [Hop(pool: pool, i: i, j: j)], seen.union([next]))
-                }
+            for edge in market.edges[at] ?? [] where !seen.contains(edge.next) {
+                hops.append(Hop(pool: market.pools[edge.poolIndex], i: edge.i, j: edge.j))
+                seen.insert(edge.next)
+                walk(edge.next)
+                seen.remove(edge.next)
+                hops.removeLast()
             }
         }
-        walk(from, [], [from])
+        walk(from)
     }
 }

@@ -38,3 +38,5 @@ do {
     rows.append(Row(name: "UInt256 mulDiv 512/256 (ops/s)", value: fmt(opsPerSecond(minSeconds: seconds) { blackHole(UInt256.mulDiv(a, b, d)) }, 0)))
     printTable("RLP and integers", rows)
 }
+
+printTable("Routing and planning", RoutingBench.run(seconds: seconds))

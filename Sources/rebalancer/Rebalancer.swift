@@ -8,6 +8,7 @@ struct Rebalancer: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Util.self,
+            History.self,
             Snapshot.self,
             Status.self,
             RouteCommand.self,

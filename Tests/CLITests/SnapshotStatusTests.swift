@@ -115,6 +115,23 @@ struct SnapshotStatusTests {
         #expect(lines.contains { $0.hasPrefix("block") })
     }
 
+    @Test func rpcURLFromTheNetworksVariableThenETHRPCURL() throws {
+        let dir = try Self.directory(["portfolio.json": Self.portfolio()])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = dir.appendingPathComponent("portfolio.json").path
+        for env in [["DEVNET_RPC_URL": Self.devnetURL], ["DEVNET_RPC_URL": "", "ETH_RPC_URL": Self.devnetURL]] {
+            let r = try CLIRunner.run(["status", "--portfolio", p, "--json"], environment: env)
+            #expect(r.status == 0, "\(env): \(r.errorLine)")
+            let source = try Self.json(r.out)["source"] as? [String: Any]
+            #expect(source?["location"] as? String == Self.devnetURL, "\(env)")
+        }
+        // --rpc-url wins over the variables.
+        let r = try CLIRunner.run(["status", "--portfolio", p, "--rpc-url", "http://127.0.0.1:1"],
+                                  environment: ["DEVNET_RPC_URL": Self.devnetURL])
+        #expect(r.status != 0)
+        #expect(r.errorLine.contains("http://127.0.0.1:1"))
+    }
+
     @Test func severalNodesTheDeadOneIsRefusedAndNamed() throws {
         let dir = try Self.directory(["portfolio.json": Self.portfolio()])
         defer { try? FileManager.default.removeItem(at: dir) }

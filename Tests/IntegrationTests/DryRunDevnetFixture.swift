@@ -1,12 +1,13 @@
 import EthCore
 import EthRPC
 import EthSigning
+import Execution
 import Foundation
 import Market
 import Testing
 
-/// Dev accounts 3–6 of the devnet (anvil's public test mnemonic: public devnet keys, not secrets) and
-/// the rebalancing vault deployed from Swift for the dry-run tests.
+/// Dev accounts 3–5 of the devnet (anvil's public test mnemonic: public devnet keys, not secrets) and
+/// the rebalancing vault deployed from Swift (the Swift signer over the Swift RPC client) for the dry-run tests.
 enum DryRunDevnet {
     static func key(_ hex: String, _ name: String) throws -> PrivateKey { try PrivateKey(hex: hex, source: name) }
 
@@ -23,50 +24,25 @@ enum DryRunDevnet {
         try key("0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba", "dev account 5")
     }
 
-    struct Missing: Error, CustomStringConvertible { let description: String }
-
-    /// The vault's deploy bytecode as `python -m devnet` compiled it: `.build-devnet/artifacts-<key>.json`
-    /// (the devnet compiles every contract in abi/contracts on start and caches the artifacts there).
-    /// Reading the compiler's output keeps the test on the contract's current source without a
-    /// committed copy of the bytecode that could go stale.
-    static func vaultBytecode() throws -> [UInt8] {
-        let dir = Devnet.repositoryRoot.appendingPathComponent(".build-devnet")
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        for name in files.sorted() where name.hasPrefix("artifacts-") && name.hasSuffix(".json") {
-            let data = try Data(contentsOf: dir.appendingPathComponent(name))
-            guard let all = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let vault = all["RebalancingVault"] as? [String: Any], let hex = vault["bytecode"] as? String else { continue }
-            return try Hex.decode(hex)
-        }
-        throw Missing(description: "no RebalancingVault bytecode under \(dir.path): start the devnet from this checkout (scripts/devnet-start) so it compiles abi/contracts")
-    }
-
     static func word(_ a: Address) -> ABIValue { .address(a) }
 
     static func call(_ signature: String, _ args: [ABIValue]) throws -> [UInt8] {
         try ABIFunction(signature: signature).encodeCall(args)
     }
 
-    /// Deploys the vault owned by account 3 with `operator`, allowlists every token and pool of the
-    /// network file, and returns its address.
+    /// Deploys the vault owned by account 3 with `operator` (Execution's `VaultCalls`: the compiled
+    /// bytecode and the owner's allowlisting calls), allowlists every token and pool of the network
+    /// file, and returns its address.
     static func deployVault(_ client: EthClient, network: NetworkConfig, operator: Address) throws -> Address {
         let owner = try account3()
-        let args = try ABIEncoder.encode([.address, .address], [.address(owner.address), .address(`operator`)])
-        let receipt = try Devnet.send(client, key: owner, to: nil, data: try vaultBytecode() + args, gasLimit: 8_000_000)
+        let receipt = try Devnet.send(client, key: owner, to: nil, data: VaultCalls.deployCode(owner: owner.address, operator: `operator`),
+                                      gasLimit: 8_000_000)
         #expect(receipt.status)
         let vault = try #require(receipt.contractAddress)
-        for t in network.tokens {
-            let r = try Devnet.send(client, key: owner, to: vault,
-                                    data: try call("setTokenAllowed(address,bool)", [.address(t.address), .bool(true)]))
-            #expect(r.status, "setTokenAllowed \(t.symbol)")
-        }
-        for p in network.pools ?? [] {
-            let balancer = p.kind == .weighted ? (network.dex(named: p.dex)?.vault ?? .zero) : .zero
-            let kind = UInt256(p.kind == .weighted ? 1 : 0)
-            let r = try Devnet.send(client, key: owner, to: vault,
-                                    data: try call("allowPool(address,uint8,address)", [.address(p.address), .uint(kind), .address(balancer)]),
-                                    gasLimit: 2_000_000)
-            #expect(r.status, "allowPool \(p.address)")
+        for (label, data) in VaultCalls.allowlist(network: network) {
+            // allowPool on a weighted pool reads the Balancer vault: more than the default 500k gas.
+            let r = try Devnet.send(client, key: owner, to: vault, data: data, gasLimit: 2_000_000)
+            #expect(r.status, "\(label)")
         }
         return vault
     }

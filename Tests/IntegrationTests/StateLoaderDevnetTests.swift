@@ -227,6 +227,24 @@ struct StateLoaderDevnetTests {
         }
     }
 
+    @Test func noMulticallAtTheConfiguredAddressIsNamed() throws {
+        let (client, _) = try Devnet.connect()
+        var network = try Devnet.network()
+        network.multicall3 = Devnet.dev0  // an account without code
+        do {
+            _ = try StateLoader(client: client, network: network).load(StateRequest(holder: Devnet.dev0))
+            Issue.record("a multicall address without code must fail the read")
+        } catch {
+            guard case .badReturn(let subject, let function, let detail) = error else {
+                Issue.record("expected badReturn, got \(error)")
+                return
+            }
+            #expect(subject == "Multicall3 (\(Devnet.dev0)) of networks/devnet.json")
+            #expect(function == "aggregate3((address,bool,bytes)[])")
+            #expect(detail.contains("is Multicall3 deployed"))
+        }
+    }
+
     @Test func chainIdMismatchNamesNodeAndFile() throws {
         let (client, _) = try Devnet.connect()
         var network = try Devnet.network()

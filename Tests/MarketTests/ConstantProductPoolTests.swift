@@ -62,3 +62,16 @@ import Testing
         #expect(next.reserves[0] * next.reserves[1] >= pool.reserves[0] * pool.reserves[1])
     }
 }
+
+@Suite struct MidRateTests {
+    @Test func weightedMidRateExcludesTheFee() throws {
+        let e18 = UInt256(decimal: "1000000000000000000")!
+        let pool = WeightedPool(address: .zero, poolId: [UInt8](repeating: 1, count: 32), tokens: ["WETH", "DAI"], decimals: [18, 18],
+                                balances: [UInt256(800) * e18, UInt256(600_000) * e18],
+                                weights: [UInt256(8) * e18 / 10, UInt256(2) * e18 / 10], swapFee: UInt256(3) * e18 / 1000)
+        // 80/20 pool: price = (600000/0.2) / (800/0.8) = 3000 DAI per WETH.
+        #expect(abs(pool.midRate(from: 0, to: 1) - 3000) < 1e-9)
+        #expect(abs(pool.spotRate(from: 0, to: 1) / pool.midRate(from: 0, to: 1) - 0.997) < 1e-9)
+        #expect(pool.depth(of: 0) == 800e18)
+    }
+}

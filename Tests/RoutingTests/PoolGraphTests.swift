@@ -89,7 +89,7 @@ import Testing
 
 @Suite struct DenseGraphTests {
     @Test func enumerationLimitKeepsEveryShortPath() {
-        // 5 tokens, 200 pools: tens of thousands of three-hop paths, more than the limit.
+        // 5 tokens, 200 pools: more three-hop paths than a small limit.
         let tokens = ["A", "B", "C", "D", "E"]
         var pools: [any Pool] = []
         for n in 0..<200 {
@@ -97,13 +97,33 @@ import Testing
             pools.append(cp(n, tokens[a], tokens[b == a ? (a + 1) % 5 : b], raw(100), raw(100)))
         }
         let graph = PoolGraph(pools: pools)
-        let paths = graph.paths(from: "A", to: "B", maxHops: 3)
-        #expect(paths.count == PoolGraph.enumerationLimit)
+        let paths = graph.paths(from: "A", to: "B", maxHops: 3, limit: 100)
+        #expect(paths.count == 100)
         let direct = pools.filter { Set($0.tokens) == ["A", "B"] }.count
         let twoHop = graph.paths(from: "A", to: "B", maxHops: 2).count - direct
         #expect(direct > 0 && twoHop > 0)
         #expect(paths.filter { $0.hops.count == 1 }.count == direct)
         #expect(paths.filter { $0.hops.count == 2 }.count == twoHop)
         #expect(paths.map(\.hops.count) == paths.map(\.hops.count).sorted())
+    }
+
+    @Test func multiHopPathsUseOnlyTheDeepestPoolsPerPair() {
+        // A–B direct through 6 pools; A–C and C–B through 6 pools each, of growing depth.
+        var pools: [any Pool] = []
+        for n in 0..<6 {
+            pools.append(cp(n, "A", "B", raw(100), raw(100)))
+            pools.append(cp(10 + n, "A", "C", raw(100 + Double(n)), raw(100)))
+            pools.append(cp(20 + n, "C", "B", raw(100 + Double(n)), raw(100)))
+        }
+        let graph = PoolGraph(pools: pools)
+        let paths = graph.paths(from: "A", to: "B", maxHops: 2)
+        let k = PoolGraph.multiHopPoolsPerPair
+        #expect(paths.filter { $0.hops.count == 1 }.count == 6)
+        #expect(paths.filter { $0.hops.count == 2 }.count == k * k)
+        // Only the deepest k of each pair appear in two-hop paths.
+        let used = Set(paths.filter { $0.hops.count == 2 }.flatMap { $0.hops.map(\.pool) })
+        let deepest = Set((6 - k..<6).flatMap { n in [pools.firstIndex { $0.address == cp(10 + n, "A", "C", raw(1), raw(1)).address }!,
+                                                     pools.firstIndex { $0.address == cp(20 + n, "C", "B", raw(1), raw(1)).address }!] })
+        #expect(used == deepest)
     }
 }

@@ -72,6 +72,43 @@ def test_keep_alive_reuses_one_connection(rpc):
     assert rpc.connection.sock is sock
 
 
+def test_keep_alive_replies_do_not_wait_for_delayed_acks(rpc):
+    rpc.call("eth_chainId")
+    started = time.monotonic()
+    for _ in range(50):
+        rpc.call("eth_chainId")
+    # Nagle's algorithm against delayed ACKs would cost ~40 ms a reply, 2 s in all.
+    assert time.monotonic() - started < 1.5
+
+
+HOSTILE_VALUES = [None, True, -1, 1.5, "", "0x", "0xzz", "pending", "0x" + "ff" * 70, [], {},
+                  [1], {"to": 5}, {"from": "0x12"}, {"blockHash": "0x00"},
+                  {"fromBlock": "0x5", "toBlock": "0x1"}, {"topics": [[None, 5]]},
+                  {"address": [1]}, "0x" + "00" * 20, 10**80, {"a": {"b": 1}}]
+
+
+def test_hostile_params_never_cause_internal_errors(rpc):
+    methods = [name for name in (
+        "web3_sha3 eth_getBlockByNumber eth_getBlockByHash eth_getBlockTransactionCountByNumber "
+        "eth_getBalance eth_getCode eth_getStorageAt eth_getTransactionCount eth_call "
+        "eth_estimateGas eth_feeHistory eth_sendRawTransaction eth_sendTransaction "
+        "eth_getBlockReceipts eth_getTransactionByHash eth_getTransactionReceipt eth_getLogs "
+        "evm_mine anvil_mine evm_setAutomine evm_revert evm_increaseTime "
+        "evm_setNextBlockTimestamp").split()]
+    snapshot = rpc.call("evm_snapshot")
+    count = 0
+    for method in methods:
+        for first in HOSTILE_VALUES:
+            for params in ([first], [first, "latest"], ["0x" + "00" * 20, first]):
+                reply = rpc.raw({"jsonrpc": "2.0", "id": 7, "method": method, "params": params})
+                count += 1
+                assert reply["id"] == 7
+                if "error" in reply:
+                    assert reply["error"]["code"] in (-32602, -32000, 3), (method, params, reply)
+    assert count == len(methods) * len(HOSTILE_VALUES) * 3
+    assert rpc.call("evm_revert", snapshot) is True
+
+
 def test_content_type_and_gzip(rpc):
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []})
     response = rpc.post(gzip.compress(body.encode()), {"Content-Encoding": "gzip"})
@@ -123,7 +160,7 @@ def test_concurrent_clients(devnet):
                for r in results)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_ready_line_and_clean_shutdown(sig):
     started = time.monotonic()
     process = DevnetProcess()

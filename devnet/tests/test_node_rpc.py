@@ -374,3 +374,35 @@ def test_block_receipts_and_mining_many_blocks(rpc):
     assert int(rpc.call("eth_blockNumber"), 16) == start + 3
     last = int(rpc.call("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
     assert last - head_time >= 24
+
+
+def test_estimate_gas_caps_a_priced_call_by_the_senders_funds(rpc):
+    poor = Account.create()
+    funding = send_type2(rpc, to=poor.address, value=21000 * 50 * GWEI + 7)
+    assert rpc.call("eth_getTransactionReceipt", funding)["status"] == "0x1"
+    # 30M gas at 50 gwei is more than it has, but the transfer itself fits: geth answers 21000
+    estimate = rpc.call("eth_estimateGas", {"from": poor.address, "to": DEV_ADDRESS_1,
+                                            "value": "0x7", "maxFeePerGas": hex(50 * GWEI)})
+    assert estimate == hex(21000)
+    with pytest.raises(RpcCallError) as raised:
+        rpc.call("eth_estimateGas", {"from": poor.address, "to": DEV_ADDRESS_1, "value": "0x8",
+                                     "maxFeePerGas": hex(50 * GWEI)})
+    assert raised.value.code == -32000 and "allowance" in raised.value.message
+    with pytest.raises(RpcCallError) as raised:
+        rpc.call("eth_call", {"from": poor.address, "to": DEV_ADDRESS_1, "value": "0x7",
+                              "gas": hex(21000), "gasPrice": hex(60 * GWEI)})
+    assert raised.value.message.startswith("insufficient funds for gas * price + value")
+
+
+def test_clock_and_nonce_limits(rpc):
+    with pytest.raises(RpcCallError) as raised:
+        rpc.call("evm_setNextBlockTimestamp", hex(2**64))
+    assert raised.value.code == -32602
+    with pytest.raises(RpcCallError) as raised:
+        rpc.call("evm_increaseTime", hex(2**64))
+    assert raised.value.code == -32602
+    huge_nonce = sign(DEV_KEY_0, type=2, nonce=2**64 - 1, to=DEV_ADDRESS_1, value=1, gas=21000,
+                      maxFeePerGas=100 * GWEI, maxPriorityFeePerGas=GWEI)
+    with pytest.raises(RpcCallError) as raised:
+        rpc.call("eth_sendRawTransaction", huge_nonce)
+    assert raised.value.message == "nonce has max value"

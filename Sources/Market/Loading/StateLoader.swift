@@ -113,7 +113,15 @@ public final class StateLoader: @unchecked Sendable {
         // The chain id first: against another chain every other answer is meaningless.
         try checkChainId(try rpc { () throws(RPCError) in try chainId.get() })
         let blockHeader = try headerValue(header, tag: .number(number))
-        let answers = try rpc { () throws(RPCError) in try results.get() }
+        let answers: [Multicall3.Result]
+        do { answers = try results.get() } catch {
+            // Empty or foreign return data: usually no Multicall3 at the configured address.
+            if case .malformedReply(let what) = error {
+                throw .badReturn(subject: "Multicall3 (\(multicall)) of \(networkFile)", function: "aggregate3((address,bool,bytes)[])",
+                                 detail: "\(what); is Multicall3 deployed at this address on this chain?")
+            }
+            throw .rpc(error)
+        }
         // Fee history is advice for the fee estimator; a node without it still gives a snapshot.
         let history = try? fees.get()
         let operatorNonce = try nonce.map { (p) throws(StateLoadError) in try rpc { () throws(RPCError) in try p.get() } }

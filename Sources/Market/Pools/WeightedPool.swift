@@ -121,6 +121,17 @@ public struct WeightedPool: Pool, Hashable {
         return p.balanceOut * p.ratio * p.gamma / d * exp(p.ratio * log(p.balanceIn / d))
     }
 
+    /// Fee-free spot price: (b_out / w_out) / (b_in / w_in), raw units.
+    public func midRate(from i: Int, to j: Int) -> Double {
+        guard isPair(i, j), !balances[i].isZero, !weights[j].isZero else { return 0 }
+        return (balances[j].doubleValue / weights[j].doubleValue) / (balances[i].doubleValue / weights[i].doubleValue)
+    }
+
+    public func depth(of i: Int) -> Double {
+        guard i >= 0, i < balances.count else { return 0 }
+        return balances[i].doubleValue
+    }
+
     // MARK: helpers
 
     /// Both indices name distinct tokens of a well-formed pool (a hand-written snapshot may not be).

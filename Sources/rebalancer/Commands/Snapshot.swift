@@ -16,7 +16,8 @@ struct Snapshot: ParsableCommand {
     @OptionGroup var portfolioOption: PortfolioOption
     @OptionGroup var blockOption: BlockOption
     @OptionGroup var rpc: RPCOptions
-    @OptionGroup var output: JSONOption
+    @Flag(help: "Accepted like every verb's --json; the snapshot is always JSON.")
+    var json = false
 
     @Option(help: ArgumentHelp("Write the snapshot to this file instead of stdout.", valueName: "file"))
     var out: String?

@@ -1,0 +1,154 @@
+import EthCore
+import Foundation
+import Market
+import Routing
+import Strategy
+
+/// Route quality against an independent convex reference and Uniswap-style 5 % splitting, and the
+/// time to route across 50 parallel pools and to plan a 10-token rebalance on a 200-pool graph.
+enum RoutingBench {
+    struct Rng: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9e3779b97f4a7c15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
+            z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func addr(_ n: Int) -> Address {
+        var b = [UInt8](repeating: 0, count: 20)
+        b[16] = UInt8((n >> 24) & 0xff); b[17] = UInt8((n >> 16) & 0xff); b[18] = UInt8((n >> 8) & 0xff); b[19] = UInt8(n & 0xff)
+        return Address(bytes: b)!
+    }
+
+    static let e18 = UInt256(decimal: "1000000000000000000")!
+
+    /// 50 A/B pools: prices within ±1 %, depths from thin to deep, fees 0.05–1 %.
+    static func parallelPools(_ n: Int, _ rng: inout Rng) -> [ConstantProductPool] {
+        (0..<n).map { k in
+            let depth = Double.random(in: 50...5000, using: &rng)
+            let price = 3000 * Double.random(in: 0.99...1.01, using: &rng)
+            let fee = [5, 30, 30, 30, 100].randomElement(using: &rng)!
+            return ConstantProductPool(address: addr(1000 + k), tokens: ["A", "B"],
+                                       reserves: [UInt256(truncating: depth * 1e18)!, UInt256(truncating: depth * price * 1e6)!],
+                                       feeBps: UInt64(fee))
+        }
+    }
+
+    /// Convex optimum of Σ out_i(x_i) s.t. Σ x_i = X, solved from scratch: bisection on the common
+    /// marginal rate λ with each pool's input from its own first-order condition.
+    static func convexOptimum(_ pools: [ConstantProductPool], _ amount: Double) -> Double {
+        func inputs(_ lambda: Double) -> [Double] {
+            pools.map { p in
+                let g = Double(10_000 - p.feeBps) / 10_000, r = p.reserves[0].doubleValue, s = p.reserves[1].doubleValue
+                return max(0, ((g * r * s / lambda).squareRoot() - r) / g)
+            }
+        }
+        var lo = 1e-30, hi = 1.0
+        for _ in 0..<300 {
+            let mid = (lo * hi).squareRoot()
+            if inputs(mid).reduce(0, +) > amount { lo = mid } else { hi = mid }
+        }
+        let x = inputs(hi)
+        let scale = amount / max(x.reduce(0, +), 1e-300)
+        return zip(pools, x).reduce(0) { $0 + $1.0.approximateOut($1.1 * scale, from: 0, to: 1) }
+    }
+
+    /// Uniswap's router style: the amount in 5 % slices, each slice to the pool that pays most for it.
+    static func fivePercentSteps(_ pools: [ConstantProductPool], _ amount: UInt256) -> UInt256 {
+        var state = pools
+        var total = UInt256.zero
+        let slice = amount / 20
+        for k in 0..<20 {
+            let x = k == 19 ? amount - slice * 19 : slice
+            var best = 0, bestOut = UInt256.zero
+            for (i, p) in state.enumerated() { if let o = p.amountOut(x, from: 0, to: 1), o > bestOut { best = i; bestOut = o } }
+            state[best] = state[best].applyingSwap(amountIn: x, amountOut: bestOut, from: 0, to: 1)!
+            total += bestOut
+        }
+        return total
+    }
+
+    static func run(seconds: Double) -> [Row] {
+        var rows: [Row] = []
+        var rng = Rng(state: 2026)
+        var worst = 1.0, worstVsFive = Double.infinity, sumTime = 0.0
+        let instances = 20
+        var timed: [any Pool] = []
+        var timedAmount = UInt256.zero
+        for k in 0..<instances {
+            let pools = parallelPools(50, &rng)
+            let amount = UInt256(truncating: Double.random(in: 10...2000, using: &rng) * 1e18)!
+            guard let route = try? Router.route(sell: "A", buy: "B", amountIn: amount, pools: pools) else { continue }
+            let reference = convexOptimum(pools, amount.doubleValue)
+            worst = min(worst, route.amountOut.doubleValue / reference)
+            worstVsFive = min(worstVsFive, route.amountOut.doubleValue / fivePercentSteps(pools, amount).doubleValue)
+            if k == 0 { timed = pools; timedAmount = amount }
+            sumTime += 0
+        }
+        rows.append(Row(name: "50-pool split: worst output / convex optimum (\(instances) cases)", value: String(format: "%.6f %%", worst * 100),
+                        reference: "target ≥ 99.99 %"))
+        rows.append(Row(name: "50-pool split: worst output / 5 %-step splitting", value: String(format: "%.4f", worstVsFive),
+                        reference: "≥ 1 is better"))
+        let graph = PoolGraph(pools: timed)
+        let t = bestSeconds(repeats: 50) { blackHole(try? Router.route(sell: "A", buy: "B", amountIn: timedAmount, graph: graph)) }
+        rows.append(Row(name: "route across 50 parallel pools (ms)", value: String(format: "%.3f", t * 1000), reference: "target < 1 ms",
+                        ratio: String(format: "%.0fx under", 1e-3 / t)))
+
+        let (portfolio, market) = tenTokenMarket(&rng)
+        var planned = 0
+        let tp = bestSeconds(repeats: 5) {
+            if let outcome = try? Strategist.evaluate(portfolio: portfolio, market: market, now: market.blockTimestamp),
+               let plan = try? RebalancePlanner.plan(outcome: outcome, market: market, policy: portfolio.policy) {
+                planned = plan.routes.count
+            }
+        }
+        let te = bestSeconds(repeats: 5) { blackHole(try? Strategist.evaluate(portfolio: portfolio, market: market, now: market.blockTimestamp)) }
+        rows.append(Row(name: "  of which strategy (valuation, drift, guards, trades) (ms)", value: String(format: "%.2f", te * 1000)))
+        rows.append(Row(name: "plan a 10-token rebalance on 200 pools (ms, \(planned) routes)", value: String(format: "%.2f", tp * 1000),
+                        reference: "target ≪ 20 ms", ratio: String(format: "%.0fx under", 20e-3 / tp)))
+        _ = seconds
+        return rows
+    }
+
+    /// Ten tokens priced 1…5000 USDC, 200 pools (mostly pairs, some weighted) over random pairs,
+    /// and a portfolio far from its targets.
+    static func tenTokenMarket(_ rng: inout Rng) -> (PortfolioConfig, MarketView) {
+        let symbols = ["USDC", "WETH", "WBTC", "DAI", "LINK", "UNI", "AAVE", "MKR", "CRV", "SNX"]
+        let prices: [Double] = [1, 3000, 60000, 1, 15, 8, 90, 1500, 0.5, 2.5]
+        let decimals = [6, 18, 8, 18, 18, 18, 18, 18, 18, 18]
+        let tokens = symbols.indices.map { Token(symbol: symbols[$0], address: addr(10 + $0), decimals: decimals[$0]) }
+        func raw(_ i: Int, value: Double) -> UInt256 { UInt256(truncating: value / prices[i] * pow10(decimals[i]))! }
+        var pools: [any Pool] = []
+        for k in 0..<200 {
+            let i = k < 9 ? 0 : Int.random(in: 0..<10, using: &rng)
+            var j = k < 9 ? k + 1 : Int.random(in: 0..<10, using: &rng)
+            if j == i { j = (i + 1) % 10 }
+            let depth = Double.random(in: 200_000...20_000_000, using: &rng)
+            let skew = Double.random(in: 0.998...1.002, using: &rng)
+            if k % 10 == 9 {
+                let w = UInt256(5) * e18 / 10
+                pools.append(WeightedPool(address: addr(5000 + k), poolId: [UInt8](repeating: UInt8(k % 256), count: 32),
+                                          tokens: [symbols[i], symbols[j]], decimals: [decimals[i], decimals[j]],
+                                          balances: [raw(i, value: depth), raw(j, value: depth * skew)], weights: [w, w],
+                                          swapFee: UInt256(3) * e18 / 1000))
+            } else {
+                pools.append(ConstantProductPool(address: addr(5000 + k), tokens: [symbols[i], symbols[j]],
+                                                 reserves: [raw(i, value: depth), raw(j, value: depth * skew)]))
+            }
+        }
+        let held = [0.02, 0.30, 0.02, 0.10, 0.15, 0.01, 0.10, 0.05, 0.20, 0.05]
+        var balances: [String: UInt256] = [:]
+        for i in symbols.indices { balances[symbols[i]] = raw(i, value: 1_000_000 * held[i]) }
+        var policy = Policy()
+        policy.maxPoolDisagreementBps = 1000
+        let portfolio = PortfolioConfig(network: "bench", mode: .vault, operator: addr(1), vault: addr(2), quoteToken: "USDC",
+                                        targets: symbols.map { TargetWeight(token: $0, percent: 10) }, policy: policy)
+        let market = MarketView(tokens: tokens, balances: balances, pools: pools, blockNumber: 1, blockTimestamp: 1_764_000_000,
+                                gasPriceWei: 20_000_000_000, wrappedNative: "WETH")
+        return (portfolio, market)
+    }
+}

@@ -1,0 +1,123 @@
+import EthCore
+import EthRPC
+import Foundation
+import Market
+import Testing
+
+/// Off-chain quotes equal the devnet contracts' results to the wei: the Uniswap V2 formula against
+/// the router's own `getAmountOut` (random reserves and amounts, incl. amounts that move the price a
+/// lot) and the pairs' `getAmountsOut`, and the Balancer weighted math against the vault's
+/// `queryBatchSwap` for both swap kinds. Read-only (eth_call at one pinned block), so it cannot
+/// disturb tests that trade on the same devnet. Fails when the devnet is unreachable.
+@Suite struct QuoteExactnessTests {
+    static let url = ProcessInfo.processInfo.environment["DEVNET_RPC_URL"] ?? "http://127.0.0.1:8545"
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    let client: EthClient
+    let network: NetworkConfig
+    let block: BlockTag
+
+    init() throws {
+        network = try NetworkConfig.load(path: Self.root.appendingPathComponent("networks/devnet.json").path)
+        client = EthClient(rpc: JSONRPCClient(transport: try HTTPTransport(HTTPTransport.Configuration(url: Self.url))))
+        do {
+            block = .number(try client.blockNumber())
+        } catch {
+            throw DevnetUnreachable(url: Self.url, error: "\(error)")
+        }
+    }
+
+    struct DevnetUnreachable: Error, CustomStringConvertible {
+        let url: String, error: String
+        var description: String { "devnet not reachable at \(url) (\(error)); scripts/test starts it" }
+    }
+
+    func call(_ to: Address, _ fn: ABIFunction, _ args: [ABIValue]) throws -> [ABIValue] {
+        try fn.decodeOutput(client.call(to: to, data: fn.encodeCall(args), block: block))
+    }
+
+    static let getAmountOut = try! ABIFunction(signature: "getAmountOut(uint256,uint256,uint256)(uint256)")
+    static let getAmountIn = try! ABIFunction(signature: "getAmountIn(uint256,uint256,uint256)(uint256)")
+    static let getAmountsOut = try! ABIFunction(signature: "getAmountsOut(uint256,address[])(uint256[])")
+    static let getReserves = try! ABIFunction(signature: "getReserves()(uint112,uint112,uint32)")
+    static let getPoolTokens = try! ABIFunction(signature: "getPoolTokens(bytes32)(address[],uint256[],uint256)")
+    static let weights = try! ABIFunction(signature: "getNormalizedWeights()(uint256[])")
+    static let swapFee = try! ABIFunction(signature: "getSwapFeePercentage()(uint256)")
+    static let query = try! ABIFunction(signature:
+        "queryBatchSwap(uint8,(bytes32,uint256,uint256,uint256,bytes)[],address[],(address,bool,address,bool))(int256[])")
+
+    @Test func constantProductFormulaEqualsTheRouterToTheWei() throws {
+        let router = try #require(network.dex(named: "uniswap-v2")?.router)
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<60 {
+            // Reserves from dust to uint112-sized, amounts from 1 wei to 10× the input reserve.
+            let rIn = UInt256(UInt64.random(in: 1_000...UInt64.max, using: &rng)) * UInt256(UInt64.random(in: 1...1_000_000_000, using: &rng))
+            let rOut = UInt256(UInt64.random(in: 1_000...UInt64.max, using: &rng)) * UInt256(UInt64.random(in: 1...1_000_000_000, using: &rng))
+            let x = [UInt256(1), rIn / 1_000_000, rIn / 100, rIn / 3, rIn * 10].randomElement(using: &rng)!
+            let pool = ConstantProductPool(address: .zero, tokens: ["A", "B"], reserves: [rIn, rOut])
+            let onChain = try call(router, Self.getAmountOut, [.uint(max(x, 1)), .uint(rIn), .uint(rOut)])
+            #expect(pool.amountOut(max(x, 1), from: 0, to: 1).map(ABIValue.uint) == onChain.first, "in \(x) reserves \(rIn)/\(rOut)")
+            let y = rOut / UInt256(UInt64.random(in: 2...1000, using: &rng))
+            let inOnChain = try call(router, Self.getAmountIn, [.uint(y), .uint(rIn), .uint(rOut)])
+            #expect(pool.amountIn(forOut: y, from: 0, to: 1).map(ABIValue.uint) == inOnChain.first)
+        }
+    }
+
+    @Test func pairQuotesEqualGetAmountsOut() throws {
+        var rng = SystemRandomNumberGenerator()
+        for entry in (network.pools ?? []) where entry.kind == .constantProduct {
+            guard let router = network.dex(named: entry.dex)?.router,
+                  let t0 = network.token(entry.tokens[0]), let t1 = network.token(entry.tokens[1]) else { continue }
+            let r = try call(entry.address, Self.getReserves, [])
+            let pool = ConstantProductPool(address: entry.address, tokens: entry.tokens,
+                                           reserves: [try r[0].asUInt256, try r[1].asUInt256], feeBps: entry.feeBps ?? 30)
+            for _ in 0..<4 {
+                // Up to half the reserve: amounts that move the price a lot.
+                let share = UInt256(UInt64.random(in: 2...100_000, using: &rng))
+                let x = max(pool.reserves[0] / share, 1)
+                let out = try call(router, Self.getAmountsOut, [.uint(x), .array([.address(t0.address), .address(t1.address)])])
+                #expect(out.first == .array([.uint(x), .uint(try #require(pool.amountOut(x, from: 0, to: 1)))]), "\(entry.dex) \(entry.tokens)")
+            }
+        }
+    }
+
+    @Test func weightedMathEqualsQueryBatchSwapToTheWei() throws {
+        let vault = try #require(network.dexes.first { $0.kind == .weighted }?.vault)
+        var rng = SystemRandomNumberGenerator()
+        var checked = 0
+        for entry in (network.pools ?? []) where entry.kind == .weighted {
+            let poolId = try #require(entry.poolId)
+            let state = try call(vault, Self.getPoolTokens, [.fixedBytes(poolId)])
+            let addresses = try state[0].asArray.map { try $0.asAddress }
+            let balances = try state[1].asArray.map { try $0.asUInt256 }
+            let symbols = try addresses.map { a in try #require(network.tokens.first { $0.address == a }?.symbol) }
+            let decimals = try symbols.map { try #require(network.token($0)?.decimals) }
+            let w = try call(entry.address, Self.weights, [])[0].asArray.map { try $0.asUInt256 }
+            let fee = try call(entry.address, Self.swapFee, [])[0].asUInt256
+            let pool = WeightedPool(address: entry.address, poolId: poolId, tokens: symbols, decimals: decimals,
+                                    balances: balances, weights: w, swapFee: fee)
+            let funds = ABIValue.tuple([.address(.zero), .bool(false), .address(.zero), .bool(false)])
+            for i in symbols.indices {
+                for j in symbols.indices where i != j {
+                    for _ in 0..<5 {
+                        // From tiny to the 30 % ratio limit, both kinds.
+                        let divisor = UInt256(UInt64.random(in: 4...10_000_000, using: &rng))
+                        let amount = max(balances[i] / divisor, 1)
+                        let step = ABIValue.tuple([.fixedBytes(poolId), .uint(UInt256(UInt64(i))), .uint(UInt256(UInt64(j))), .uint(amount), .bytes([])])
+                        let assets = ABIValue.array(addresses.map(ABIValue.address))
+                        let deltas = try call(vault, Self.query, [.uint(0), .array([step]), assets, funds])[0].asArray
+                        let out = try deltas[j].asInt256
+                        #expect(pool.amountOut(amount, from: i, to: j) == out.magnitude, "GIVEN_IN \(symbols[i])→\(symbols[j]) \(amount)")
+                        let want = max(balances[j] / divisor, 1)
+                        let stepOut = ABIValue.tuple([.fixedBytes(poolId), .uint(UInt256(UInt64(i))), .uint(UInt256(UInt64(j))), .uint(want), .bytes([])])
+                        let deltasOut = try call(vault, Self.query, [.uint(1), .array([stepOut]), assets, funds])[0].asArray
+                        #expect(pool.amountIn(forOut: want, from: i, to: j) == (try deltasOut[i].asInt256).bitPattern,
+                                "GIVEN_OUT \(symbols[i])→\(symbols[j]) \(want)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked >= 40)
+    }
+}
