@@ -24,7 +24,10 @@ enum DryRunDevnet {
         try key("0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba", "dev account 5")
     }
 
-    static func word(_ a: Address) -> ABIValue { .address(a) }
+    struct NoPool: Error, CustomStringConvertible {
+        let tokens: [String]
+        var description: String { "no weighted pool \(tokens.joined(separator: "/")) in the loaded state" }
+    }
 
     static func call(_ signature: String, _ args: [ABIValue]) throws -> [UInt8] {
         try ABIFunction(signature: signature).encodeCall(args)

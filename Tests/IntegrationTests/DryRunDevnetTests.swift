@@ -187,4 +187,66 @@ import Testing
         #expect(!report.gas.allEstimated)
         #expect(report.simulatedAtBlock == plan.blockNumber)
     }
+
+    /// Hand-built routes (exact quotes from the loaded pools) that the strategy rarely picks: a leg
+    /// through two Balancer pools (one `batchSwap`) and a mixed pair-then-Balancer leg (two swaps,
+    /// the first bound to its exact quote). The replay must return every quote to the wei.
+    @Test func eoaBatchSwapAndMixedLegsAgreeToTheWei() throws {
+        let (client, _) = try Devnet.connect()
+        let network = try Devnet.network()
+        let op = try DryRunDevnet.account5()
+        let portfolio = PortfolioConfig(network: "devnet", mode: .eoa, operator: op.address, quoteToken: "USDC",
+                                        targets: [TargetWeight(token: "WETH", percent: 50), TargetWeight(token: "USDC", percent: 50)],
+                                        policy: Self.policy())
+        let state = try Self.load(client, network: network, portfolio: portfolio)
+        func weighted(_ tokens: [String]) throws -> WeightedPool {
+            for case .weighted(let p) in state.pools where p.tokens == tokens { return p }
+            throw DryRunDevnet.NoPool(tokens: tokens)
+        }
+        var wethDai = try weighted(["WETH", "DAI"])
+        var tri = try weighted(["USDC", "WETH", "WBTC"])
+        var uni = try #require(state.pools.compactMap { p -> ConstantProductPool? in
+            if case .constantProduct(let c) = p, c.dex == "uniswap-v2", Set(c.tokens) == ["USDC", "WETH"] { return c }
+            return nil
+        }.first)
+        func hop<P: Pool>(_ pool: inout P, _ a: String, _ b: String, _ amount: UInt256) throws -> RouteHop {
+            let i = try #require(pool.index(of: a)), j = try #require(pool.index(of: b))
+            let out = try #require(pool.amountOut(amount, from: i, to: j))
+            pool = try #require(pool.applyingSwap(amountIn: amount, amountOut: out, from: i, to: j))
+            return RouteHop(pool: pool.address, tokenIn: a, tokenOut: b, amountIn: amount, amountOut: out)
+        }
+        func route(_ hops: [RouteHop]) throws -> Route {
+            let first = try #require(hops.first), last = try #require(hops.last)
+            let leg = RouteLeg(path: [first.tokenIn] + hops.map(\.tokenOut), pools: hops.map(\.pool),
+                               amountIn: first.amountIn, amountOut: last.amountOut, hops: hops)
+            return Route(sell: first.tokenIn, buy: last.tokenOut, amountIn: first.amountIn, amountOut: last.amountOut,
+                         minOut: PlanBuilder.lessSlippage(last.amountOut, bps: 50), priceImpactBps: 0, gas: 250_000, legs: [leg])
+        }
+        let dai = UInt256(1_000) * UInt256(1_000_000_000_000_000_000)
+        let d1 = try hop(&wethDai, "DAI", "WETH", dai)
+        let d2 = try hop(&tri, "WETH", "WBTC", d1.amountOut)
+        let u1 = try hop(&uni, "USDC", "WETH", UInt256(2_000_000_000))
+        let u2 = try hop(&tri, "WETH", "WBTC", u1.amountOut)
+        let trades = TradePlan(routes: [try route([d1, d2]), try route([u1, u2])], routeGas: 500_000, feesPaid: 0, projectedWeights: [:])
+        let deadline = state.block.timestamp + 1_200
+        let plan = try PlanBuilder.build(trades: trades, state: state, network: network, portfolio: portfolio, deadline: deadline)
+        #expect(plan.transactions.map(\.label) == [
+            "approve DAI → balancer-v2 vault", "approve USDC → uniswap-v2 router", "approve WETH → balancer-v2 vault",
+            "swap 1: DAI→WETH→WBTC via balancer-v2", "swap 2: USDC→WETH via uniswap-v2", "swap 3: WETH→WBTC via balancer-v2",
+        ])
+        #expect(plan.transactions[3].swap?.venue == .balancerBatchSwap)
+        #expect(plan.transactions[4].swap?.minOut == u1.amountOut)     // exact: swap 3 spends exactly this
+
+        let market = PlanningPipeline.market(state: state, network: network)
+        let outcome = try Strategist.evaluate(portfolio: portfolio, market: market, now: state.block.timestamp)
+        let context = DryRunContext(quoteToken: "USDC", nativePriceInQuote: outcome.prices.price("WETH"),
+                                    baseFeePerGas: state.block.baseFeePerGas,
+                                    priorityFeePerGas: state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas,
+                                    maxFeePerGas: network.gas.maxFeePerGas)
+        let report = try Simulator(client: client).simulate(plan, context: context)
+        #expect(report.method == .eoaSnapshotReplay)
+        #expect(report.agrees, "\(report.problems)")
+        #expect(report.routes.map(\.simulatedOut) == [d2.amountOut, u2.amountOut])
+        print("EOA batchSwap/mixed dry run: " + report.transactions.map { "\($0.label)=\($0.gasEstimate ?? 0)" }.joined(separator: ", "))
+    }
 }
