@@ -202,4 +202,21 @@ import Testing
         #expect(r.status != 0)
         #expect(r.errorLine.contains("vault") && !r.errorLine.contains("\n"))
     }
+
+    @Test func planInVaultModeIsOneRebalanceCallToTheVault() throws {
+        let f = try files()
+        try Self.portfolioJSON.replacingOccurrences(
+            of: "\"mode\": \"eoa\"", with: "\"mode\": \"vault\", \"vault\": \"0x1111111111111111111111111111111111111111\"")
+            .write(toFile: f.portfolio, atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["plan", "--portfolio", f.portfolio, "--state", f.state, "--json"])
+        #expect(r.status == 0, "\(r.errorLine)")
+        let plan = try json(r.stdout)
+        let txs = try #require(plan["transactions"] as? [[String: Any]])
+        #expect(txs.count == 1)
+        #expect((txs.first?["label"] as? String)?.hasPrefix("rebalance: 1 route, ") == true)
+        #expect(txs.first?["to"] as? String == "0x1111111111111111111111111111111111111111")
+        #expect(txs.first?["from"] as? String == "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc")
+        #expect((txs.first?["data"] as? String)?.hasPrefix("0x65bd92b4") == true)   // rebalance(...)
+        #expect(plan["mode"] as? String == "vault")
+    }
 }
