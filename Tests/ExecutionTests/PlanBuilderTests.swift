@@ -98,6 +98,19 @@ import Testing
         #expect(try args[1].asArray.map { try $0.asTuple[1].asUInt256 } == [a.minOut + c.minOut, b.minOut])
     }
 
+    @Test func aTokenThatIsAlsoSoldIsNotCheckedByMinReceived() throws {
+        // WETH→USDC then USDC→WBTC: USDC is bought and sold, so only WBTC gets a post-condition.
+        let a = F.route([F.leg([(F.uniWethUsdc, "WETH", "USDC", F.e(1, 18), UInt256(2_990_000_000))])])
+        let b = F.route([F.leg([(F.uniUsdcWbtc, "USDC", "WBTC", UInt256(1_000_000_000), UInt256(1_600_000))])])
+        let plan = try PlanBuilder.build(trades: F.trades([a, b]), state: F.state(), network: F.network(),
+                                         portfolio: F.portfolio(.vault), deadline: 1)
+        #expect(plan.vaultCall?.minReceived.map(\.symbol) == ["WBTC"])
+        #expect(plan.vaultCall?.minReceived.first?.amount == b.minOut)
+        // The legs keep their own bounds.
+        #expect(plan.vaultCall?.steps.map(\.minAmountOut) == [PlanBuilder.lessSlippage(UInt256(2_990_000_000), bps: 50),
+                                                               PlanBuilder.lessSlippage(UInt256(1_600_000), bps: 50)])
+    }
+
     @Test func vaultModeRefusesMoreStepsThanTheVaultTakes() throws {
         let legs = (0..<33).map { _ in F.leg([(F.uniWethUsdc, "WETH", "USDC", UInt256(10), UInt256(1))]) }
         #expect(throws: PlanBuildError.tooManySteps(33, limit: 32)) {

@@ -12,7 +12,8 @@ import Strategy
 /// leg's last hop. Intermediate hops get `minAmountOut = 0`: a bound on an amount that is consumed
 /// by the next hop protects nothing the leg's final bound does not already protect, and it would
 /// only add false reverts when an intermediate pool moved against us but a later one in our favour.
-/// `minReceived` lists each bought token once with the sum of its routes' `minOut`.
+/// `minReceived` lists each bought token once with the sum of its routes' `minOut` (a token some
+/// route also sells is left out: the vault refuses a check on a balance that may fall).
 ///
 /// EOA mode (the operator holds the tokens): exact approvals where the snapshot's allowance is
 /// short (USDT-style tokens with a non-zero allowance are reset to 0 first), then one swap per run
@@ -125,6 +126,9 @@ public enum PlanBuilder {
                         symbolIn: hop.tokenIn, symbolOut: hop.tokenOut, routeIndex: r, legIndex: l, hopIndex: h))
                 }
             }
+            // A token that any route sells cannot be checked: its balance may fall overall (VAULT.md).
+            // The strategy nets trades so this does not happen; a hand-made plan keeps the legs' bounds.
+            if trades.routes.contains(where: { $0.sell == route.buy }) { continue }
             let token = try context.address(of: route.buy, route: r)
             if let k = received.firstIndex(where: { $0.token == token }) {
                 guard let sum = received[k].amount.adding(route.minOut) else { throw .amountOverflow("minReceived of \(route.buy)") }
