@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "Execution", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
+                "Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -89,6 +89,6 @@ let package = Package(
             name: "SendingIntegrationTests",
             dependencies: ["Execution", "Market", "EthRPC", "EthSigning", "EthCore", "rebalancer"]),
         // Against a running devnet (DEVNET_RPC_URL): state loading, deployment through the Swift signer.
-        .testTarget(name: "IntegrationTests", dependencies: ["Execution", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Execution", "Routing", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore"]),
     ]
 )

@@ -15,6 +15,10 @@ public struct PlannedTransaction: Sendable, Codable, Hashable {
     public var gasEstimate: UInt64?
     /// Indices into the plan's routes that this transaction executes (empty for approvals).
     public var routeIndices: [Int]
+    /// EOA approvals: token, spender and amount (nil otherwise).
+    public var approval: ApprovalDetail? = nil
+    /// EOA swaps: the venue, hops and the exact output the plan expects (nil otherwise).
+    public var swap: SwapExpectation? = nil
 
     public init(label: String, from: Address, to: Address?, data: [UInt8], value: UInt256 = .zero,
                 gasEstimate: UInt64? = nil, routeIndices: [Int] = []) {
@@ -40,6 +44,8 @@ public struct RebalancePlan: Sendable, Codable {
     public var transactions: [PlannedTransaction]
     /// Unix time after which the swaps revert.
     public var deadline: UInt64
+    /// Vault mode: the `rebalance` call as data (steps with their quotes), for re-encoding in simulation.
+    public var vaultCall: VaultRebalanceCall? = nil
 
     public init(mode: Mode, chainId: UInt64, blockNumber: UInt64, trades: TradePlan, transactions: [PlannedTransaction], deadline: UInt64) {
         self.mode = mode

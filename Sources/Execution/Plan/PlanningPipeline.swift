@@ -1,0 +1,72 @@
+import EthCore
+import Market
+import Routing
+import Strategy
+
+/// Snapshot → strategy → routes → transactions, the computing half of `plan`, `dry-run` and `run`.
+/// Pure: the same snapshot, portfolio and clock give the same plan.
+public struct PlanningResult: Sendable {
+    public var market: MarketView
+    public var outcome: StrategyOutcome
+    /// The routed trades (also on a skip, when the trade set routes: for the operator to see).
+    public var trades: TradePlan?
+    /// Why routing failed, if it did.
+    public var routingError: PlanningError?
+    /// The transactions; nil on a skip or when routing failed.
+    public var plan: RebalancePlan?
+}
+
+public enum PlanningPipelineError: Error, Equatable, Sendable, CustomStringConvertible {
+    case strategy(StrategyError)
+    case build(PlanBuildError)
+
+    public var description: String {
+        switch self {
+        case .strategy(let e): return "\(e)"
+        case .build(let e): return "\(e)"
+        }
+    }
+}
+
+public enum PlanningPipeline {
+    /// How long the swaps stay valid after the snapshot's block (20 minutes, Uniswap's interface default).
+    public static let defaultDeadlineSeconds: UInt64 = 1200
+
+    /// The strategy's view of a snapshot: base fee plus the snapshot's priority fee (or the network's
+    /// cap when the snapshot has none) as the gas price.
+    public static func market(state: ChainState, network: NetworkConfig) -> MarketView {
+        let priority = state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas
+        let gasPrice = min(state.block.baseFeePerGas.adding(priority) ?? network.gas.maxFeePerGas, network.gas.maxFeePerGas)
+        let history = (state.priceHistory?.samples ?? []).map { PriceObservation(timestamp: $0.timestamp, prices: $0.prices) }
+        return MarketView(tokens: state.tokens, balances: state.balances, pools: state.poolModels, blockNumber: state.block.number,
+                          blockTimestamp: state.block.timestamp, gasPriceWei: gasPrice,
+                          wrappedNative: network.wrappedNative.flatMap { state.token($0) == nil ? nil : $0 },
+                          priceHistory: history)
+    }
+
+    public static func run(
+        state: ChainState, network: NetworkConfig, portfolio: PortfolioConfig, now: UInt64,
+        deadlineSeconds: UInt64 = defaultDeadlineSeconds
+    ) throws(PlanningPipelineError) -> PlanningResult {
+        let market = market(state: state, network: network)
+        let outcome: StrategyOutcome
+        do { outcome = try Strategist.evaluate(portfolio: portfolio, market: market, now: now) } catch { throw .strategy(error) }
+        var result = PlanningResult(market: market, outcome: outcome, trades: nil, routingError: nil, plan: nil)
+        guard !outcome.trades.intents.isEmpty else { return result }
+        do {
+            result.trades = try RebalancePlanner.plan(outcome: outcome, market: market, policy: portfolio.policy)
+        } catch {
+            result.routingError = error
+            return result
+        }
+        guard outcome.decision.shouldRebalance, let trades = result.trades else { return result }
+        let deadline = state.block.timestamp.addingReportingOverflow(deadlineSeconds)
+        do {
+            result.plan = try PlanBuilder.build(trades: trades, state: state, network: network, portfolio: portfolio,
+                                                deadline: deadline.overflow ? .max : deadline.partialValue)
+        } catch {
+            throw .build(error)
+        }
+        return result
+    }
+}
