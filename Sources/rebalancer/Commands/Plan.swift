@@ -199,7 +199,7 @@ enum PlanText {
             out.append("")
             out.append("transactions (deadline \(p.deadline.map(String.init) ?? "-")):")
             for (i, tx) in p.transactions.enumerated() {
-                out.append("  \(i + 1). \(tx.label)  to \(tx.to), \((tx.data.count - 2) / 2) bytes of calldata")
+                out.append("  \(i + 1). \(tx.label)  to \(tx.to.map(\.checksummed) ?? "(new contract)"), \((tx.data.count - 2) / 2) bytes of calldata")
             }
         }
         return out.joined(separator: "\n")
