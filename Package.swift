@@ -65,7 +65,9 @@ let package = Package(
         // Benchmarks: `swift run -c release rebalancer-bench`.
         .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore", "EthSigning", "CSecp256k1", "Market", "Strategy", "Routing"]),
 
-        .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution"]),
+        // Runs the built `rebalancer` binary the way a user does (shared by the CLI and devnet tests).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution", "TestSupport"]),
         .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore"]),
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore"],
@@ -89,6 +91,6 @@ let package = Package(
             name: "SendingIntegrationTests",
             dependencies: ["Execution", "Market", "EthRPC", "EthSigning", "EthCore", "rebalancer"]),
         // Against a running devnet (DEVNET_RPC_URL): state loading, deployment through the Swift signer.
-        .testTarget(name: "IntegrationTests", dependencies: ["Execution", "Routing", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Execution", "Routing", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore", "TestSupport", "rebalancer"]),
     ]
 )

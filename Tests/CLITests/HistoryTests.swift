@@ -1,5 +1,6 @@
 import Execution
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct HistoryTests {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `rebalancer route` and `rebalancer plan` from a hand-written snapshot: no node.

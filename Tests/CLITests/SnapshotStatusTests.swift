@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `snapshot` and `status` through the real binary. The devnet tests need a running devnet at

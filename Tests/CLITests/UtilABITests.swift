@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// abi-encode / calldata / abi-decode through the real binary. Expected encodings are the

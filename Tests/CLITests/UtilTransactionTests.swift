@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// mktx and decode-tx through the real binary, against the EIP-155 example and an eth-account

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A scratch directory for key, keystore and password files, removed afterwards.

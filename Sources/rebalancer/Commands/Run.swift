@@ -124,7 +124,20 @@ struct RunCommand: ParsableCommand {
             note("run \(runId.map(String.init) ?? "?"): the dry run disagrees with the plan, nothing sent: \(why)")
             throw ExitCode(Self.disagreementExitCode)
         }
-        let gasPlanned = plan.withGasEstimates(from: simulation)
+        var gasPlanned = plan.withGasEstimates(from: simulation)
+        // A partial EOA simulation (a node without snapshot replay) cannot estimate swaps that spend
+        // an earlier swap's output: those keep the planner's gas with half again as margin. Their
+        // exact quotes still hold through amountOutMin; the simulated part had to agree above.
+        var unestimated: [String] = []
+        for k in gasPlanned.transactions.indices where gasPlanned.transactions[k].gasEstimate == nil {
+            let planned = k < simulation.transactions.count ? simulation.transactions[k].plannedGas : nil
+            guard let gas = planned, gas > 0 else { throw CLIError("\(gasPlanned.transactions[k].label): no gas estimate and no planned gas; nothing sent") }
+            gasPlanned.transactions[k].gasEstimate = gas + gas / 2
+            unestimated.append(gasPlanned.transactions[k].label)
+        }
+        if !unestimated.isEmpty && !output.json {
+            note("run: \(unestimated.count) transaction(s) not simulated (\(simulation.method.rawValue)); their gas limits are the plan's estimates + 50 %")
+        }
 
         // 5. Journal, sign, send (one batch), confirm.
         let runId = try reporting("journal") {

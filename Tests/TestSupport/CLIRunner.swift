@@ -1,18 +1,18 @@
 import Foundation
 
 /// Runs the built `rebalancer` executable the way a user does, capturing stdout, stderr and the exit code.
-struct CLIRunner {
-    struct Result {
-        var stdout: String
-        var stderr: String
-        var status: Int32
+public struct CLIRunner {
+    public struct Result {
+        public var stdout: String
+        public var stderr: String
+        public var status: Int32
         /// The one line a user sees on failure.
-        var errorLine: String { stderr.trimmingCharacters(in: .whitespacesAndNewlines) }
-        var out: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+        public var errorLine: String { stderr.trimmingCharacters(in: .whitespacesAndNewlines) }
+        public var out: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     /// `.build/<config>/rebalancer`, next to the test bundle SwiftPM built.
-    static let executable: URL = {
+    public static let executable: URL = {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent("rebalancer")
@@ -23,7 +23,7 @@ struct CLIRunner {
         return root.appendingPathComponent(".build/debug/rebalancer")
     }()
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+    public static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
                     directory: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
