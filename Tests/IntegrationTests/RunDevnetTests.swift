@@ -121,4 +121,86 @@ import Testing
         let file = try portfolio(mode: "eoa", operator: fresh.address.checksummed, vault: nil)
         try dryRunThenRun(portfolio: file, key: key)
     }
+
+    /// A plan made stale between planning and mining: another trader, tipping more, moves the price
+    /// in the same block. The rebalance fails its minimum output, reverts as a whole (the vault's
+    /// balances are untouched), and the run is journaled as failed with exit code 4.
+    @Test func aPlanMadeStaleBeforeMiningRevertsAsAWholeAndIsJournaledFailed() throws {
+        let (client, _) = try Devnet.connect()
+        let network = try Devnet.network()
+        let owner = try keyFile("owner-stale.key", Self.ownerKey)
+        let operatorKey = try keyFile("operator-stale.key", Self.operatorKey)
+        let vault = try cli(["vault", "deploy", "--network", "devnet", "--key-file", owner, "--operator", Self.operatorAddress, "--quiet"]).out
+        try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner, "--tokens", "WETH,WBTC,USDC"])
+        for (token, amount) in [("WETH", "20.666666"), ("WBTC", "0.13333333"), ("USDC", "30000")] {
+            try cli(["vault", "deposit", "--network", "devnet", "--vault", vault, "--key-file", owner, "--token", token, "--amount", amount])
+        }
+        let file = try portfolio(mode: "vault", operator: Self.operatorAddress, vault: vault)
+        let vaultAddress = try Address(vault)
+        let weth = try #require(network.token("WETH")).address, wbtc = try #require(network.token("WBTC")).address
+        let balanceOf = try ABIFunction(signature: "balanceOf(address)(uint256)")
+        func vaultBalance(_ token: Address) throws -> [UInt8] {
+            try client.call(to: token, data: try balanceOf.encodeCall([.address(vaultAddress)]), block: .latest)
+        }
+        let before = (try vaultBalance(weth), try vaultBalance(wbtc))
+
+        _ = try client.rpc.call("evm_setAutomine", [.bool(false)])
+        defer { _ = try? client.rpc.call("evm_setAutomine", [.bool(true)]) }
+        let operatorAddress = try Address(Self.operatorAddress)
+        let startNonce = try client.getTransactionCount(operatorAddress, block: .pending)
+
+        // `run` plans, dry-runs (agreeing: nothing has moved yet), sends, and waits for a block.
+        let process = Process()
+        process.executableURL = CLIRunner.executable
+        process.arguments = ["run", "--portfolio", file, "--key-file", operatorKey, "--json", "--poll-interval", "0.2", "--timeout", "60"]
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(env) { _, new in new }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var inPool = false
+        for _ in 0..<300 where !inPool {
+            Thread.sleep(forTimeInterval: 0.1)
+            inPool = try client.getTransactionCount(operatorAddress, block: .pending) > startNonce
+        }
+        #expect(inPool, "the rebalance never reached the devnet's pending pool")
+
+        // Meanwhile a trader buys WBTC with 25 WETH on every WETH/WBTC pair, tipping 100 gwei.
+        let trader = try PrivateKey(hex: Self.funderKey, source: "dev account 6")
+        var nonce = try client.getTransactionCount(trader.address, block: .pending)
+        let header = try client.getBlock(.latest)
+        let tip = UInt256(100_000_000_000)
+        func sendRaw(_ to: Address, _ data: [UInt8]) throws {
+            let tx = DynamicFeeTransaction(chainId: 31337, nonce: nonce, maxPriorityFeePerGas: tip,
+                                           maxFeePerGas: (header.baseFeePerGas ?? .zero) * 4 + tip, gasLimit: 400_000,
+                                           to: to, value: .zero, data: data)
+            _ = try client.sendRawTransaction(tx.sign(with: trader).raw)
+            nonce += 1
+        }
+        let approve = try ABIFunction(signature: "approve(address,uint256)")
+        let swap = try ABIFunction(signature: "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)")
+        for dex in network.dexes where dex.kind == .constantProduct {
+            guard let router = dex.router else { continue }
+            try sendRaw(weth, try approve.encodeCall([.address(router), .uint(UInt256(decimal: "25000000000000000000")!)]))
+            try sendRaw(router, try swap.encodeCall([.uint(UInt256(decimal: "25000000000000000000")!), .uint(1),
+                                                     .array([.address(weth), .address(wbtc)]), .address(trader.address),
+                                                     .uint(UInt256(header.timestamp + 3600))]))
+        }
+        _ = try client.rpc.call("evm_mine", [])
+
+        process.waitUntilExit()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 4, "run: \(stderr) \(stdout.prefix(1500))")
+        // Reverted as a whole: the vault holds exactly what it held.
+        #expect(try vaultBalance(weth) == before.0)
+        #expect(try vaultBalance(wbtc) == before.1)
+        let history = try #require(try JSONSerialization.jsonObject(with: Data(try cli(["history", "--json"]).stdout.utf8)) as? [[String: Any]])
+        let last = try #require(history.first { $0["decision"] as? String == "rebalance" })
+        #expect(last["status"] as? String == "failed")
+        let txs = try #require(last["transactions"] as? [[String: Any]])
+        #expect(txs.first?["status"] as? String == "reverted")
+    }
 }
