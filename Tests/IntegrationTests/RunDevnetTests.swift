@@ -55,13 +55,20 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
-    /// Runs dry-run then run and checks the outcome: exact outputs, inside the bands after.
+    /// Runs dry-run then run and checks the outcome: exact outputs, inside the bands after, and
+    /// (when the dry run estimated every transaction) gas used against the estimate.
     func dryRunThenRun(portfolio: String, key: String) throws {
         let dry = try json(try cli(["dry-run", "--portfolio", portfolio, "--json"]))
         let report = try #require(dry["report"] as? [String: Any])
         #expect(report["agrees"] as? Bool == true)
         let run = try json(try cli(["run", "--portfolio", portfolio, "--key-file", key, "--json"]))
         #expect(run["decision"] as? String == "rebalance")
+        if let gas = report["gas"] as? [String: Any], gas["allEstimated"] as? Bool == true,
+           let estimated = (gas["total"] as? NSNumber)?.doubleValue, let used = (run["gasUsed"] as? NSNumber)?.doubleValue {
+            // eth_estimateGas is the limit the call needs; gas used is after refunds (the vault resets
+            // its Balancer allowance to zero) and below it. Never above.
+            #expect(used <= estimated && used >= estimated * 0.9, "gas used \(used), estimated \(estimated)")
+        }
         let routes = try #require(run["routes"] as? [[String: Any]])
         #expect(!routes.isEmpty)
         for r in routes {
