@@ -14,6 +14,7 @@ struct Rebalancer: ParsableCommand {
             PlanCommand.self,
             DryRunCommand.self,
             RunCommand.self,
+            Daemon.self,
             History.self,
             ReportCommand.self,
             Vault.self,

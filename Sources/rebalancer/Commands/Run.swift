@@ -44,6 +44,28 @@ struct RunCommand: ParsableCommand {
     static let failedExitCode: Int32 = 4
 
     func run() throws {
+        let lock = try TickLock.acquire(dataDir: dataDir, network: networkOption.network ?? (try? ConfigLoading.portfolio(path: portfolioOption.portfolio))?.network ?? "devnet")
+        defer { lock.release() }
+        let summary = try cycle(key: try keyOptions.load())
+        switch summary.status {
+        case .disagreed: throw ExitCode(Self.disagreementExitCode)
+        case .failed: throw ExitCode(Self.failedExitCode)
+        case .completed, .skipped: return
+        }
+    }
+
+    /// How one cycle ended (what `run` maps to its exit code and the daemon to its alerts).
+    struct CycleSummary {
+        enum Status { case completed, skipped, disagreed, failed }
+        var status: Status
+        var runId: Int64?
+        var decision: Decision?
+        var mainnet: Bool
+        var reason: String?
+    }
+
+    /// Check → decide → (maybe) send, once. The key is loaded by the caller (once per daemon).
+    func cycle(key: PrivateKey) throws -> CycleSummary {
         let portfolio = try ConfigLoading.portfolio(path: portfolioOption.portfolio)
         let network = try ConfigLoading.network(named: networkOption.network ?? portfolio.network)
         if network.mainnet {
@@ -52,7 +74,6 @@ struct RunCommand: ParsableCommand {
             }
             guard confirmMainnet else { throw CLIError("\(network.name) is mainnet: add --confirm-mainnet to send real transactions") }
         }
-        let key = try keyOptions.load()
         guard key.address == portfolio.operator else {
             throw CLIError("the key is for \(key.address.checksummed), but \(portfolioOption.portfolio) names operator \(portfolio.operator.checksummed)")
         }
@@ -103,7 +124,8 @@ struct RunCommand: ParsableCommand {
             try? journal.finishRun(runId, status: .skipped, outcome: encode(report))
             if output.json { try JSONOutput.print(RunOutput(runId: runId, decision: "skip", reasons: reasons, routes: [], gasUsed: nil)) }
             else { print("run \(runId): skip — \(reasons.joined(separator: "; "))") }
-            return
+            return CycleSummary(status: .skipped, runId: runId, decision: outcome.decision, mainnet: network.mainnet,
+                                reason: reasons.joined(separator: "; "))
         }
 
         // 4. Dry run at this block: it must agree with the plan to the wei, or nothing is sent.
@@ -122,7 +144,8 @@ struct RunCommand: ParsableCommand {
                                               blockNumber: state.block.number, decision: "rebalance", reasons: ["dry run disagreed: \(why)"],
                                               plan: planJSON, status: .failed)
             note("run \(runId.map(String.init) ?? "?"): the dry run disagrees with the plan, nothing sent: \(why)")
-            throw ExitCode(Self.disagreementExitCode)
+            return CycleSummary(status: .disagreed, runId: runId, decision: outcome.decision, mainnet: network.mainnet,
+                                reason: "the dry run disagrees with the plan: \(why)")
         }
         var gasPlanned = plan.withGasEstimates(from: simulation)
         // A partial EOA simulation (a node without snapshot replay) cannot estimate swaps that spend
@@ -190,7 +213,9 @@ struct RunCommand: ParsableCommand {
             print(RunText.render(runId: runId, outcomes: outcomes, transactions: gasPlanned.transactions, routes: routeOutcomes,
                                  state: state, allocation: report.allocation))
         }
-        if !ok { throw ExitCode(Self.failedExitCode) }
+        let failure = outcomes.first { $0.status != .mined }.map { "\($0.label): \($0.status.rawValue) (\($0.hashHex))" }
+        return CycleSummary(status: ok ? .completed : .failed, runId: runId, decision: outcome.decision, mainnet: network.mainnet,
+                            reason: failure)
     }
 
     /// Settles journaled transactions of earlier runs; true when there were any.

@@ -1,0 +1,125 @@
+import ArgumentParser
+import EthSigning
+import Execution
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Set by SIGTERM/SIGINT: the daemon finishes the tick it is in (never stopping between signing
+/// and journaling) and exits before the next one.
+nonisolated(unsafe) private var stopRequested: sig_atomic_t = 0
+
+/// `rebalancer daemon`: the check → decide → (maybe) run cycle on a schedule, one tick at a time,
+/// with alerts after repeated failures and a recovery message when a tick succeeds again.
+struct Daemon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebalance on a schedule: a `run` cycle every interval, alerts after repeated failures.",
+        discussion: """
+            Each tick is exactly `rebalancer run` (reconcile, fresh state, plan, dry run, send, confirm); skipped ticks are \
+            journaled with their reasons and their prices feed the moving-average guard. Only one daemon per network and \
+            data directory, and no manual `run` during a tick (file locks). SIGTERM/SIGINT stop it after the current tick. \
+            Alerts go to REBALANCER_WEBHOOK_URL and/or SMTP (REBALANCER_SMTP_URL, REBALANCER_ALERT_FROM, \
+            REBALANCER_ALERT_TO, …) after REBALANCER_ALERT_AFTER_FAILURES failed ticks in a row (default 2), and at once \
+            when a guard blocks a mainnet run. The key must come from a key file, ETH_PRIVATE_KEY, or a keystore with a \
+            password file or ETH_PASSWORD (there is no one to answer a prompt).
+            """)
+
+    @OptionGroup var cycle: RunCommand
+
+    @Option(help: "Time between ticks: 90s, 15m, 1h, 1d.")
+    var every: String
+
+    @Option(help: "Stop after this many ticks (default: run until stopped).")
+    var ticks: Int?
+
+    func validate() throws {
+        guard Self.seconds(every) != nil else { throw ValidationError("--every: write a duration like 90s, 15m, 1h or 1d, got \"\(every)\"") }
+        if let ticks, ticks < 1 { throw ValidationError("--ticks must be at least 1") }
+    }
+
+    static func seconds(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        guard let unit = text.last, let scale = units[unit], let n = Double(text.dropLast()), n > 0, n.isFinite else { return nil }
+        return n * scale
+    }
+
+    func run() throws {
+        let portfolio = try ConfigLoading.portfolio(path: cycle.portfolioOption.portfolio)
+        let networkName = cycle.networkOption.network ?? portfolio.network
+        let daemonLock = try TickLock.acquire(dataDir: cycle.dataDir, network: networkName, name: "daemon.lock", purpose: "a daemon")
+        defer { daemonLock.release() }
+        let key = try cycle.keyOptions.load()
+        let alerts = try reporting("alert settings") { try AlertConfig.fromEnvironment(ProcessInfo.processInfo.environment) }
+        let statePath = URL(fileURLWithPath: JournalLocation.dataDirectory(cycle.dataDir))
+            .appendingPathComponent(networkName).appendingPathComponent("alert-state.json").path
+        var tracker = AlertTracker(policy: alerts.policy, state: Self.loadAlertState(statePath),
+                                   label: "rebalancer \(networkName) \(cycle.portfolioOption.portfolio)")
+        signal(SIGTERM) { _ in stopRequested = 1 }
+        signal(SIGINT) { _ in stopRequested = 1 }
+        // A parent may have started us with these blocked (an inherited signal mask): unblock them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &stopSignals, nil)
+        let interval = Self.seconds(every) ?? 3600
+        let quiet = isatty(STDOUT_FILENO) == 0 || cycle.output.json
+        var tick = 0
+        while stopRequested == 0 {
+            tick += 1
+            let started = Date()
+            if !quiet { print("tick \(tick) at \(ISO8601DateFormatter().string(from: started))") }
+            let outcome = tickOutcome(key: key, networkName: networkName)
+            if let message = tracker.record(outcome, at: Date()) {
+                let errors = AlertDispatch.send(message, through: alerts.notifiers)
+                for e in errors { note("daemon: alert not delivered: \(e)") }
+                if alerts.notifiers.isEmpty { note("daemon: \(message.subject) (no alert channel configured)") }
+            }
+            Self.saveAlertState(tracker.state, to: statePath)
+            if let ticks, tick >= ticks { break }
+            // Sleep in small steps so a stop request is honoured within a fraction of a second.
+            let next = started.addingTimeInterval(interval)
+            while stopRequested == 0 && Date() < next {
+                if !quiet {
+                    let left = Int(next.timeIntervalSinceNow.rounded(.up))
+                    FileHandle.standardError.write(Data("\rnext tick in \(left) s   ".utf8))
+                }
+                Thread.sleep(forTimeInterval: min(0.2, max(0, next.timeIntervalSinceNow)))
+            }
+            if !quiet { FileHandle.standardError.write(Data("\r".utf8)) }
+        }
+        if stopRequested != 0 { note("daemon: stopped after tick \(tick)") }
+    }
+
+    /// One tick under the tick lock; failures become alert input, never an exit.
+    func tickOutcome(key: PrivateKey, networkName: String) -> TickOutcome {
+        do {
+            let lock = try TickLock.acquire(dataDir: cycle.dataDir, network: networkName)
+            defer { lock.release() }
+            let summary = try cycle.cycle(key: key)
+            switch summary.status {
+            case .completed: return .success
+            case .skipped:
+                guard let decision = summary.decision else { return .success }
+                return TickOutcome(decision: decision, mainnet: summary.mainnet)
+            case .disagreed, .failed:
+                return .failure(reason: summary.reason ?? "the run failed")
+            }
+        } catch {
+            note("daemon: tick failed: \(error)")
+            return .failure(reason: "\(error)")
+        }
+    }
+
+    static func loadAlertState(_ path: String) -> AlertState {
+        guard let data = FileManager.default.contents(atPath: path),
+              let state = try? JSONDecoder().decode(AlertState.self, from: data) else { return .healthy }
+        return state
+    }
+
+    static func saveAlertState(_ state: AlertState, to path: String) {
+        guard let data = try? JSONEncoder().encode(state) else { return }
+        FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
+    }
+}

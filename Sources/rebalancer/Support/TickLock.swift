@@ -1,0 +1,30 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive advisory lock (flock) on a file in the network's data directory: one tick at a
+/// time per network and data directory, whether it comes from `run` or the daemon. The kernel
+/// drops it when the process dies, so a crash never leaves a stale lock behind.
+struct TickLock {
+    let fd: Int32
+    let path: String
+
+    static func acquire(dataDir: String?, network: String, name: String = "tick.lock", purpose: String = "a tick") throws -> TickLock {
+        let dir = URL(fileURLWithPath: JournalLocation.dataDirectory(dataDir)).appendingPathComponent(network)
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = dir.appendingPathComponent(name).path
+        let fd = open(path, O_RDWR | O_CREAT, 0o600)
+        guard fd >= 0 else { throw CLIError("cannot open the lock file \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw CLIError("another rebalancer is running \(purpose) on \(network) (lock \(path) is held); wait for it or stop it")
+        }
+        return TickLock(fd: fd, path: path)
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
