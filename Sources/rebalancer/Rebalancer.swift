@@ -15,6 +15,7 @@ struct Rebalancer: ParsableCommand {
             DryRunCommand.self,
             RunCommand.self,
             Daemon.self,
+            Rehearse.self,
             History.self,
             ReportCommand.self,
             Vault.self,

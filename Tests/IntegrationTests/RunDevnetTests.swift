@@ -138,7 +138,7 @@ import Testing
         let owner = try keyFile("owner-stale.key", Self.ownerKey)
         let operatorKey = try keyFile("operator-stale.key", Self.operatorKey)
         let vault = try cli(["vault", "deploy", "--network", "devnet", "--key-file", owner, "--operator", Self.operatorAddress, "--quiet"]).out
-        try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner, "--tokens", "WETH,WBTC,USDC"])
+        try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner])
         for (token, amount) in [("WETH", "20.666666"), ("WBTC", "0.13333333"), ("USDC", "30000")] {
             try cli(["vault", "deposit", "--network", "devnet", "--vault", vault, "--key-file", owner, "--token", token, "--amount", amount])
         }
@@ -209,5 +209,61 @@ import Testing
         #expect(last["status"] as? String == "failed")
         let txs = try #require(last["transactions"] as? [[String: Any]])
         #expect(txs.first?["status"] as? String == "reverted")
+    }
+
+    /// `rehearse` on the devnet records a pass; `run` on a network marked mainnet refuses with
+    /// --require-rehearsal until the same portfolio and policy have passed one.
+    @Test func mainnetRunRequiresARecentRehearsal() throws {
+        let owner = try keyFile("owner-rehearse.key", Self.ownerKey)
+        let operatorKey = try keyFile("operator-rehearse.key", Self.operatorKey)
+        let vault = try cli(["vault", "deploy", "--network", "devnet", "--key-file", owner, "--operator", Self.operatorAddress, "--quiet"]).out
+        try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner])
+        for (token, amount) in [("WETH", "20.666666"), ("WBTC", "0.13333333"), ("USDC", "30000")] {
+            try cli(["vault", "deposit", "--network", "devnet", "--vault", vault, "--key-file", owner, "--token", token, "--amount", amount])
+        }
+        // A network marked mainnet that is really this devnet, in a folder of its own.
+        let mainnetDir = dir.appendingPathComponent("mainnet-like")
+        try FileManager.default.createDirectory(at: mainnetDir.appendingPathComponent("networks"), withIntermediateDirectories: true)
+        var devnet = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Devnet.repositoryRoot
+            .appendingPathComponent("networks/devnet.json"))) as? [String: Any])
+        devnet["name"] = "devmain"
+        devnet["mainnet"] = true
+        // A public network: no local default URL (DEVNET_RPC_URL still names the node) and a source per address.
+        devnet["defaultRpcUrl"] = nil
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: devnet), as: UTF8.self)
+        let addresses = try NSRegularExpression(pattern: "0x[0-9a-fA-F]{40}\\b").matches(in: text, range: NSRange(text.startIndex..., in: text))
+            .compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+        devnet["sources"] = Dictionary(addresses.map { ($0, "test: the devnet's fixtures") }, uniquingKeysWith: { a, _ in a })
+        try JSONSerialization.data(withJSONObject: devnet).write(to: mainnetDir.appendingPathComponent("networks/devmain.json"))
+        func portfolioFile(_ network: String) throws -> String {
+            let path = dir.appendingPathComponent("rehearse-\(network).json").path
+            try """
+                {"network": "\(network)", "mode": "vault", "operator": "\(Self.operatorAddress)", "vault": "\(vault)", "quoteToken": "USDC",
+                 "targets": [{"token": "WETH", "percent": 40}, {"token": "WBTC", "percent": 30}, {"token": "USDC", "percent": 30}],
+                 "policy": {"maxPoolDisagreementBps": 1000, "maxTradePercentPerRun": 100}}
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let onMainnet = try portfolioFile("devmain"), onDevnet = try portfolioFile("devnet")
+        let refused = try CLIRunner.run(["run", "--portfolio", onMainnet, "--key-file", operatorKey, "--confirm-mainnet", "--require-rehearsal"],
+                                        environment: env, directory: mainnetDir)
+        #expect(refused.status != 0)
+        #expect(refused.errorLine.contains("no rehearsal of this portfolio and policy passed in the last 14 days"), "\(refused.stderr)")
+        let unconfirmed = try CLIRunner.run(["run", "--portfolio", onMainnet, "--key-file", operatorKey], environment: env, directory: mainnetDir)
+        #expect(unconfirmed.errorLine.contains("--confirm-mainnet"), "\(unconfirmed.stderr)")
+
+        let report = dir.appendingPathComponent("rehearsal.json").path
+        let rehearsal = try cli(["rehearse", "--portfolio", onDevnet, "--key-file", operatorKey, "--out", report])
+        #expect(rehearsal.out.contains("PASSED"), "\(rehearsal.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        #expect(json["passed"] as? Bool == true)
+        let execution = try #require(json["execution"] as? [String: Any])
+        #expect((execution["routes"] as? [Any])?.isEmpty == false && execution["secondsToConfirmation"] != nil)
+
+        // Rehearsed: the mainnet run is allowed (and skips: the rehearsal already rebalanced this vault).
+        let allowed = try CLIRunner.run(["run", "--portfolio", onMainnet, "--key-file", operatorKey, "--confirm-mainnet", "--require-rehearsal"],
+                                        environment: env, directory: mainnetDir)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.out.contains("skip"), "\(allowed.stdout)")
     }
 }

@@ -40,6 +40,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Required on a network marked mainnet.")
     var confirmMainnet = false
 
+    @Flag(help: "On mainnet, refuse unless this portfolio passed a rehearsal (`rebalancer rehearse`) recently.")
+    var requireRehearsal = false
+
+    @Option(help: "How recent a passed rehearsal must be, in days.")
+    var rehearsalMaxAgeDays: Double = 14
+
     static let disagreementExitCode: Int32 = 3
     static let failedExitCode: Int32 = 4
 
@@ -62,6 +68,19 @@ struct RunCommand: ParsableCommand {
         var decision: Decision?
         var mainnet: Bool
         var reason: String?
+        /// Filled when transactions were sent: what a rehearsal report compares.
+        var execution: ExecutionSummary?
+    }
+
+    struct ExecutionSummary: Encodable {
+        var routes: [RouteOutcome]
+        var gasEstimated: UInt64
+        var gasUsed: UInt64
+        var costWei: UInt256
+        var dryRunCostWei: UInt256
+        var feesPaid: Double
+        var quoteToken: String
+        var secondsToConfirmation: Double
     }
 
     /// Check → decide → (maybe) send, once. The key is loaded by the caller (once per daemon).
@@ -73,6 +92,12 @@ struct RunCommand: ParsableCommand {
                 throw CLIError("\(portfolioOption.portfolio): policy.maxTradePercentPerRun must be set to run on mainnet (the per-run caution cap)")
             }
             guard confirmMainnet else { throw CLIError("\(network.name) is mainnet: add --confirm-mainnet to send real transactions") }
+            // The runbook's rule: rehearse on a testnet before mainnet.
+            if RehearsalLog.lastPassed(portfolio, dataDir: dataDir, withinDays: rehearsalMaxAgeDays) == nil {
+                let message = "no rehearsal of this portfolio and policy passed in the last \(fmtDays(rehearsalMaxAgeDays)) days (rebalancer rehearse --network sepolia …)"
+                if requireRehearsal { throw CLIError("\(portfolioOption.portfolio): \(message); refusing (--require-rehearsal)") }
+                note("WARNING: \(message)")
+            }
         }
         guard key.address == portfolio.operator else {
             throw CLIError("the key is for \(key.address.checksummed), but \(portfolioOption.portfolio) names operator \(portfolio.operator.checksummed)")
@@ -177,6 +202,7 @@ struct RunCommand: ParsableCommand {
         let confirmer = Confirmer(client: client, journal: journal, network: network, key: key, policy: policy, progress: progress,
                                   isStale: { false })
         let outcomes: [SendOutcome]
+        let sentAt = Date()
         do { outcomes = try confirmer.confirm(sent) } catch { throw CLIError("run \(runId): \(error) (the journal keeps the rest; run again to reconcile)") }
 
         // 6. Predicted against actual.
@@ -214,8 +240,18 @@ struct RunCommand: ParsableCommand {
                                  state: state, allocation: report.allocation))
         }
         let failure = outcomes.first { $0.status != .mined }.map { "\($0.label): \($0.status.rawValue) (\($0.hashHex))" }
+        let estimated = gasPlanned.transactions.compactMap(\.gasEstimate).reduce(0, +)
+        let cost = outcomes.reduce(UInt256.zero) { sum, o in
+            guard let used = o.gasUsed, let price = o.effectiveGasPrice, let c = UInt256(used).multiplied(by: price) else { return sum }
+            return sum.adding(c) ?? sum
+        }
+        let dryRunPrice = context.baseFeePerGas.adding(context.priorityFeePerGas) ?? .zero
+        let execution = ExecutionSummary(
+            routes: routeOutcomes, gasEstimated: estimated, gasUsed: gasUsed, costWei: cost,
+            dryRunCostWei: UInt256(estimated).multiplied(by: dryRunPrice) ?? .zero, feesPaid: plan.trades.feesPaid,
+            quoteToken: portfolio.quoteToken, secondsToConfirmation: Date().timeIntervalSince(sentAt))
         return CycleSummary(status: ok ? .completed : .failed, runId: runId, decision: outcome.decision, mainnet: network.mainnet,
-                            reason: failure)
+                            reason: failure, execution: execution)
     }
 
     /// Settles journaled transactions of earlier runs; true when there were any.
@@ -314,3 +350,5 @@ enum RunText {
         return out.joined(separator: "\n")
     }
 }
+
+func fmtDays(_ days: Double) -> String { days == days.rounded() ? String(Int(days)) : String(format: "%.1f", days) }
