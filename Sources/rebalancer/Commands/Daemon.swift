@@ -28,14 +28,42 @@ struct Daemon: ParsableCommand {
     @OptionGroup var cycle: RunCommand
 
     @Option(help: "Time between ticks: 90s, 15m, 1h, 1d.")
-    var every: String
+    var every: String?
+
+    @Option(help: "Instead of --every: tick once a day at this UTC time, HH:MM (cron's `M H * * *`).")
+    var at: String?
 
     @Option(help: "Stop after this many ticks (default: run until stopped).")
     var ticks: Int?
 
     func validate() throws {
-        guard Self.seconds(every) != nil else { throw ValidationError("--every: write a duration like 90s, 15m, 1h or 1d, got \"\(every)\"") }
+        switch (every, at) {
+        case (nil, nil): throw ValidationError("give --every (e.g. 1h) or --at (e.g. 06:30)")
+        case (.some, .some): throw ValidationError("give either --every or --at, not both")
+        case (let every?, nil):
+            guard Self.seconds(every) != nil else { throw ValidationError("--every: write a duration like 90s, 15m, 1h or 1d, got \"\(every)\"") }
+        case (nil, let at?):
+            guard Self.dailyTime(at) != nil else { throw ValidationError("--at: write a UTC time of day as HH:MM, got \"\(at)\"") }
+        }
         if let ticks, ticks < 1 { throw ValidationError("--ticks must be at least 1") }
+    }
+
+    /// Seconds after midnight UTC for "HH:MM".
+    static func dailyTime(_ text: String) -> Int? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else { return nil }
+        return h * 3600 + m * 60
+    }
+
+    /// The next time after `now` that the schedule fires.
+    static func nextTick(after now: Date, every: String?, at: String?, lastStart: Date) -> Date {
+        if let at, let offset = dailyTime(at) {
+            let day = (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+            var next = Date(timeIntervalSince1970: day + Double(offset))
+            if next <= now { next = next.addingTimeInterval(86_400) }
+            return next
+        }
+        return lastStart.addingTimeInterval(every.flatMap(seconds) ?? 3600)
     }
 
     static func seconds(_ text: String) -> Double? {
@@ -63,9 +91,10 @@ struct Daemon: ParsableCommand {
         sigaddset(&stopSignals, SIGTERM)
         sigaddset(&stopSignals, SIGINT)
         sigprocmask(SIG_UNBLOCK, &stopSignals, nil)
-        let interval = Self.seconds(every) ?? 3600
         let quiet = isatty(STDOUT_FILENO) == 0 || cycle.output.json
         var tick = 0
+        // With --at, the first tick waits for the scheduled time; with --every it starts at once.
+        if at != nil { waitUntil(Self.nextTick(after: Date(), every: every, at: at, lastStart: Date()), quiet: quiet) }
         while stopRequested == 0 {
             tick += 1
             let started = Date()
@@ -78,18 +107,22 @@ struct Daemon: ParsableCommand {
             }
             Self.saveAlertState(tracker.state, to: statePath)
             if let ticks, tick >= ticks { break }
-            // Sleep in small steps so a stop request is honoured within a fraction of a second.
-            let next = started.addingTimeInterval(interval)
-            while stopRequested == 0 && Date() < next {
-                if !quiet {
-                    let left = Int(next.timeIntervalSinceNow.rounded(.up))
-                    FileHandle.standardError.write(Data("\rnext tick in \(left) s   ".utf8))
-                }
-                Thread.sleep(forTimeInterval: min(0.2, max(0, next.timeIntervalSinceNow)))
-            }
-            if !quiet { FileHandle.standardError.write(Data("\r".utf8)) }
+            waitUntil(Self.nextTick(after: Date(), every: every, at: at, lastStart: started), quiet: quiet)
         }
         if stopRequested != 0 { note("daemon: stopped after tick \(tick)") }
+    }
+
+    /// Sleeps in small steps so a stop request is honoured within a fraction of a second; shows a
+    /// countdown on a terminal.
+    func waitUntil(_ next: Date, quiet: Bool) {
+        while stopRequested == 0 && Date() < next {
+            if !quiet {
+                let left = Int(next.timeIntervalSinceNow.rounded(.up))
+                FileHandle.standardError.write(Data("\rnext tick in \(left) s   ".utf8))
+            }
+            Thread.sleep(forTimeInterval: min(0.2, max(0, next.timeIntervalSinceNow)))
+        }
+        if !quiet { FileHandle.standardError.write(Data("\r".utf8)) }
     }
 
     /// One tick under the tick lock; failures become alert input, never an exit.

@@ -199,8 +199,11 @@ struct RunCommand: ParsableCommand {
             throw CLIError("run \(runId): \(error)")
         }
         if !output.json { print("run \(runId): sent \(sent.count) transaction(s): \(sent.map { Hex.encode($0.hash) }.joined(separator: ", "))") }
+        // Past the plan's deadline the swaps would revert anyway: a stuck transaction is cancelled
+        // with a zero-value self-transfer instead of being bumped.
+        let deadline = plan.deadline
         let confirmer = Confirmer(client: client, journal: journal, network: network, key: key, policy: policy, progress: progress,
-                                  isStale: { false })
+                                  isStale: { UInt64(max(0, Date().timeIntervalSince1970)) > deadline })
         let outcomes: [SendOutcome]
         let sentAt = Date()
         do { outcomes = try confirmer.confirm(sent) } catch { throw CLIError("run \(runId): \(error) (the journal keeps the rest; run again to reconcile)") }

@@ -1,0 +1,29 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import rebalancer
+
+@Suite struct DaemonScheduleTests {
+    @Test func everyAndAtSchedules() {
+        #expect(Daemon.seconds("90s") == 90 && Daemon.seconds("15m") == 900 && Daemon.seconds("1h") == 3600 && Daemon.seconds("1d") == 86_400)
+        #expect(Daemon.seconds("1w") == nil && Daemon.seconds("-1h") == nil && Daemon.seconds("h") == nil)
+        #expect(Daemon.dailyTime("06:30") == 6 * 3600 + 30 * 60)
+        #expect(Daemon.dailyTime("24:00") == nil && Daemon.dailyTime("6") == nil)
+        // 2026-11-25 05:00 UTC → today 06:30; 07:00 UTC → tomorrow 06:30.
+        let morning = Date(timeIntervalSince1970: 1_795_582_800)   // 2026-11-25T05:00:00Z
+        let next = Daemon.nextTick(after: morning, every: nil, at: "06:30", lastStart: morning)
+        #expect(next.timeIntervalSince(morning) == 5400)
+        let later = morning.addingTimeInterval(2 * 3600)
+        #expect(Daemon.nextTick(after: later, every: nil, at: "06:30", lastStart: later).timeIntervalSince(later) == 23.5 * 3600)
+        #expect(Daemon.nextTick(after: morning, every: "15m", at: nil, lastStart: morning).timeIntervalSince(morning) == 900)
+    }
+
+    @Test func badSchedulesAreOneLineErrors() throws {
+        let both = try CLIRunner.run(["daemon", "--portfolio", "p.json", "--every", "1h", "--at", "06:00"])
+        #expect(both.status != 0 && both.stderr.contains("either --every or --at"))
+        let neither = try CLIRunner.run(["daemon", "--portfolio", "p.json"])
+        #expect(neither.status != 0 && neither.stderr.contains("give --every"))
+        let badTime = try CLIRunner.run(["daemon", "--portfolio", "p.json", "--at", "25:00"])
+        #expect(badTime.status != 0 && badTime.stderr.contains("--at: write a UTC time of day as HH:MM"))
+    }
+}
