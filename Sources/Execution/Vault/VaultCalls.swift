@@ -9,6 +9,7 @@ public enum VaultCalls {
         case weighted = 1
     }
 
+    // Constant signatures: a typo here fails every test that touches the vault, never a user.
     static let setTokenAllowedFn = try! ABIFunction(signature: "setTokenAllowed(address,bool)")
     static let allowPoolFn = try! ABIFunction(signature: "allowPool(address,uint8,address)")
     static let withdrawFn = try! ABIFunction(signature: "withdraw(address,uint256,address)")
