@@ -52,6 +52,25 @@ public struct Simulator: Sendable {
 
     // MARK: - vault mode
 
+    /// Gas the call actually uses (after refunds), where the node can tell: on a node with
+    /// `evm_snapshot` that sends for the operator (a devnet) and still at the plan's block, the call
+    /// is mined on a snapshot and rolled back. nil elsewhere; `eth_estimateGas` then stands alone.
+    func measuredGasUsed(_ tx: PlannedTransaction, data: [UInt8], limit: UInt64, atBlock block: UInt64) -> UInt64? {
+        guard let head = try? client.blockNumber(), head == block,
+              let snapshot = try? client.rpc.call("evm_snapshot"), let id = snapshot.stringValue else { return nil }
+        defer { _ = try? client.rpc.call("evm_revert", [.string(id)]) }
+        var fields: [String: JSONValue] = [
+            "from": .string(tx.from.checksummed.lowercased()), "data": .string(Hex.encode(data)),
+            "gas": .string("0x" + String(limit, radix: 16)),
+        ]
+        if let to = tx.to { fields["to"] = .string(to.checksummed.lowercased()) }
+        guard let sent = try? client.rpc.call("eth_sendTransaction", [.object(fields)]), let hashText = sent.stringValue,
+              let hash = try? Hex.decode(hashText) else { return nil }
+        if (try? client.getTransactionReceipt(hash)) ?? nil == nil { _ = try? client.rpc.call("evm_mine") }
+        guard let receipt = (try? client.getTransactionReceipt(hash)) ?? nil, receipt.status else { return nil }
+        return receipt.gasUsed
+    }
+
     /// The revert that proves step `i` returned less than its bound.
     static func expectedProbeReason(step i: Int, kind: PoolKind) -> String {
         kind == .weighted ? "BAL#507" : "min out: step \(i)"
@@ -96,6 +115,7 @@ public struct Simulator: Sendable {
         case (.success(let gas), .success):
             txSim.gasEstimate = gas
             txSim.gasLimit = GasBudget.limit(forEstimate: gas, marginPercent: context.gasMarginPercent)
+            txSim.gasUsed = measuredGasUsed(tx, data: tx.data, limit: txSim.gasLimit ?? gas, atBlock: plan.blockNumber)
         case (_, .failure(let e)), (.failure(let e), _):
             txSim.status = .reverted
             txSim.detail = Self.reason(e)

@@ -16,6 +16,7 @@ struct DryRunCommand: ParsableCommand {
             Uses the operator address from the portfolio file, never a key. Vault mode proves every step's simulated \
             output equals its quote to the wei; EOA mode replays the transactions on a devnet snapshot when the node \
             supports evm_snapshot and unlocked dev accounts, and otherwise simulates the approvals and the first swap. \
+            On such a node the vault call is also mined once on a snapshot to measure the gas it uses after refunds. \
             The replay rolls the node back with evm_revert when done: transactions others mine on that node meanwhile \
             are rolled back too, so replay only on a private devnet. Gas limits are the estimates plus \
             \(GasBudget.defaultMarginPercent)%.
