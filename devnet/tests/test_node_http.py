@@ -191,16 +191,6 @@ def test_bad_arguments_are_refused():
     assert result.returncode == 2 and "--block-time" in result.stderr
 
 
-@pytest.mark.skipif((REPO_ROOT / "devnet" / "fixtures.py").exists(),
-                    reason="fixtures exist; their deployment is tested with the contracts")
-def test_missing_fixtures_is_a_clear_error():
-    result = subprocess.run([sys.executable, "-m", "devnet", "--port", "0"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode != 0
-    assert "devnet/fixtures.py is missing" in result.stderr and "--bare" in result.stderr
-    assert result.stdout == ""
-
-
 def free_port() -> int:
     import socket
 
