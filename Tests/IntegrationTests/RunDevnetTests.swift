@@ -233,10 +233,17 @@ import Testing
         let owner = try keyFile("owner-rehearse.key", Self.ownerKey)
         let operatorKey = try keyFile("operator-rehearse.key", Self.operatorKey)
         let vault = try cli(["vault", "deploy", "--network", "devnet", "--key-file", owner, "--operator", Self.operatorAddress, "--quiet"]).out
-        try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner])
+        // Only three tokens listed: the routes must keep to the pools between them (the snapshot
+        // reads the vault's allowlist), or the dry run would refuse with "pool not allowed".
+        try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner, "--tokens", "WETH,WBTC,USDC"])
         for (token, amount) in [("WETH", "20.666666"), ("WBTC", "0.13333333"), ("USDC", "30000")] {
             try cli(["vault", "deposit", "--network", "devnet", "--vault", vault, "--key-file", owner, "--token", token, "--amount", amount])
         }
+        let snapshot = try json(try cli(["snapshot", "--portfolio", try portfolio(mode: "vault", operator: Self.operatorAddress, vault: vault)]))
+        let excluded = try #require(snapshot["excludedPools"] as? [String])
+        let network = try Devnet.network()
+        let outside = (network.pools ?? []).filter { !$0.tokens.allSatisfy(["WETH", "WBTC", "USDC"].contains) }.map(\.address.checksummed)
+        #expect(Set(excluded) == Set(outside))
         // A network marked mainnet that is really this devnet, in a folder of its own.
         let mainnetDir = dir.appendingPathComponent("mainnet-like")
         try FileManager.default.createDirectory(at: mainnetDir.appendingPathComponent("networks"), withIntermediateDirectories: true)

@@ -16,7 +16,7 @@ import Testing
 
     /// An answer for every member, as a healthy chain would give: balances 1000+t, allowances 7,
     /// native 5 (holder) and 9 (operator), reserves 100/200, pool tokens in the file's order.
-    func answers(_ plan: StateReadPlan, weights: [UInt256]? = nil) throws -> [Multicall3.Result] {
+    func answers(_ plan: StateReadPlan, weights: [UInt256]? = nil, unlistedPools: Set<Int> = [], unlistedTokens: Set<String> = []) throws -> [Multicall3.Result] {
         try plan.slots.map { slot -> Multicall3.Result in
             let (_, function) = plan.describe(slot)
             let values: [ABIValue]
@@ -36,6 +36,9 @@ import Testing
                 let w = weights ?? Self.equalWeights(n)
                 values = [.array(w.map { .uint($0) })]
             case .swapFee: values = [.uint(UInt256(3_000_000_000_000_000))]
+            case .vaultPool(let p):
+                values = [.tuple([.bool(!unlistedPools.contains(p)), .uint(0), .address(.zero), .fixedBytes([UInt8](repeating: 0, count: 32)), .array([])])]
+            case .vaultToken(let t): values = [.bool(!unlistedTokens.contains(plan.network.tokens[t].symbol))]
             }
             return Multicall3.Result(success: true, returnData: try function.encodeOutput(values))
         }
@@ -67,6 +70,29 @@ import Testing
         let allowFailure = plan.calls.allSatisfy { $0.allowFailure }
         #expect(allowFailure)
         #expect(plan.calls[0].callData == Array(Keccak256.hash("balanceOf(address)").prefix(4)) + Self.holder.word)
+    }
+
+    /// Vault mode: pools the vault does not list, or that hold a token it does not allow, are
+    /// excluded from routing in the snapshot.
+    @Test func vaultAllowlistMarksExcludedPools() throws {
+        let n = try network()
+        let pools = n.pools ?? []
+        let vault = (try? Address("0x3333333333333333333333333333333333333333")) ?? .zero
+        let plan = StateReadPlan(network: n, pools: pools, holder: vault, operator: Self.op, spenders: [], vault: vault)
+        #expect(plan.calls.count == n.tokens.count + 2 + 3 + 3 + pools.count + n.tokens.count)
+        let everything = try plan.decode(try answers(plan), context: Self.context).state
+        #expect(everything.excludedPools.isEmpty)
+        let unlistedToken = pools[0].tokens[0]
+        let partial = try plan.decode(try answers(plan, unlistedPools: [1], unlistedTokens: [unlistedToken]), context: Self.context).state
+        let expected = pools.indices.filter { $0 == 1 || pools[$0].tokens.contains(unlistedToken) }.map { pools[$0].address }
+        #expect(partial.excludedPools == expected)
+        // It survives the snapshot JSON, and a bogus entry is refused naming the field.
+        let again = try ChainState.decode(try partial.jsonData())
+        #expect(again.excludedPools == expected)
+        var object = try #require(try JSONSerialization.jsonObject(with: try partial.jsonData()) as? [String: Any])
+        object["excludedPools"] = ["0x4444444444444444444444444444444444444444"]
+        let bogus = try JSONSerialization.data(withJSONObject: object)
+        #expect(throws: ChainStateError.self) { try ChainState.decode(bogus) }
     }
 
     @Test func healthyAnswersBecomeASnapshot() throws {

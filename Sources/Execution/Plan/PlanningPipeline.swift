@@ -53,8 +53,17 @@ public enum PlanningPipeline {
         do { outcome = try Strategist.evaluate(portfolio: portfolio, market: market, now: now) } catch { throw .strategy(error) }
         var result = PlanningResult(market: market, outcome: outcome, trades: nil, routingError: nil, plan: nil)
         guard !outcome.trades.intents.isEmpty else { return result }
+        // Routes avoid pools the holder cannot trade through (not on its vault's allowlist); prices
+        // above still used every pool.
+        var routable = market
+        if !state.excludedPools.isEmpty {
+            let excluded = Set(state.excludedPools)
+            routable = MarketView(tokens: market.tokens, balances: market.balances, pools: market.pools.filter { !excluded.contains($0.address) },
+                                  blockNumber: market.blockNumber, blockTimestamp: market.blockTimestamp, gasPriceWei: market.gasPriceWei,
+                                  wrappedNative: market.wrappedNative, priceHistory: market.priceHistory)
+        }
         do {
-            result.trades = try RebalancePlanner.plan(outcome: outcome, market: market, policy: portfolio.policy)
+            result.trades = try RebalancePlanner.plan(outcome: outcome, market: routable, policy: portfolio.policy)
         } catch {
             result.routingError = error
             return result

@@ -33,10 +33,14 @@ public struct ChainState: Sendable, Equatable {
     /// A suggested priority fee (e.g. from `eth_feeHistory`), wei.
     public var priorityFeePerGas: UInt256?
     public var priceHistory: PriceHistory?
+    /// Pools the owner cannot trade through (in vault mode: not on the vault's allowlist). Prices
+    /// still come from them; routes avoid them.
+    public var excludedPools: [Address]
 
     public init(chainId: UInt64, block: Block, tokens: [Token], balances: [String: UInt256], pools: [PoolState],
                 owner: Address? = nil, nativeBalance: UInt256? = nil, allowances: [String: [Address: UInt256]] = [:],
-                priorityFeePerGas: UInt256? = nil, priceHistory: PriceHistory? = nil) {
+                priorityFeePerGas: UInt256? = nil, priceHistory: PriceHistory? = nil, excludedPools: [Address] = []) {
+        self.excludedPools = excludedPools
         self.chainId = chainId
         self.block = block
         self.tokens = tokens

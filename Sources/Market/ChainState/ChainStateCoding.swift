@@ -41,6 +41,7 @@ struct ChainStateWire: Codable {
     var allowances: [String: [String: WireInteger]]?
     var priorityFeePerGas: WireInteger?
     var priceHistory: PriceHistory?
+    var excludedPools: [String]?
 }
 
 extension ChainState: Codable {
@@ -104,6 +105,7 @@ extension ChainStateWire {
         }
         priorityFeePerGas = s.priorityFeePerGas.map { WireInteger($0.description) }
         priceHistory = s.priceHistory
+        excludedPools = s.excludedPools.isEmpty ? nil : s.excludedPools.map(\.checksummed)
     }
 }
 
@@ -190,9 +192,17 @@ extension ChainState {
             }
         }
 
+        var excluded: [Address] = []
+        for (k, text) in (wire.excludedPools ?? []).enumerated() {
+            let path = root.key("excludedPools").index(k)
+            let address = try Self.address(text, path)
+            guard seenPools.contains(address) else { throw ChainStateError(path, "\(address) is not one of the snapshot's pools") }
+            excluded.append(address)
+        }
+
         self.init(chainId: wire.chainId.value, block: block, tokens: tokens, balances: balances, pools: pools,
                   owner: owner, nativeBalance: nativeBalance, allowances: allowances,
-                  priorityFeePerGas: priorityFee, priceHistory: wire.priceHistory)
+                  priorityFeePerGas: priorityFee, priceHistory: wire.priceHistory, excludedPools: excluded)
     }
 
     private static func pool(_ p: ChainStateWire.PoolWire, _ path: JSONFieldPath, decimalsBySymbol: [String: Int]) throws(ChainStateError) -> PoolState {

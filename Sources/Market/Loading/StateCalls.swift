@@ -21,6 +21,13 @@ enum StateCalls {
     static let getNormalizedWeights = ABIFunction(name: "getNormalizedWeights", inputs: [], outputs: [.init(type: .array(.uint(256)))])
     static let getSwapFeePercentage = ABIFunction(name: "getSwapFeePercentage", inputs: [], outputs: [.init(type: .uint(256))])
 
+    /// The rebalancing vault's allowlist (abi/contracts/RebalancingVault.vy). `poolInfo` returns one
+    /// struct (allowed, kind, balancerVault, poolId, tokens): a single dynamic tuple on the wire.
+    static let vaultPoolInfo = ABIFunction(
+        name: "poolInfo", inputs: [.init(type: .address)],
+        outputs: [.init(type: .tuple([.bool, .uint(8), .address, .fixedBytes(32), .array(.address)]))])
+    static let vaultTokenAllowed = ABIFunction(name: "tokenAllowed", inputs: [.init(type: .address)], outputs: [.init(type: .bool)])
+
     /// Calldata of a call whose arguments are addresses or 32-byte words: the selector and one word
     /// per argument (the standard encoding for static arguments, so no encoder error is possible).
     static func calldata(_ function: ABIFunction, _ words: [[UInt8]] = []) -> [UInt8] {

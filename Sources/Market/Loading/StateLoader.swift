@@ -99,7 +99,7 @@ public final class StateLoader: @unchecked Sendable {
     private func read(_ request: StateRequest, at number: UInt64) throws(StateLoadError) -> LoadedState {
         let pools = network.pools ?? lock.withLock { discoveredPools } ?? []
         let plan = StateReadPlan(network: network, pools: pools, holder: request.holder, operator: request.operator,
-                                 spenders: request.spenders)
+                                 spenders: request.spenders, vault: request.vault)
         let multicall = network.multicall3
         let budget = self.budget
         let operatorAddress = request.operator

@@ -22,6 +22,8 @@ struct StateReadPlan {
         case poolTokens(pool: Int)
         case weights(pool: Int)
         case swapFee(pool: Int)
+        case vaultPool(pool: Int)
+        case vaultToken(token: Int)
     }
 
     let network: NetworkConfig
@@ -29,11 +31,14 @@ struct StateReadPlan {
     let holder: Address
     let `operator`: Address?
     let spenders: [Address]
+    let vault: Address?
     private(set) var calls: [Multicall3.Call] = []
     private(set) var slots: [Slot] = []
 
-    init(network: NetworkConfig, pools: [NetworkConfig.PoolEntry], holder: Address, operator: Address?, spenders: [Address]) {
+    init(network: NetworkConfig, pools: [NetworkConfig.PoolEntry], holder: Address, operator: Address?, spenders: [Address],
+         vault: Address? = nil) {
         self.network = network
+        self.vault = vault
         self.pools = pools
         self.holder = holder
         self.operator = `operator`
@@ -73,6 +78,10 @@ struct StateReadPlan {
                 add(.swapFee(pool: p), pool.address, StateCalls.getSwapFeePercentage)
             }
         }
+        if let vault {
+            for (p, pool) in pools.enumerated() { add(.vaultPool(pool: p), vault, StateCalls.vaultPoolInfo, [pool.address.word]) }
+            for (t, token) in network.tokens.enumerated() { add(.vaultToken(token: t), vault, StateCalls.vaultTokenAllowed, [token.address.word]) }
+        }
     }
 
     func vault(of pool: NetworkConfig.PoolEntry) -> Address {
@@ -107,6 +116,8 @@ struct StateReadPlan {
             return (poolSubject(p) + vault, StateCalls.getPoolTokens)
         case .weights(let p): return (poolSubject(p), StateCalls.getNormalizedWeights)
         case .swapFee(let p): return (poolSubject(p), StateCalls.getSwapFeePercentage)
+        case .vaultPool: return ("rebalancing vault (\(vault.map(\.checksummed) ?? "?"))", StateCalls.vaultPoolInfo)
+        case .vaultToken: return ("rebalancing vault (\(vault.map(\.checksummed) ?? "?"))", StateCalls.vaultTokenAllowed)
         }
     }
 
@@ -140,6 +151,8 @@ struct StateReadPlan {
         var poolBalances: [Int: [UInt256]] = [:]
         var weights: [Int: [UInt256]] = [:]
         var fees: [Int: UInt256] = [:]
+        var poolListed: [Int: Bool] = [:]
+        var tokenListed: [String: Bool] = [:]
 
         for (slot, result) in zip(slots, results) {
             let values = try decodeValues(slot, result, block: context.block.number)
@@ -195,6 +208,12 @@ struct StateReadPlan {
                 weights[p] = try uints(0)
             case .swapFee(let p):
                 fees[p] = try uint(0)
+            case .vaultPool(let p):
+                guard values.indices.contains(0) else { throw bad("missing output 0") }
+                do { poolListed[p] = try values[0].asTuple.first?.asBool ?? false } catch { throw bad(error.description) }
+            case .vaultToken(let t):
+                guard values.indices.contains(0) else { throw bad("missing output 0") }
+                do { tokenListed[network.tokens[t].symbol] = try values[0].asBool } catch { throw bad(error.description) }
             }
         }
 
@@ -220,9 +239,15 @@ struct StateReadPlan {
             }
         }
 
+        // Vault mode: a pool the vault does not list, or one holding a token it does not allow, is
+        // not tradable for this holder (the vault would revert "pool not allowed"/"token not allowed").
+        let excluded = vault == nil ? [] : pools.indices.filter { p in
+            !(poolListed[p] ?? false) || pools[p].tokens.contains { !(tokenListed[$0] ?? false) }
+        }.map { pools[$0].address }
         let state = ChainState(
             chainId: context.chainId, block: context.block, tokens: network.tokenList, balances: balances, pools: poolStates,
-            owner: holder, nativeBalance: holderNative, allowances: allowances, priorityFeePerGas: context.priorityFeePerGas)
+            owner: holder, nativeBalance: holderNative, allowances: allowances, priorityFeePerGas: context.priorityFeePerGas,
+            excludedPools: excluded)
         do { try state.validate() } catch { throw .invalidState(error) }
         let operatorBalance = `operator`.map { $0 == holder ? holderNative : operatorNative } ?? nil
         return Decoded(state: state, operatorNativeBalance: operatorBalance)

@@ -16,9 +16,13 @@ public struct StateRequest: Sendable, Equatable {
     public var maxBlockAgeSeconds: UInt64?
     /// Blocks of `eth_feeHistory` the priority-fee suggestion is taken from.
     public var feeHistoryBlocks: UInt64
+    /// The rebalancing vault whose allowlist limits which pools the holder can trade through
+    /// (vault mode): pools it does not list are marked `excludedPools` in the snapshot.
+    public var vault: Address?
 
     public init(holder: Address, operator: Address? = nil, spenders: [Address] = [], block: BlockTag = .latest,
-                maxBlockAgeSeconds: UInt64? = nil, feeHistoryBlocks: UInt64 = 5) {
+                maxBlockAgeSeconds: UInt64? = nil, feeHistoryBlocks: UInt64 = 5, vault: Address? = nil) {
+        self.vault = vault
         self.holder = holder
         self.operator = `operator`
         self.spenders = spenders

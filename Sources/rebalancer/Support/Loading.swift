@@ -128,7 +128,8 @@ enum StateReading {
         let request = StateRequest(
             holder: portfolio.holder, operator: portfolio.operator,
             spenders: StateRequest.spenders(of: network, extra: extra), block: pinned,
-            maxBlockAgeSeconds: maxAge.isFinite && maxAge > 0 ? UInt64(min(maxAge, 1e12)) : nil)
+            maxBlockAgeSeconds: maxAge.isFinite && maxAge > 0 ? UInt64(min(maxAge, 1e12)) : nil,
+            vault: portfolio.mode == .vault ? portfolio.vault : nil)
         let loaded: LoadedState
         do { loaded = try loader.load(request) } catch { throw CLIError("\(error)") }
         if let stale = loaded.stale {
