@@ -37,12 +37,12 @@ public struct DynamicFeeTransaction: Sendable, Hashable {
     /// keccak256(0x02 ‖ rlp([chainId, nonce, maxPriorityFeePerGas, maxFeePerGas, gasLimit, to,
     /// value, data, accessList])).
     public var signingHash: [UInt8] {
-        Keccak256.hash([Self.type] + RLP.encode(.list(payloadFields)))
+        TypedEnvelope.signingHash(type: Self.type, payload: payloadFields)
     }
 
     /// 0x02 ‖ rlp([…, yParity, r, s]).
     public func encode(signature: Signature) -> [UInt8] {
-        [Self.type] + RLP.encode(.list(payloadFields + [.uint(UInt64(signature.yParity)), .uint(signature.r), .uint(signature.s)]))
+        TypedEnvelope.encode(type: Self.type, payload: payloadFields, signature: signature)
     }
 
     public func sign(with key: PrivateKey) -> SignedTransaction {
