@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore", "EthSigning", "CSecp256k1", "Market", "Strategy", "Routing"]),
 
         // Runs the built `rebalancer` binary the way a user does (shared by the CLI and devnet tests).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["EthRPC"], path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution", "TestSupport"]),
         .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore"]),
         .testTarget(
@@ -85,11 +85,11 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "EthSigningTests", dependencies: ["EthSigning", "EthCore"], resources: [.copy("Fixtures")]),
 
-        .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore"]),
+        .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore", "TestSupport"]),
         // Sending against the real devnet (DEVNET_RPC_URL): batches, replacement, crash recovery.
         .testTarget(
             name: "SendingIntegrationTests",
-            dependencies: ["Execution", "Market", "EthRPC", "EthSigning", "EthCore", "rebalancer"]),
+            dependencies: ["Execution", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport", "rebalancer"]),
         // Against a running devnet (DEVNET_RPC_URL): state loading, deployment through the Swift signer.
         .testTarget(name: "IntegrationTests", dependencies: ["Execution", "Routing", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore", "TestSupport", "rebalancer"]),
     ]

@@ -1,5 +1,6 @@
 import EthCore
 import Foundation
+import TestSupport
 import Testing
 
 @testable import EthRPC
@@ -8,22 +9,6 @@ import Testing
 /// These tests FAIL when the devnet is not running: `scripts/test` starts it first.
 @Suite("Devnet integration (needs a running devnet)")
 struct DevnetIntegrationTests {
-    /// Counts HTTP requests while passing them to the real transport.
-    final class CountingTransport: RPCTransport, @unchecked Sendable {
-        let inner: HTTPTransport
-        private let lock = NSLock()
-        private var _count = 0
-        var count: Int { lock.withLock { _count } }
-        var endpointDescription: String { inner.endpointDescription }
-
-        init(_ inner: HTTPTransport) { self.inner = inner }
-
-        func send(_ body: [UInt8]) throws(RPCError) -> [UInt8] {
-            lock.withLock { _count += 1 }
-            return try inner.send(body)
-        }
-    }
-
     /// Addresses from networks/devnet.json when the repository has it; otherwise the devnet's
     /// deterministic deployment addresses (same deployer, same nonces on every start).
     struct Devnet {

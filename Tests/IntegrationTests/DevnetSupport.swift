@@ -3,6 +3,7 @@ import EthRPC
 import EthSigning
 import Foundation
 import Market
+import TestSupport
 import Testing
 
 /// The devnet these tests run against: DEVNET_RPC_URL (scripts/test sets it) or 127.0.0.1:8545.
@@ -79,22 +80,6 @@ enum Devnet {
     static func callWord(_ client: EthClient, _ to: Address, _ data: [UInt8], block: UInt64) throws -> UInt256 {
         let out = try client.call(to: to, data: data, block: .number(block))
         return UInt256(bigEndian: out.prefix(32)) ?? .max
-    }
-}
-
-/// Counts HTTP requests while passing them to the real transport (the only mock: at the transport).
-final class CountingTransport: RPCTransport, @unchecked Sendable {
-    let inner: HTTPTransport
-    private let lock = NSLock()
-    private var sent = 0
-    var count: Int { lock.withLock { sent } }
-    var endpointDescription: String { inner.endpointDescription }
-
-    init(_ inner: HTTPTransport) { self.inner = inner }
-
-    func send(_ body: [UInt8]) throws(RPCError) -> [UInt8] {
-        lock.withLock { sent += 1 }
-        return try inner.send(body)
     }
 }
 

@@ -88,46 +88,6 @@ struct Devnet {
     }
 }
 
-/// The built `rebalancer` executable (next to the test bundle).
-enum Binary {
-    static let url: URL = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("rebalancer")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return Devnet.repoRoot.appendingPathComponent(".build/debug/rebalancer")
-    }()
-
-    struct Result {
-        var stdout: String
-        var stderr: String
-        var status: Int32
-        var killedBySignal: Bool
-    }
-
-    static func run(_ arguments: [String], environment: [String: String]) throws -> Result {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["ETH_PRIVATE_KEY", "ETH_PASSWORD", "ETH_RPC_URL", "REBALANCER_TEST_CRASH"] { env[key] = nil }
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
-                      status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal)
-    }
-}
-
 final class Box<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var _value: T

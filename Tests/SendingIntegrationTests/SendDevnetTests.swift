@@ -2,6 +2,7 @@ import EthCore
 import EthRPC
 import EthSigning
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Execution
@@ -264,7 +265,7 @@ struct SendDevnetTests {
                     "--value", String(value), "--data-dir", dataDir, "--poll-interval", "0.1", "--timeout", "60"]
         let env = ["ETH_PRIVATE_KEY": Devnet.key8Hex]  // public devnet key, not a secret
 
-        let crashed = try Binary.run(args, environment: env.merging(["REBALANCER_TEST_CRASH": point]) { $1 })
+        let crashed = try CLIRunner.run(args, environment: env.merging(["REBALANCER_TEST_CRASH": point]) { $1 })
         #expect(crashed.killedBySignal && crashed.status == SIGKILL, "expected death by SIGKILL: \(crashed.status) \(crashed.stderr)")
         let journalPath = dataDir + "/devnet/journal.sqlite"
         #expect(FileManager.default.fileExists(atPath: journalPath))
@@ -282,12 +283,12 @@ struct SendDevnetTests {
         }
 
         // The same command again: it reconciles the journal and sends nothing new.
-        let again = try Binary.run(args, environment: env)
+        let again = try CLIRunner.run(args, environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains(point == "after-journal" ? "rebroadcast" : "mined"), "\(again.stdout)")
         #expect(again.stdout.contains("nothing new sent"), "\(again.stdout)")
         // And once more: all settled, so `debug reconcile` has nothing to do.
-        let reconcile = try Binary.run(["debug", "reconcile", "--network", "devnet", "--rpc-url", Devnet.url, "--data-dir", dataDir],
+        let reconcile = try CLIRunner.run(["debug", "reconcile", "--network", "devnet", "--rpc-url", Devnet.url, "--data-dir", dataDir],
                                        environment: [:])
         #expect(reconcile.status == 0 && reconcile.stdout.contains("nothing to reconcile"), "\(reconcile.stdout) \(reconcile.stderr)")
 

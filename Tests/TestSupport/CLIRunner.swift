@@ -6,6 +6,8 @@ public struct CLIRunner {
         public var stdout: String
         public var stderr: String
         public var status: Int32
+        /// True when the process died by a signal (`status` is then the signal number).
+        public var killedBySignal: Bool = false
         /// The one line a user sees on failure.
         public var errorLine: String { stderr.trimmingCharacters(in: .whitespacesAndNewlines) }
         public var out: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -29,7 +31,7 @@ public struct CLIRunner {
         process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        for key in ["ETH_PRIVATE_KEY", "ETH_PASSWORD", "ETH_RPC_URL", "ETH_KEYSTORE"] { env[key] = nil }
+        for key in ["ETH_PRIVATE_KEY", "ETH_PASSWORD", "ETH_RPC_URL", "ETH_KEYSTORE", "REBALANCER_TEST_CRASH"] { env[key] = nil }
         env.merge(environment) { _, new in new }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }
@@ -45,6 +47,6 @@ public struct CLIRunner {
         let e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
-                      status: process.terminationStatus)
+                      status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal)
     }
 }

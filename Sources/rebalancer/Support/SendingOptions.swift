@@ -129,8 +129,8 @@ func reconcileAndWait(_ ctx: SendingOptions.Context, options: SendingOptions, ke
 /// `REBALANCER_DATA_DIR`, or `~/.rebalancer`.
 enum JournalLocation {
     static func dataDirectory(_ flag: String?) -> String {
-        if let flag { return flag }
-        if let env = ProcessInfo.processInfo.environment["REBALANCER_DATA_DIR"], !env.isEmpty { return env }
+        if let flag { return (flag as NSString).expandingTildeInPath }
+        if let env = ProcessInfo.processInfo.environment["REBALANCER_DATA_DIR"], !env.isEmpty { return (env as NSString).expandingTildeInPath }
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".rebalancer").path
     }
 
