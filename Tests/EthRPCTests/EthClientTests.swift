@@ -1,3 +1,4 @@
+import TestSupport
 import EthCore
 import Foundation
 import Testing

@@ -29,15 +29,19 @@ import Testing
                   progress: { events.append($0) }, sleep: { _ in })
     }
 
-    @Test func aNonceSpentByAForeignTransactionIsDropped() throws {
+    /// The nonce is spent and no receipt of ours turns up for `droppedAfterBlocks` (3) blocks: dropped.
+    @Test func aNonceSpentByAForeignTransactionIsDroppedBlocksLater() throws {
         let (j, _, s, id) = try journalOne(nonce: 4)
         let events = LockedEvents()
+        let polls = LockedCounter()
         let t = ScriptedTransport { method, params in
             switch method {
-            case "eth_blockNumber": return .success(SendFixtures.hex(10))
+            case "eth_blockNumber": return .success(SendFixtures.hex(9 + UInt64(polls.increment())))
             case "eth_getTransactionReceipt": return .success(nil)
             case "eth_getTransactionCount":
-                guard params.count == 2, params[1] == SendFixtures.hex(10) else { return .failure(.init(code: -32602, message: "not at head")) }
+                guard params.count == 2, params[1] == SendFixtures.hex(9 + UInt64(polls.value)) else {
+                    return .failure(.init(code: -32602, message: "not at head"))
+                }
                 return .success(SendFixtures.hex(5))
             default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
             }
@@ -45,8 +49,30 @@ import Testing
         let outcomes = try confirmer(t, j, confirmations: 1, events: events).confirm(records: [try #require(try j.transaction(id: id))])
         #expect(outcomes.map(\.status) == [.dropped])
         #expect(outcomes.first?.hash == s.hash)
+        #expect(polls.value == 4)  // first seen spent at head 10, dropped at head 13
         #expect(try j.transaction(id: id)?.status == .dropped)
         #expect(events.values.contains { if case .dropped = $0 { return true } else { return false } })
+    }
+
+    /// A lagging node: the nonce is already spent, the receipt comes two blocks later. Mined, never dropped.
+    @Test func aReceiptThatLagsTheNonceIsStillMined() throws {
+        let (j, _, s, id) = try journalOne(nonce: 4)
+        let events = LockedEvents()
+        let polls = LockedCounter()
+        let sender = key.address
+        let t = ScriptedTransport { method, _ in
+            switch method {
+            case "eth_blockNumber": return .success(SendFixtures.hex(9 + UInt64(polls.increment())))
+            case "eth_getTransactionReceipt":
+                return .success(polls.value >= 3 ? SendFixtures.receipt(hash: s.hashHex, from: sender, block: 10) : nil)
+            case "eth_getTransactionCount": return .success(SendFixtures.hex(5))
+            default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
+            }
+        }
+        let outcomes = try confirmer(t, j, confirmations: 1, events: events).confirm(records: [try #require(try j.transaction(id: id))])
+        #expect(outcomes.map(\.status) == [.mined])
+        #expect(try j.transaction(id: id)?.status == .mined)
+        #expect(!events.values.contains { if case .dropped = $0 { return true } else { return false } })
     }
 
     @Test func waitsForConfirmationsAndSurvivesAReorg() throws {

@@ -22,6 +22,8 @@ import Testing
         #expect(R.decide(hasReceipt: false, knownToNode: false, chainNonce: 3, nonce: 5) == .rebroadcast)
         // unknown, nonce spent by something else
         #expect(R.decide(hasReceipt: false, knownToNode: false, chainNonce: 6, nonce: 5) == .nonceTaken)
+        // ... but only recently: a lagging node may not serve our receipt yet; wait, never drop
+        #expect(R.decide(hasReceipt: false, knownToNode: false, chainNonce: 6, nonce: 5, spentLongAgo: false) == .awaitingReceipt)
     }
 
     func signed(nonce: UInt64, value: UInt64, maxFee: UInt64 = 100) -> SignedTransaction {
@@ -79,8 +81,10 @@ import Testing
             case "eth_blockNumber":
                 return .success(SendFixtures.hex(22))
             case "eth_getTransactionCount":
-                // Asked at the head read first, never "latest".
-                guard params.count == 2, params[1] == SendFixtures.hex(22) else { return .failure(.init(code: -32602, message: "not at the head")) }
+                // Asked at the head read first (and droppedAfterBlocks = 3 before it), never "latest".
+                guard params.count == 2, params[1] == SendFixtures.hex(22) || params[1] == SendFixtures.hex(19) else {
+                    return .failure(.init(code: -32602, message: "not at the head"))
+                }
                 return .success(SendFixtures.hex(12))  // nonces ≤ 11 are spent
             case "eth_sendRawTransaction":
                 if let raw = try? Hex.decode(hash) { rebroadcast.append(raw) }
@@ -105,6 +109,59 @@ import Testing
         #expect(report.finishedRuns.map(\.runId) == [run2])
         #expect(try j.run(run2)?.status == .failed)
         #expect(try j.run(run)?.status == .sending)
+    }
+
+    /// A nonce spent within the last blocks, no receipt of ours yet: a lagging node, maybe. Not
+    /// dropped; handed to the confirmer, which waits `droppedAfterBlocks` before deciding.
+    @Test func aNonceSpentOnlyRecentlyWaitsForTheReceipt() throws {
+        let j = try Journal(path: ":memory:")
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+                                 reasons: [], plan: nil, status: .sending)
+        let tx = signed(nonce: 9, value: 5)
+        try journal(j, run: run, tx, intent: "e")
+        let transport = ScriptedTransport { method, params in
+            switch method {
+            case "eth_getTransactionReceipt", "eth_getTransactionByHash": return .success(nil)
+            case "eth_blockNumber": return .success(SendFixtures.hex(22))
+            case "eth_getTransactionCount":
+                return .success(SendFixtures.hex(params.count == 2 && params[1] == SendFixtures.hex(22) ? 10 : 9))
+            default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
+            }
+        }
+        let report = try Reconciler(client: SendFixtures.client(transport), journal: j, droppedAfterBlocks: 3).reconcile()
+        #expect(report.decisions.map(\.action) == [.awaitingReceipt])
+        #expect(report.pending.map(\.hash) == [tx.hashHex])
+        #expect(try j.transaction(hash: tx.hashHex)?.status == .broadcast)
+        #expect(try j.run(run)?.status == .sending)
+    }
+
+    /// A row journaled `dropped` (and its run `failed`) that the chain mined after all: the next
+    /// reconcile marks it mined and finishes its run again, now completed.
+    @Test func aDroppedRowWhoseReceiptTurnsUpIsCorrectedAndItsRunFinishedAgain() throws {
+        let j = try Journal(path: ":memory:")
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+                                 reasons: [], plan: nil, status: .sending)
+        let tx = signed(nonce: 4, value: 5)
+        let id = try journal(j, run: run, tx, intent: "swap")
+        try j.markStatus(id, .dropped)
+        try j.finishRun(run, status: .failed, outcome: nil)
+        let sender = key.address
+        let transport = ScriptedTransport { method, params in
+            switch method {
+            case "eth_getTransactionReceipt":
+                return .success(params.first?.stringValue == tx.hashHex ? SendFixtures.receipt(hash: tx.hashHex, from: sender, block: 30) : nil)
+            default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
+            }
+        }
+        let report = try Reconciler(client: SendFixtures.client(transport), journal: j).reconcile()
+        #expect(report.decisions.map(\.action) == [.correctedToMined])
+        #expect(try j.transaction(id: id)?.status == .mined)
+        #expect(try j.transaction(id: id)?.minedBlock == 30)
+        #expect(try j.run(run)?.status == .completed)
+        // Settled: the next reconcile asks nothing.
+        let again = ScriptedTransport { method, _ in .failure(.init(code: -32601, message: "unexpected \(method)")) }
+        _ = try Reconciler(client: SendFixtures.client(again), journal: j).reconcile()
+        #expect(again.requests.isEmpty)
     }
 
     @Test func finishesARunWhenItsStepsEnded() throws {

@@ -119,7 +119,40 @@ import Testing
             guard case .broadcastRejected(let rejections) = error else { Issue.record("unexpected \(error)"); return }
             #expect(rejections.map(\.nonce) == [2])
         }
-        #expect(try j.transactions(runId: run).map(\.status) == [.broadcast, .broadcast, .dropped])
+        // An error reply is "unknown", not "dropped": the member keeps its nonce until the chain settles it.
+        #expect(try j.transactions(runId: run).map(\.status) == [.broadcast, .broadcast, .signed])
+    }
+
+    /// The double send of the hardening issue: the node takes the transaction but answers its
+    /// broadcast with an error (a rate limit, a load balancer). Asked at once, the node knows it:
+    /// journaled as broadcast, nothing cancelled, nothing thrown.
+    @Test func anErrorReplyForATransactionTheNodeTookIsBroadcastNotDropped() throws {
+        let (j, run, plan) = try setup()
+        let pool = LockedBytes()
+        let transport = ScriptedTransport { method, params in
+            switch method {
+            case "eth_chainId": return .success("0x7a69")
+            case "eth_feeHistory": return .success(SendFixtures.feeHistory(baseFee: 1_000, reward: 1_000))
+            case "eth_getTransactionCount": return .success(SendFixtures.hex(0))
+            case "eth_sendRawTransaction":
+                guard let raw = try? Hex.decode(params.first?.stringValue ?? "") else { return .failure(.init(code: -32602, message: "bad raw")) }
+                pool.append(Keccak256.hash(raw))
+                return .failure(.init(code: -32005, message: "rate limit exceeded, retry in 1 s"))
+            case "eth_getTransactionReceipt": return .success(nil)
+            case "eth_getTransactionByHash":
+                guard let hash = try? Hex.decode(params.first?.stringValue ?? ""), pool.values.contains(hash) else { return .success(nil) }
+                return .success(["hash": .string(Hex.encode(hash)), "from": .string(SendFixtures.key8.address.checksummed),
+                                 "to": .string(SendFixtures.account9.checksummed), "nonce": "0x0", "value": "0x1", "input": "0x",
+                                 "gas": SendFixtures.hex(21_000), "type": "0x2", "maxFeePerGas": "0x64",
+                                 "maxPriorityFeePerGas": "0x1", "chainId": "0x7a69", "blockNumber": nil, "blockHash": nil])
+            default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
+            }
+        }
+        let sender = TransactionSender(client: SendFixtures.client(transport), journal: j, key: key, network: SendFixtures.network())
+        let sent = try sender.send(runId: run, transactions: plan)
+        #expect(sent.map(\.nonce) == [0, 1, 2])
+        #expect(try j.transactions(runId: run).map(\.status) == [.broadcast, .broadcast, .broadcast])
+        #expect(transport.requests.filter { $0.contains("eth_sendRawTransaction") }.count == 1)  // no cancellations
     }
 }
 
@@ -166,10 +199,11 @@ extension SendTransactionSenderTests {
         let batches = transport.requests.filter { $0.contains("eth_sendRawTransaction") }
         #expect(batches.map(\.count) == [3, 2])
         let records = try j.transactions(runId: run)
-        #expect(records.map(\.status) == [.broadcast, .dropped, .broadcast, .broadcast, .broadcast])
+        #expect(records.map(\.status) == [.broadcast, .signed, .broadcast, .broadcast, .broadcast])
         #expect(records.map(\.nonce) == [0, 1, 2, 2, 1])
         #expect(records.map(\.isCancellation) == [false, false, false, true, true])
         #expect(records[3].replacesId == records[2].id)
+        #expect(records[4].replacesId == records[1].id)
         for cancel in records[3...] {
             let tx = try SignedTransaction.decode(rawHex: cancel.raw, expectedChainId: 31337).transaction
             #expect(tx.to == key.address && tx.value.isZero && tx.gasLimit == 21_000 && tx.data.isEmpty)

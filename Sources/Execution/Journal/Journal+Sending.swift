@@ -15,6 +15,19 @@ extension Journal {
         }
     }
 
+    /// Rows marked `dropped` since `date` at a (sender, nonce) where no journaled transaction is
+    /// mined or reverted: the ones whose receipt may still turn up. Oldest first.
+    public func droppedWithoutMinedSibling(since date: Date) throws(JournalError) -> [TransactionRecord] {
+        try read { db in
+            try TransactionRecord.fetchAll(db, sql: """
+                SELECT * FROM tx AS t WHERE t.status = ? AND t.createdAt >= ?
+                AND NOT EXISTS (SELECT 1 FROM tx AS o WHERE o.sender = t.sender AND o.nonce = t.nonce AND o.status IN (?, ?))
+                ORDER BY t.id
+                """, arguments: [TransactionStatus.dropped.rawValue, date, TransactionStatus.mined.rawValue,
+                                 TransactionStatus.reverted.rawValue])
+        }
+    }
+
     /// The highest nonce of `sender` that the journal still holds (some transaction at it is not
     /// `dropped`), with the statuses of the transactions at that nonce. nil when none is held.
     public func highestHeldNonce(sender: String) throws(JournalError) -> (nonce: UInt64, statuses: [TransactionStatus])? {

@@ -13,13 +13,22 @@ public struct ConfirmationPolicy: Sendable {
     public var pollIntervalSeconds: Double
     /// Give up waiting (the journal keeps everything for the next run); nil waits forever.
     public var timeoutSeconds: Double?
+    /// Blocks a nonce must stay spent without a receipt for any of our transactions at it before
+    /// they count as dropped: a lagging or load-balanced node can report the nonce before it serves
+    /// the receipt, and calling a mined transaction dropped would let a second one be planned.
+    public var droppedAfterBlocks: Int
 
-    public init(confirmations: Int, replaceAfterBlocks: Int, pollIntervalSeconds: Double = 2, timeoutSeconds: Double? = nil) {
+    public init(confirmations: Int, replaceAfterBlocks: Int, pollIntervalSeconds: Double = 2, timeoutSeconds: Double? = nil,
+                droppedAfterBlocks: Int? = nil) {
         self.confirmations = max(1, confirmations)
         self.replaceAfterBlocks = max(1, replaceAfterBlocks)
         self.pollIntervalSeconds = max(0, pollIntervalSeconds)
         self.timeoutSeconds = timeoutSeconds
+        self.droppedAfterBlocks = max(1, droppedAfterBlocks ?? Self.defaultDroppedAfterBlocks(confirmations: confirmations))
     }
+
+    /// At least three blocks (about 36 s on mainnet), and never fewer than the confirmations asked for.
+    public static func defaultDroppedAfterBlocks(confirmations: Int) -> Int { max(3, confirmations) }
 
     public init(network: NetworkConfig, pollIntervalSeconds: Double = 2, timeoutSeconds: Double? = nil) {
         self.init(confirmations: network.confirmations, replaceAfterBlocks: network.replaceAfterBlocks,
@@ -70,6 +79,8 @@ public struct Confirmer: Sendable {
         var sentAtBlock: UInt64?
         var replacements = 0
         var minedBlockHash: [UInt8]?
+        /// The first head at which the chain's nonce was past ours with no receipt of ours.
+        var nonceSpentSeenAt: UInt64?
         var outcome: SendOutcome?
     }
 
@@ -174,7 +185,11 @@ public struct Confirmer: Sendable {
             chainNonces[slot.sender] = chainNonce
         }
         if chainNonce > slot.nonce {
-            // Receipts are checked above, so the nonce went to a transaction we did not journal.
+            // Receipts are checked above, so the nonce went to a transaction we did not journal —
+            // or the node has not served our receipt yet. Only blocks later is that an answer.
+            let seenAt = slot.nonceSpentSeenAt ?? head
+            slot.nonceSpentSeenAt = seenAt
+            guard head >= seenAt, head - seenAt >= UInt64(policy.droppedAfterBlocks) else { return }
             for c in slot.candidates where c.status == .signed || c.status == .broadcast {
                 try journaled { () throws(JournalError) in try journal.markStatus(c.id ?? -1, .dropped) }
             }

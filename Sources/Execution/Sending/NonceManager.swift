@@ -9,8 +9,9 @@ import EthRPC
 /// transaction that was journaled but never reached the node (a crash before broadcast) keeps its
 /// nonce: the reconciler re-broadcasts its same bytes, and a new intent gets the next nonce. A
 /// nonce is only given to a different payload again when every journaled transaction at it is known
-/// dropped, which the reconciler decides only when the chain's nonce is past it (another
-/// transaction took it) or the node refused it outright — and then the chain's count is the truth.
+/// dropped, which only the chain decides: its nonce spent by another transaction for some blocks
+/// with no receipt of ours (an error reply to a send leaves the transaction held) — and then the
+/// chain's count is the truth.
 /// A batch gets consecutive nonces from that start (gap-free). A mined journal entry that the node
 /// does not count yet means a lagging node or a reorg: refuse rather than guess.
 public struct NonceManager: Sendable {

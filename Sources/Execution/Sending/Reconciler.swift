@@ -3,7 +3,8 @@ import EthRPC
 import Foundation
 
 /// After a crash or at any start, before anything new is signed: brings every journaled signed or
-/// broadcast transaction in line with the chain, and finishes runs whose transactions all ended.
+/// broadcast transaction in line with the chain, corrects recent `dropped` rows the chain mined
+/// after all, and finishes runs whose transactions all ended.
 ///
 /// Per sender and nonce (the original and any replacements):
 /// | receipt for one of them | node knows one (getTransactionByHash) | chain nonce (at the head read first) vs nonce | action |
@@ -11,14 +12,22 @@ import Foundation
 /// | yes | – | – | mark that one mined/reverted (the others: replaced) |
 /// | no | yes | – | still pending: mark it broadcast, keep waiting |
 /// | no | no | chain ≤ nonce | re-broadcast the SAME raw bytes of the newest one (never sign anew) |
-/// | no | no | chain > nonce | another transaction took the nonce: mark them dropped |
+/// | no | no | chain > nonce, and already `droppedAfterBlocks` blocks ago | another transaction took the nonce: mark them dropped |
+/// | no | no | chain > nonce only recently | no answer yet (a lagging node may not serve our receipt): the confirmer waits |
 public struct Reconciler: Sendable {
     public let client: EthClient
     public let journal: Journal
+    /// See `ConfirmationPolicy.droppedAfterBlocks`.
+    public var droppedAfterBlocks: Int
+    /// How far back `dropped` rows are re-checked for a receipt.
+    public var recheckDroppedFor: TimeInterval
 
-    public init(client: EthClient, journal: Journal) {
+    public init(client: EthClient, journal: Journal, droppedAfterBlocks: Int = ConfirmationPolicy.defaultDroppedAfterBlocks(confirmations: 1),
+                recheckDroppedFor: TimeInterval = 7 * 24 * 3600) {
         self.client = client
         self.journal = journal
+        self.droppedAfterBlocks = max(1, droppedAfterBlocks)
+        self.recheckDroppedFor = recheckDroppedFor
     }
 
     public enum Action: Sendable, Equatable {
@@ -26,23 +35,29 @@ public struct Reconciler: Sendable {
         case pending
         case rebroadcast
         case nonceTaken
+        /// The nonce was spent only recently and no receipt of ours is served yet: wait, do not drop.
+        case awaitingReceipt
+        /// A row journaled `dropped` (or replaced) was mined after all: corrected, its run re-finished.
+        case correctedToMined
     }
 
     /// The decision table above (pure).
-    public static func decide(hasReceipt: Bool, knownToNode: Bool, chainNonce: UInt64, nonce: UInt64) -> Action {
+    public static func decide(hasReceipt: Bool, knownToNode: Bool, chainNonce: UInt64, nonce: UInt64,
+                              spentLongAgo: Bool = true) -> Action {
         if hasReceipt { return .mined }
         if knownToNode { return .pending }
-        return chainNonce <= nonce ? .rebroadcast : .nonceTaken
+        if chainNonce <= nonce { return .rebroadcast }
+        return spentLongAgo ? .nonceTaken : .awaitingReceipt
     }
 
     public struct Report: Sendable {
         /// What was decided per sender and nonce: (label, nonce, hash of the deciding transaction, action).
         public var decisions: [(label: String, nonce: UInt64, hash: String, action: Action)] = []
-        /// Transactions still waiting to be mined: hand them to the `Confirmer`.
+        /// Transactions still waiting to be mined (or for their receipt): hand them to the `Confirmer`.
         public var pending: [TransactionRecord] = []
         /// Runs finished here, with their end status.
         public var finishedRuns: [(runId: Int64, status: RunStatus)] = []
-        /// Re-broadcasts the node refused (the transaction stays journaled for the next attempt).
+        /// Re-broadcasts the node refused (the transaction stays journaled, unsettled, for the next attempt).
         public var problems: [String] = []
     }
 
@@ -104,10 +119,22 @@ public struct Reconciler: Sendable {
                 }
                 chainNonces[record.sender] = chainNonce
             }
-            let action = Self.decide(hasReceipt: false, knownToNode: known != nil, chainNonce: chainNonce, nonce: nonce)
+            var spentLongAgo = false
+            if known == nil, chainNonce > nonce {
+                let earlier = head >= UInt64(droppedAfterBlocks) ? head - UInt64(droppedAfterBlocks) : 0
+                let then = try rpc("eth_getTransactionCount(\(sender), \(earlier))") { () throws(RPCError) in
+                    try client.getTransactionCount(sender, block: .number(earlier))
+                }
+                spentLongAgo = then > nonce
+            }
+            let action = Self.decide(hasReceipt: false, knownToNode: known != nil, chainNonce: chainNonce, nonce: nonce,
+                                     spentLongAgo: spentLongAgo)
             switch action {
-            case .mined:
+            case .mined, .correctedToMined:
                 break
+            case .awaitingReceipt:
+                report.decisions.append((label: newest.intent, nonce: nonce, hash: newest.hash, action: Action.awaitingReceipt))
+                report.pending.append(newest)
             case .pending:
                 let k = known ?? newest
                 if k.status == .signed, let id = k.id { try journaled { () throws(JournalError) in try journal.markBroadcast(id) } }
@@ -131,8 +158,33 @@ public struct Reconciler: Sendable {
                 report.decisions.append((label: newest.intent, nonce: nonce, hash: newest.hash, action: Action.nonceTaken))
             }
         }
+        report.decisions += try correctDroppedThatMined()
         report.finishedRuns = try finishEndedRuns()
         return report
+    }
+
+    /// Recent rows marked `dropped` at a nonce where the journal has nothing mined: a receipt for any
+    /// of them means the chain mined it after all (a send answered with an error, a node that lagged).
+    /// The row becomes mined, and its run goes back to `sending` so `finishEndedRuns` judges it again.
+    func correctDroppedThatMined() throws(SendError) -> [(label: String, nonce: UInt64, hash: String, action: Action)] {
+        var corrected: [(label: String, nonce: UInt64, hash: String, action: Action)] = []
+        let since = Date().addingTimeInterval(-recheckDroppedFor)
+        for candidate in try journaled({ () throws(JournalError) in try journal.droppedWithoutMinedSibling(since: since) }) {
+            guard let id = candidate.id, let hash = try? Hex.decode(candidate.hash) else { continue }
+            guard let receipt = try rpc("eth_getTransactionReceipt(\(candidate.hash))", { () throws(RPCError) in
+                try client.getTransactionReceipt(hash)
+            }) else { continue }
+            try journaled { () throws(JournalError) in
+                try journal.markMined(id, block: receipt.blockNumber, gasUsed: receipt.gasUsed,
+                                      effectiveGasPrice: receipt.effectiveGasPrice?.description ?? "0", success: receipt.status)
+                if let run = try journal.run(candidate.runId), run.status != .sending {
+                    try journal.setRunStatus(candidate.runId, .sending)
+                }
+            }
+            corrected.append((label: candidate.intent, nonce: UInt64(max(0, candidate.nonce)), hash: candidate.hash,
+                              action: Action.correctedToMined))
+        }
+        return corrected
     }
 
     /// Runs in `sending` whose transactions all ended: completed when every step has a successful,

@@ -24,6 +24,10 @@ public enum SendError: Error, Sendable, CustomStringConvertible {
     /// The journal holds signed transactions the node may not have: reconcile before sending more.
     case unreconciled(count: Int)
     case confirmationTimeout(seconds: Double, pending: [String])
+    /// Journaled transactions of the operator the chain has not settled yet (mined, or nonce spent).
+    case unsettled([String])
+    /// The node holds unmined transactions of the operator at these nonces that the journal did not send.
+    case unexplainedPendingNonces(sender: Address, nonces: ClosedRange<UInt64>)
     case invalidArgument(String)
 
     public struct Rejection: Sendable, CustomStringConvertible {
@@ -60,6 +64,15 @@ public enum SendError: Error, Sendable, CustomStringConvertible {
             return "journal transaction \(id): \(reason)"
         case .confirmationTimeout(let seconds, let pending):
             return "still not confirmed after \(Int(seconds)) s: \(pending.joined(separator: ", ")); the journal keeps them for the next run"
+        case .unsettled(let transactions):
+            return "not planning: the chain has not settled \(transactions.count) journaled transaction(s) of the operator: "
+                + transactions.joined(separator: "; ")
+                + " (a send answered with an error may still be mined; run again once it is mined or its nonce is spent)"
+        case .unexplainedPendingNonces(let sender, let nonces):
+            let which = nonces.count == 1 ? "nonce \(nonces.lowerBound)" : "nonces \(nonces.lowerBound)–\(nonces.upperBound)"
+            return "not planning: the node holds \(nonces.count) pending transaction(s) of \(sender) (\(which)) that this journal did not send "
+                + "(another host or data directory using the same key?); a plan now could trade the same drift twice; "
+                + "wait until they are mined or replace them"
         case .invalidArgument(let what):
             return what
         }

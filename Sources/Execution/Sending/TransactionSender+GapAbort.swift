@@ -3,8 +3,8 @@ import EthRPC
 import EthSigning
 
 extension TransactionSender {
-    /// A member the node refused outright (insufficient funds, fee below the base fee, ...) leaves a
-    /// nonce gap: the accepted members above it would wait behind it forever, and filling it with a
+    /// A member the node answered with an error and does not know (insufficient funds, fee below
+    /// the base fee, ... or a provider's error for a transaction it lost) leaves a nonce gap: the accepted members above it would wait behind it forever, and filling it with a
     /// later run's transaction would let them execute out of their plan's order. So the rest of the
     /// batch is aborted: every accepted member above the lowest gap is replaced by a zero-value
     /// self-transfer (21000 gas, both fees +12.5 %), and every gap below an accepted member is filled by
@@ -23,17 +23,15 @@ extension TransactionSender {
             batch.append(try journalCancellation(runId: runId, label: s.label, nonce: s.nonce, fees: bumped, replacing: s.journalId))
         }
         // Gap fillers go last: once a gap closes, the node may mine what sits above it at once.
+        // A filler replaces its unknown member: whichever of the two the chain mines settles the nonce.
         for r in refused where r.nonce < highestAccepted {
-            batch.append(try journalCancellation(runId: runId, label: r.label, nonce: r.nonce, fees: fees, replacing: nil))
+            batch.append(try journalCancellation(runId: runId, label: r.label, nonce: r.nonce, fees: fees, replacing: r.journalId))
         }
         guard !batch.isEmpty, let results = try? client.sendRawTransactions(batch.map(\.raw)) else { return }
+        // An error reply leaves a cancellation `signed` (unknown) like any other transaction: the
+        // chain, through the reconciler, says which transaction at its nonce was mined.
         for (member, result) in zip(batch, results) {
-            switch result {
-            case .success: try journaled { () throws(JournalError) in try journal.markBroadcast(member.id) }
-            case .failure(let error) where !error.isRetryable:
-                try journaled { () throws(JournalError) in try journal.markStatus(member.id, .dropped) }
-            case .failure: break  // unknown: stays `signed` for the reconciler
-            }
+            if case .success = result { try journaled { () throws(JournalError) in try journal.markBroadcast(member.id) } }
         }
     }
 

@@ -69,11 +69,17 @@ public struct TransactionSender: Sendable {
     }
 
     /// Signs, journals and broadcasts `transactions` for run `runId`. Returns the ones the node
-    /// accepted, in order. When the node refuses some members, the accepted ones are journaled as
-    /// broadcast, the refused ones as dropped (their nonce never reached a node), the rest of the
-    /// batch above the gap is cancelled (`abortAfterGaps`), and `SendError.broadcastRejected` is
-    /// thrown: run the reconciler and confirmer to wait for the cancellations. On a transport failure of the whole batch the
-    /// transactions stay `signed`: the reconciler re-broadcasts the same bytes.
+    /// accepted, in order.
+    ///
+    /// An error reply to a member means "unknown", never "dropped": providers answer errors for
+    /// transactions they did take (rate limits, load balancers, "already known" variants). Such a
+    /// member stays `signed` until the chain settles it (its receipt, or its nonce spent by another
+    /// transaction), so its nonce stays held and nothing new is planned behind it. The node is asked
+    /// at once whether it knows the member (then it is `broadcast`); for the rest, the accepted
+    /// members above the lowest gap are cancelled and the gaps filled (`abortAfterGaps`) — at the same
+    /// nonces, so whichever of a member and its cancellation is mined, only one is — and
+    /// `SendError.broadcastRejected` is thrown: run the reconciler and confirmer next. On a
+    /// transport failure of the whole batch the transactions stay `signed` likewise.
     public func send(runId: Int64, transactions: [PlannedTransaction]) throws(SendError) -> [SentTransaction] {
         guard !transactions.isEmpty else { return [] }
         let sender = key.address
@@ -130,40 +136,46 @@ public struct TransactionSender: Sendable {
         hooks.afterBroadcast?()
 
         var accepted: [SentTransaction] = []
-        var refusedOutright: [SentTransaction] = []
+        var unknown: [SentTransaction] = []
         var rejected: [SendError.Rejection] = []
         for ((sent, _), result) in zip(signed, results) {
             switch result {
             case .success:
                 try journaled { () throws(JournalError) in try journal.markBroadcast(sent.journalId) }
                 accepted.append(sent)
-            case .failure(.nonceTooLow(let message)):
-                // Our nonce is taken: maybe by this very transaction (an earlier attempt arrived),
-                // maybe by another. The receipt says which; otherwise leave it to the reconciler.
-                if let receipt = try? client.getTransactionReceipt(sent.hash) {
-                    try journaled { () throws(JournalError) in
-                        try journal.markMined(sent.journalId, block: receipt.blockNumber, gasUsed: receipt.gasUsed,
-                                              effectiveGasPrice: receipt.effectiveGasPrice?.description ?? "0",
-                                              success: receipt.status)
-                    }
-                    accepted.append(sent)
-                } else {
-                    rejected.append(.init(label: sent.label, nonce: sent.nonce, error: .nonceTooLow(message)))
-                }
-            case .failure(let error) where error.isRetryable:
-                // No definite answer: the transaction may or may not be in the node's pool. It stays
-                // `signed`; the reconciler will find it or re-broadcast the same bytes.
-                rejected.append(.init(label: sent.label, nonce: sent.nonce, error: error))
             case .failure(let error):
-                try journaled { () throws(JournalError) in try journal.markStatus(sent.journalId, .dropped) }
-                refusedOutright.append(sent)
-                rejected.append(.init(label: sent.label, nonce: sent.nonce, error: error))
+                // Unknown: the node may have taken it anyway. Ask; a receipt or a pool entry settles it.
+                switch try? settledByNode(sent) {
+                case .some(true):
+                    accepted.append(sent)
+                default:
+                    unknown.append(sent)
+                    rejected.append(.init(label: sent.label, nonce: sent.nonce, error: error))
+                }
             }
         }
-        if !refusedOutright.isEmpty {
-            try abortAfterGaps(runId: runId, refused: refusedOutright, accepted: accepted, fees: fees)
+        if !unknown.isEmpty {
+            try abortAfterGaps(runId: runId, refused: unknown, accepted: accepted, fees: fees)
         }
         if !rejected.isEmpty { throw .broadcastRejected(rejected) }
         return accepted
+    }
+
+    /// After an error reply: true (and journaled) when the node has the transaction mined or in its pool.
+    private func settledByNode(_ sent: SentTransaction) throws(SendError) -> Bool {
+        if let receipt = try rpc("eth_getTransactionReceipt(\(sent.hashHex))", { () throws(RPCError) in
+            try client.getTransactionReceipt(sent.hash)
+        }) {
+            try journaled { () throws(JournalError) in
+                try journal.markMined(sent.journalId, block: receipt.blockNumber, gasUsed: receipt.gasUsed,
+                                      effectiveGasPrice: receipt.effectiveGasPrice?.description ?? "0", success: receipt.status)
+            }
+            return true
+        }
+        guard try rpc("eth_getTransactionByHash(\(sent.hashHex))", { () throws(RPCError) in
+            try client.getTransactionByHash(sent.hash)
+        }) != nil else { return false }
+        try journaled { () throws(JournalError) in try journal.markBroadcast(sent.journalId) }
+        return true
     }
 }

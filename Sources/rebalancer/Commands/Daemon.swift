@@ -136,7 +136,7 @@ struct Daemon: ParsableCommand {
             case .skipped:
                 guard let decision = summary.decision else { return .success }
                 return TickOutcome(decision: decision, mainnet: summary.mainnet)
-            case .disagreed, .failed:
+            case .disagreed, .failed, .unsettled:
                 return .failure(reason: summary.reason ?? "the run failed")
             }
         } catch {

@@ -19,7 +19,8 @@ struct RunCommand: ParsableCommand {
             The key must be the portfolio's operator (from --key-file, --keystore or ETH_PRIVATE_KEY; never an argument). \
             On a network marked mainnet the portfolio must set policy.maxTradePercentPerRun and the command must carry \
             --confirm-mainnet. Exit codes: 0 done or skipped; 3 the simulation disagreed with the plan (nothing sent); \
-            4 a transaction reverted or was dropped; 1 bad input or a node failure.
+            4 a transaction reverted or was dropped; 5 not settled: a send got an error reply (its fate is up to the chain), \
+            or the operator has transactions the chain has not settled, so nothing was planned; 1 bad input or a node failure.
             """)
 
     @OptionGroup var portfolioOption: PortfolioOption
@@ -48,6 +49,7 @@ struct RunCommand: ParsableCommand {
 
     static let disagreementExitCode: Int32 = 3
     static let failedExitCode: Int32 = 4
+    static let unsettledExitCode: Int32 = 5
 
     func run() throws {
         let lock = try TickLock.acquire(dataDir: dataDir, network: networkOption.network ?? (try? ConfigLoading.portfolio(path: portfolioOption.portfolio))?.network ?? "devnet")
@@ -56,13 +58,15 @@ struct RunCommand: ParsableCommand {
         switch summary.status {
         case .disagreed: throw ExitCode(Self.disagreementExitCode)
         case .failed: throw ExitCode(Self.failedExitCode)
+        case .unsettled: throw ExitCode(Self.unsettledExitCode)
         case .completed, .skipped: return
         }
     }
 
     /// How one cycle ended (what `run` maps to its exit code and the daemon to its alerts).
     struct CycleSummary {
-        enum Status { case completed, skipped, disagreed, failed }
+        /// `unsettled`: nothing planned, or a send's fate unknown, until the chain settles the operator's transactions.
+        enum Status { case completed, skipped, disagreed, failed, unsettled }
         var status: Status
         var runId: Int64?
         var decision: Decision?
@@ -118,6 +122,14 @@ struct RunCommand: ParsableCommand {
         // 1. Whatever an earlier run left unfinished is settled first; nothing new is sent meanwhile.
         let settled = try reconcile(client: client, journal: journal, network: network, key: key, policy: policy, progress: progress)
         if settled { note("run: settled earlier unfinished transactions first (see `rebalancer history`)") }
+        do { try PendingNonceCheck(client: client, journal: journal).verifyQuiet(key.address) } catch {
+            switch error {
+            case .unsettled, .unexplainedPendingNonces:
+                note("run: \(error)")
+                return CycleSummary(status: .unsettled, runId: nil, decision: nil, mainnet: network.mainnet, reason: "\(error)")
+            default: throw CLIError("--rpc-url: \(error)")
+            }
+        }
 
         // 2. Fresh state, the journal's price history for the moving-average guard, and a new plan.
         var state = try StateReading.read(network: network, portfolio: portfolio, rpc: rpc, block: nil).state
@@ -195,8 +207,15 @@ struct RunCommand: ParsableCommand {
         let sender = TransactionSender(client: client, journal: journal, key: key, network: network)
         let sent: [SentTransaction]
         do { sent = try sender.send(runId: runId, transactions: gasPlanned.transactions) } catch {
-            try? journal.finishRun(runId, status: .failed, outcome: nil)
-            throw CLIError("run \(runId): \(error)")
+            guard let journaled = try? journal.transactions(runId: runId), !journaled.isEmpty else {
+                try? journal.finishRun(runId, status: .failed, outcome: nil)
+                throw CLIError("run \(runId): \(error)")
+            }
+            // Signed and journaled: what the node did with them is for the chain to say. The run stays
+            // `sending`; the next run's reconciler settles it before anything new is planned.
+            let reason = "run \(runId): \(error); the journal keeps the transactions as unsettled until the chain settles them (the next run reconciles first)"
+            note(reason)
+            return CycleSummary(status: .unsettled, runId: runId, decision: outcome.decision, mainnet: network.mainnet, reason: reason)
         }
         if !output.json { print("run \(runId): sent \(sent.count) transaction(s): \(sent.map { Hex.encode($0.hash) }.joined(separator: ", "))") }
         // Past the plan's deadline the swaps would revert anyway: a stuck transaction is cancelled
@@ -260,7 +279,7 @@ struct RunCommand: ParsableCommand {
     /// Settles journaled transactions of earlier runs; true when there were any.
     func reconcile(client: EthClient, journal: Journal, network: NetworkConfig, key: PrivateKey, policy: ConfirmationPolicy,
                    progress: (@Sendable (ConfirmerEvent) -> Void)?) throws -> Bool {
-        let reconciler = Reconciler(client: client, journal: journal)
+        let reconciler = Reconciler(client: client, journal: journal, droppedAfterBlocks: policy.droppedAfterBlocks)
         let report = try reporting("reconcile") { try reconciler.reconcile() }
         if !report.pending.isEmpty {
             let confirmer = Confirmer(client: client, journal: journal, network: network, key: key, policy: policy, progress: progress)

@@ -110,7 +110,8 @@ func printOutcome(_ o: SendOutcome) {
 /// Reconciles the journal with the chain and waits for what is still pending; reports what it did.
 /// Returns true when it found earlier work (so the caller does not start anything new).
 func reconcileAndWait(_ ctx: SendingOptions.Context, options: SendingOptions, key: PrivateKey?) throws -> Bool {
-    let report = try reporting("reconcile") { try Reconciler(client: ctx.client, journal: ctx.journal).reconcile() }
+    let reconciler = Reconciler(client: ctx.client, journal: ctx.journal, droppedAfterBlocks: options.policy(ctx.network).droppedAfterBlocks)
+    let report = try reporting("reconcile") { try reconciler.reconcile() }
     for d in report.decisions { print("reconcile: \(d.label) nonce \(d.nonce) \(d.hash): \(d.action)") }
     for p in report.problems { print("reconcile: \(p)") }
     if !report.pending.isEmpty {
@@ -119,7 +120,7 @@ func reconcileAndWait(_ ctx: SendingOptions.Context, options: SendingOptions, ke
         let outcomes = try reporting("confirm") { try confirmer.confirm(records: report.pending) }
         outcomes.forEach(printOutcome)
     }
-    let finished = try reporting("reconcile") { try Reconciler(client: ctx.client, journal: ctx.journal).finishEndedRuns() }
+    let finished = try reporting("reconcile") { try reconciler.finishEndedRuns() }
     for f in report.finishedRuns + finished { print("run \(f.runId): \(f.status.rawValue)") }
     return !report.decisions.isEmpty || !report.problems.isEmpty || !report.finishedRuns.isEmpty || !finished.isEmpty
 }

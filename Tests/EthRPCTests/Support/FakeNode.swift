@@ -1,3 +1,4 @@
+import TestSupport
 import EthRPC
 
 /// Builds JSON-RPC replies for a `LocalHTTPServer`: answers each request object (single or batch)

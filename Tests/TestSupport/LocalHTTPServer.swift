@@ -11,30 +11,37 @@ import Foundation
 /// libcurl transport. Each request is answered by `handler` (given the request number, starting at
 /// 0, and the parsed request); it can answer, delay, or drop the connection. Connections are
 /// kept alive like a real node's. It counts requests and connections and records every request.
-final class LocalHTTPServer: @unchecked Sendable {
-    struct Request: Sendable {
-        let method: String
-        let path: String
+public final class LocalHTTPServer: @unchecked Sendable {
+    public struct Request: Sendable {
+        public let method: String
+        public let path: String
         /// Header names lowercased.
-        let headers: [String: String]
-        let body: [UInt8]
-        var json: JSONValue? { try? JSONValue.parse(body) }
+        public let headers: [String: String]
+        public let body: [UInt8]
+        public var json: JSONValue? { try? JSONValue.parse(body) }
+
+        public init(method: String, path: String, headers: [String: String], body: [UInt8]) {
+            self.method = method
+            self.path = path
+            self.headers = headers
+            self.body = body
+        }
     }
 
-    enum Action: Sendable {
+    public enum Action: Sendable {
         case respond(status: Int, body: [UInt8], headers: [(String, String)] = [])
         /// Waits, then performs the next action (the client may have given up by then).
         indirect case delay(seconds: Double, then: Action)
         /// Closes the connection without sending anything.
         case close
 
-        static func json(_ text: String, status: Int = 200) -> Action {
+        public static func json(_ text: String, status: Int = 200) -> Action {
             .respond(status: status, body: Array(text.utf8), headers: [("Content-Type", "application/json")])
         }
     }
 
-    let port: UInt16
-    var url: String { "http://127.0.0.1:\(port)" }
+    public let port: UInt16
+    public var url: String { "http://127.0.0.1:\(port)" }
 
     private let listener: Int32
     private let handler: @Sendable (Int, Request) -> Action
@@ -43,7 +50,7 @@ final class LocalHTTPServer: @unchecked Sendable {
     private var _connections = 0
     private var stopped = false
 
-    init(handler: @escaping @Sendable (Int, Request) -> Action) throws {
+    public init(handler: @escaping @Sendable (Int, Request) -> Action) throws {
         self.handler = handler
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServerError.socket("socket() failed") }
@@ -72,13 +79,13 @@ final class LocalHTTPServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    enum ServerError: Error { case socket(String) }
+    public enum ServerError: Error { case socket(String) }
 
-    var requests: [Request] { lock.withLock { _requests } }
-    var requestCount: Int { lock.withLock { _requests.count } }
-    var connectionCount: Int { lock.withLock { _connections } }
+    public var requests: [Request] { lock.withLock { _requests } }
+    public var requestCount: Int { lock.withLock { _requests.count } }
+    public var connectionCount: Int { lock.withLock { _connections } }
 
-    func stop() {
+    public func stop() {
         let already = lock.withLock { () -> Bool in
             defer { stopped = true }
             return stopped
@@ -209,7 +216,7 @@ final class LocalHTTPServer: @unchecked Sendable {
     }
 
     /// A port on 127.0.0.1 that nothing listens on: bound (never listening) to learn a free port, then closed.
-    static func closedPort() throws -> UInt16 {
+    public static func closedPort() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServerError.socket("socket() failed") }
         defer { close(fd) }
