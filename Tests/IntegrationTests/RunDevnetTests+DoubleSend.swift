@@ -38,14 +38,7 @@ extension RunDevnetTests {
     /// while it is pending; once it is mined the next run settles it and skips. One rebalance in all.
     @Test func aSendAnsweredWithAnErrorIsNeverSentTwice() throws {
         let (client, _) = try Devnet.connect()
-        let owner = try keyFile("owner-double.key", Self.ownerKey)
-        let operatorKey = try keyFile("operator-double.key", Self.operatorKey)
-        let vault = try cli(["vault", "deploy", "--network", "devnet", "--key-file", owner, "--operator", Self.operatorAddress, "--quiet"]).out
-        try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner])
-        for (token, amount) in [("WETH", "20.666666"), ("WBTC", "0.13333333"), ("USDC", "30000")] {
-            try cli(["vault", "deposit", "--network", "devnet", "--vault", vault, "--key-file", owner, "--token", token, "--amount", amount])
-        }
-        let file = try portfolio(mode: "vault", operator: Self.operatorAddress, vault: vault)
+        let (file, operatorKey, _) = try driftedVault("double-send")
         let operatorAddress = try Address(Self.operatorAddress)
         let start = try client.getTransactionCount(operatorAddress, block: .latest)
         let provider = try ErroringProvider(upstream: Devnet.url)

@@ -51,6 +51,25 @@ import Testing
         return path
     }
 
+    /// A fresh vault (owner account 1, operator account 2) holding the drifted 62/8/30 portfolio,
+    /// deployed, allowlisted and funded through the CLI; returns its portfolio file and the operator's key file.
+    /// Account 1 holds 100 WETH on a fresh devnet: tests that need many vaults pass `tenth` (62/8/30 of $10,000).
+    func driftedVault(_ label: String, tenth: Bool = false) throws -> (portfolio: String, operatorKey: String, vault: String) {
+        let owner = try keyFile("owner-\(label).key", Self.ownerKey)
+        let operatorKey = try keyFile("operator-\(label).key", Self.operatorKey)
+        let vault = try cli(["vault", "deploy", "--network", "devnet", "--key-file", owner, "--operator", Self.operatorAddress, "--quiet"]).out
+        #expect(vault.hasPrefix("0x") && vault.count == 42)
+        try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner])
+        let deposits = tenth ? [("WETH", "2.0666666"), ("WBTC", "0.01333333"), ("USDC", "3000")]
+                             : [("WETH", "20.666666"), ("WBTC", "0.13333333"), ("USDC", "30000")]
+        for (token, amount) in deposits {
+            try cli(["vault", "deposit", "--network", "devnet", "--vault", vault, "--key-file", owner, "--token", token, "--amount", amount])
+        }
+        let file = dir.appendingPathComponent("portfolio-vault-\(label).json").path
+        try FileManager.default.moveItem(atPath: try portfolio(mode: "vault", operator: Self.operatorAddress, vault: vault), toPath: file)
+        return (file, operatorKey, vault)
+    }
+
     func json(_ result: CLIRunner.Result) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
@@ -93,15 +112,7 @@ import Testing
     }
 
     @Test func vaultModeEndsInsideTheBandsAndTheOperatorCannotWithdraw() throws {
-        let owner = try keyFile("owner.key", Self.ownerKey)
-        let operatorKey = try keyFile("operator.key", Self.operatorKey)
-        let vault = try cli(["vault", "deploy", "--network", "devnet", "--key-file", owner, "--operator", Self.operatorAddress, "--quiet"]).out
-        #expect(vault.hasPrefix("0x") && vault.count == 42)
-        try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner])
-        for (token, amount) in [("WETH", "20.666666"), ("WBTC", "0.13333333"), ("USDC", "30000")] {
-            try cli(["vault", "deposit", "--network", "devnet", "--vault", vault, "--key-file", owner, "--token", token, "--amount", amount])
-        }
-        let file = try portfolio(mode: "vault", operator: Self.operatorAddress, vault: vault)
+        let (file, operatorKey, vault) = try driftedVault("bands")
         try dryRunThenRun(portfolio: file, key: operatorKey)
 
         // A leaked operator key cannot take the funds: withdraw is the owner's alone.
@@ -145,14 +156,7 @@ import Testing
     @Test func aPlanMadeStaleBeforeMiningRevertsAsAWholeAndIsJournaledFailed() throws {
         let (client, _) = try Devnet.connect()
         let network = try Devnet.network()
-        let owner = try keyFile("owner-stale.key", Self.ownerKey)
-        let operatorKey = try keyFile("operator-stale.key", Self.operatorKey)
-        let vault = try cli(["vault", "deploy", "--network", "devnet", "--key-file", owner, "--operator", Self.operatorAddress, "--quiet"]).out
-        try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner])
-        for (token, amount) in [("WETH", "20.666666"), ("WBTC", "0.13333333"), ("USDC", "30000")] {
-            try cli(["vault", "deposit", "--network", "devnet", "--vault", vault, "--key-file", owner, "--token", token, "--amount", amount])
-        }
-        let file = try portfolio(mode: "vault", operator: Self.operatorAddress, vault: vault)
+        let (file, operatorKey, vault) = try driftedVault("stale")
         let vaultAddress = try Address(vault)
         let weth = try #require(network.token("WETH")).address, wbtc = try #require(network.token("WBTC")).address
         let balanceOf = try ABIFunction(signature: "balanceOf(address)(uint256)")

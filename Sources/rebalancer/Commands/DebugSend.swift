@@ -87,23 +87,3 @@ extension Debug {
         }
     }
 }
-
-/// TEST-ONLY fault injection: `REBALANCER_TEST_CRASH=after-journal|after-broadcast` makes the
-/// process kill itself with SIGKILL right after the signed transactions are journaled (nothing
-/// broadcast) or right after the broadcast (before the journal says so), so the crash-safety tests
-/// can prove that the next run reconciles without sending twice. Never set it in production.
-enum CrashInjection {
-    static let variable = "REBALANCER_TEST_CRASH"
-
-    static func hooks(environment: [String: String] = ProcessInfo.processInfo.environment) -> SendHooks {
-        switch environment[variable] {
-        case "after-journal": return SendHooks(afterJournal: { die() })
-        case "after-broadcast": return SendHooks(afterBroadcast: { die() })
-        default: return SendHooks()
-        }
-    }
-
-    private static func die() {
-        kill(getpid(), SIGKILL)
-    }
-}

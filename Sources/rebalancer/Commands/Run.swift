@@ -204,7 +204,7 @@ struct RunCommand: ParsableCommand {
             try journal.beginRun(network: network.name, portfolio: portfolioOption.portfolio, mode: portfolio.mode.rawValue,
                                  blockNumber: state.block.number, decision: "rebalance", reasons: [], plan: planJSON, status: .sending)
         }
-        let sender = TransactionSender(client: client, journal: journal, key: key, network: network)
+        let sender = TransactionSender(client: client, journal: journal, key: key, network: network, hooks: CrashInjection.hooks())
         let sent: [SentTransaction]
         do { sent = try sender.send(runId: runId, transactions: gasPlanned.transactions) } catch {
             guard let journaled = try? journal.transactions(runId: runId), !journaled.isEmpty else {
@@ -221,7 +221,8 @@ struct RunCommand: ParsableCommand {
         // Past the plan's deadline the swaps would revert anyway: a stuck transaction is cancelled
         // with a zero-value self-transfer instead of being bumped.
         let deadline = plan.deadline
-        let confirmer = Confirmer(client: client, journal: journal, network: network, key: key, policy: policy, progress: progress,
+        let confirmer = Confirmer(client: client, journal: journal, network: network, key: key, policy: policy,
+                                  progress: CrashInjection.confirming(progress),
                                   isStale: { UInt64(max(0, Date().timeIntervalSince1970)) > deadline })
         let outcomes: [SendOutcome]
         let sentAt = Date()
