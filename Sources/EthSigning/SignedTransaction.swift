@@ -20,6 +20,8 @@ public struct SignedTransaction: Sendable, Hashable {
 
     public var rawHex: String { Hex.encode(raw) }
     public var hashHex: String { Hex.encode(hash) }
+    /// The transaction hash as a `Hash32` (what the journal stores).
+    public var transactionHash: Hash32 { Hash32.keccak256(raw) }
 
     /// Decodes raw transaction bytes (legacy RLP list or an EIP-2718 typed envelope) in strict
     /// canonical form and recovers the sender. With `expectedChainId`, a transaction for another

@@ -1,3 +1,4 @@
+import EthCore
 import Execution
 import Foundation
 import TestSupport
@@ -7,13 +8,14 @@ import Testing
     @Test func listsRunsFromTheJournal() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID().uuidString)")
         let journal = try Journal(path: dir.appendingPathComponent("devnet/journal.sqlite").path)
-        try journal.beginRun(network: "devnet", portfolio: "p.json", mode: "vault", blockNumber: 42, decision: "skip",
+        try journal.beginRun(network: "devnet", portfolio: "p.json", mode: .vault, blockNumber: 42, decision: .skip,
                              reasons: ["every token is inside its drift bands"], plan: nil, status: .skipped)
-        let run = try journal.beginRun(network: "devnet", portfolio: "p.json", mode: "vault", blockNumber: 43, decision: "rebalance",
+        let run = try journal.beginRun(network: "devnet", portfolio: "p.json", mode: .vault, blockNumber: 43, decision: .rebalance,
                                        reasons: [], plan: "{}", status: .sending)
-        let tx = try journal.recordSigned(runId: run, intent: "rebalance", sender: "0xabc", nonce: 0, hash: "0x01", raw: "0x02",
-                                          maxFeePerGas: "1", maxPriorityFeePerGas: "1", gasLimit: 300_000)
-        try journal.markMined(tx, block: 44, gasUsed: 212_345, effectiveGasPrice: "1000", success: true)
+        let tx = try journal.recordSigned(runId: run, intent: "rebalance", sender: Address.zero, nonce: 0,
+                                          hash: Hash32.keccak256([1]), raw: "0x02",
+                                          maxFeePerGas: UInt256(1), maxPriorityFeePerGas: UInt256(1), gasLimit: 300_000)
+        try journal.markMined(tx, block: 44, gasUsed: 212_345, effectiveGasPrice: UInt256(1000), success: true)
         try journal.finishRun(run, status: .completed, outcome: #"{"gasUsed":"212345"}"#)
 
         let table = try CLIRunner.run(["history", "--data-dir", dir.path])
@@ -27,7 +29,7 @@ import Testing
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(entries.count == 2)
         #expect(entries[0]["status"] as? String == "completed")
-        #expect((entries[0]["transactions"] as? [[String: Any]])?.first?["gasUsed"] as? String == "212345")
+        #expect((entries[0]["transactions"] as? [[String: Any]])?.first?["gasUsed"] as? Int == 212_345)
         #expect((entries[1]["reasons"] as? [String]) == ["every token is inside its drift bands"])
     }
 

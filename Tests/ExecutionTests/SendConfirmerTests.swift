@@ -12,12 +12,12 @@ import Testing
 
     func journalOne(nonce: UInt64) throws -> (Journal, Int64, SignedTransaction, Int64) {
         let j = try Journal(path: ":memory:")
-        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: .eoa, blockNumber: nil, decision: .rebalance,
                                  reasons: [], plan: nil, status: .sending)
         let s = DynamicFeeTransaction(chainId: 31337, nonce: nonce, maxPriorityFeePerGas: UInt256(1), maxFeePerGas: UInt256(100),
                                       gasLimit: 21_000, to: SendFixtures.account9, value: UInt256(5)).sign(with: key)
-        let id = try j.recordSigned(runId: run, intent: "pay", sender: key.address.checksummed, nonce: nonce, hash: s.hashHex,
-                                    raw: s.rawHex, maxFeePerGas: "100", maxPriorityFeePerGas: "1", gasLimit: 21_000)
+        let id = try j.recordSigned(runId: run, intent: "pay", sender: key.address, nonce: nonce, hash: s.transactionHash,
+                                    raw: s.rawHex, maxFeePerGas: UInt256(100), maxPriorityFeePerGas: UInt256(1), gasLimit: 21_000)
         try j.markBroadcast(id)
         return (j, run, s, id)
     }
@@ -48,7 +48,7 @@ import Testing
         }
         let outcomes = try confirmer(t, j, confirmations: 1, events: events).confirm(records: [try #require(try j.transaction(id: id))])
         #expect(outcomes.map(\.status) == [.dropped])
-        #expect(outcomes.first?.hash == s.hash)
+        #expect(outcomes.first?.hash == s.transactionHash)
         #expect(polls.value == 4)  // first seen spent at head 10, dropped at head 13
         #expect(try j.transaction(id: id)?.status == .dropped)
         #expect(events.values.contains { if case .dropped = $0 { return true } else { return false } })
@@ -64,7 +64,7 @@ import Testing
             switch method {
             case "eth_blockNumber": return .success(SendFixtures.hex(9 + UInt64(polls.increment())))
             case "eth_getTransactionReceipt":
-                return .success(polls.value >= 3 ? SendFixtures.receipt(hash: s.hashHex, from: sender, block: 10) : nil)
+                return .success(polls.value >= 3 ? SendFixtures.receipt(hash: s.transactionHash, from: sender, block: 10) : nil)
             case "eth_getTransactionCount": return .success(SendFixtures.hex(5))
             default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
             }
@@ -86,10 +86,10 @@ import Testing
             case "eth_blockNumber": return .success(SendFixtures.hex(9 + UInt64(polls.increment())))
             case "eth_getTransactionReceipt":
                 switch polls.value {
-                case 1: return .success(SendFixtures.receipt(hash: s.hashHex, from: sender, block: 10))
+                case 1: return .success(SendFixtures.receipt(hash: s.transactionHash, from: sender, block: 10))
                 case 2: return .success(nil)
                 default:
-                    var r = SendFixtures.receipt(hash: s.hashHex, from: sender, block: 11)
+                    var r = SendFixtures.receipt(hash: s.transactionHash, from: sender, block: 11)
                     if case .object(var o) = r { o["blockHash"] = .string("0x" + String(repeating: "cd", count: 32)); r = .object(o) }
                     return .success(r)
                 }
@@ -118,7 +118,7 @@ extension SendConfirmerTests {
             case "eth_blockNumber":
                 if calls.increment() == 1 { return .failure(.init(code: -32005, message: "limit exceeded")) }
                 return .success(SendFixtures.hex(10))
-            case "eth_getTransactionReceipt": return .success(SendFixtures.receipt(hash: s.hashHex, from: sender, block: 10))
+            case "eth_getTransactionReceipt": return .success(SendFixtures.receipt(hash: s.transactionHash, from: sender, block: 10))
             default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
             }
         }

@@ -10,27 +10,27 @@ import Testing
 
     func journal() throws -> (Journal, Int64) {
         let j = try Journal(path: ":memory:")
-        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: .eoa, blockNumber: nil, decision: .rebalance,
                                  reasons: [], plan: nil, status: .sending)
         return (j, run)
     }
 
     @discardableResult
     func record(_ j: Journal, run: Int64, intent: String, nonce: UInt64, status: TransactionStatus) throws -> Int64 {
-        let id = try j.recordSigned(runId: run, intent: intent, sender: sender.checksummed, nonce: nonce,
-                                    hash: "0x" + String(format: "%064x", nonce * 1000 + UInt64(intent.count)),
-                                    raw: "0x02", maxFeePerGas: "10", maxPriorityFeePerGas: "1", gasLimit: 21_000)
+        let id = try j.recordSigned(runId: run, intent: intent, sender: sender, nonce: nonce,
+                                    hash: SendFixtures.hash("\(intent) \(nonce)"),
+                                    raw: "0x02", maxFeePerGas: UInt256(10), maxPriorityFeePerGas: UInt256(1), gasLimit: 21_000)
         switch status {
         case .signed: break
         case .mined, .reverted:
-            try j.markMined(id, block: 5, gasUsed: 21_000, effectiveGasPrice: "7", success: status == .mined)
+            try j.markMined(id, block: 5, gasUsed: 21_000, effectiveGasPrice: UInt256(7), success: status == .mined)
         default: try j.markStatus(id, status)
         }
         return id
     }
 
     func next(_ j: Journal, chain: UInt64) throws -> UInt64 {
-        try NonceManager.nextNonce(sender: sender, chainPending: chain, held: try j.highestHeldNonce(sender: sender.checksummed))
+        try NonceManager.nextNonce(sender: sender, chainPending: chain, held: try j.highestHeldNonce(sender: sender))
     }
 
     @Test func emptyJournalFollowsTheChain() throws {
@@ -76,8 +76,8 @@ import Testing
 
     @Test func otherSendersDoNotCount() throws {
         let (j, run) = try journal()
-        _ = try j.recordSigned(runId: run, intent: "x", sender: SendFixtures.account9.checksummed, nonce: 50,
-                               hash: "0x01", raw: "0x02", maxFeePerGas: "1", maxPriorityFeePerGas: "1", gasLimit: 1)
+        _ = try j.recordSigned(runId: run, intent: "x", sender: SendFixtures.account9, nonce: 50,
+                               hash: SendFixtures.hash("x"), raw: "0x02", maxFeePerGas: UInt256(1), maxPriorityFeePerGas: UInt256(1), gasLimit: 1)
         #expect(try next(j, chain: 1) == 1)
     }
 

@@ -49,12 +49,12 @@ import Testing
     /// A journaled transaction whose broadcast got an error reply stays unsettled: no plan, no node needed.
     @Test func anUnsettledJournalRowStopsPlanning() throws {
         let j = try Journal(path: ":memory:")
-        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: .eoa, blockNumber: nil, decision: .rebalance,
                                  reasons: [], plan: nil, status: .sending)
         let s = DynamicFeeTransaction(chainId: 31337, nonce: 5, maxPriorityFeePerGas: UInt256(1), maxFeePerGas: UInt256(100),
                                       gasLimit: 21_000, to: SendFixtures.account9, value: UInt256(1)).sign(with: key)
-        try j.recordSigned(runId: run, intent: "rebalance", sender: key.address.checksummed, nonce: 5, hash: s.hashHex,
-                           raw: s.rawHex, maxFeePerGas: "100", maxPriorityFeePerGas: "1", gasLimit: 21_000)
+        try j.recordSigned(runId: run, intent: "rebalance", sender: key.address, nonce: 5, hash: s.transactionHash,
+                           raw: s.rawHex, maxFeePerGas: UInt256(100), maxPriorityFeePerGas: UInt256(1), gasLimit: 21_000)
         let t = node(latest: 5, pending: 5)
         do {
             try PendingNonceCheck(client: SendFixtures.client(t), journal: j).verifyQuiet(key.address)

@@ -34,8 +34,8 @@ import Testing
     @discardableResult
     func journal(_ j: Journal, run: Int64, _ s: SignedTransaction, intent: String, replacing: Int64? = nil,
                  broadcast: Bool = true) throws -> Int64 {
-        let id = try j.recordSigned(runId: run, intent: intent, sender: key.address.checksummed, nonce: s.transaction.nonce,
-                                    hash: s.hashHex, raw: s.rawHex, maxFeePerGas: "100", maxPriorityFeePerGas: "1",
+        let id = try j.recordSigned(runId: run, intent: intent, sender: key.address, nonce: s.transaction.nonce,
+                                    hash: s.transactionHash, raw: s.rawHex, maxFeePerGas: UInt256(100), maxPriorityFeePerGas: UInt256(1),
                                     gasLimit: 21_000, replacing: replacing)
         if broadcast { try j.markBroadcast(id) }
         return id
@@ -44,7 +44,7 @@ import Testing
     /// One journal, one scripted node, every row of the table at once.
     @Test func reconcilesEveryCaseAgainstAScriptedNode() throws {
         let j = try Journal(path: ":memory:")
-        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: .eoa, blockNumber: nil, decision: .rebalance,
                                  reasons: [], plan: nil, status: .sending)
         let minedTx = signed(nonce: 10, value: 1)                         // has a receipt
         let original = signed(nonce: 11, value: 2)                        // replaced; the replacement was mined
@@ -56,7 +56,7 @@ import Testing
         try journal(j, run: run, replacement, intent: "b", replacing: originalId)
         try journal(j, run: run, poolTx, intent: "c")
         try journal(j, run: run, lostTx, intent: "d", broadcast: false)
-        let run2 = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+        let run2 = try j.beginRun(network: "test", portfolio: "p", mode: .eoa, blockNumber: nil, decision: .rebalance,
                                   reasons: [], plan: nil, status: .sending)
         let takenTx = signed(nonce: 9, value: 5)                          // nonce spent by a foreign transaction
         try journal(j, run: run2, takenTx, intent: "e")
@@ -95,15 +95,15 @@ import Testing
         }
         let report = try Reconciler(client: SendFixtures.client(transport), journal: j).reconcile()
 
-        #expect(try j.transaction(hash: minedTx.hashHex)?.status == .mined)
-        #expect(try j.transaction(hash: replacement.hashHex)?.status == .reverted)
-        #expect(try j.transaction(hash: original.hashHex)?.status == .replaced)
-        #expect(try j.transaction(hash: poolTx.hashHex)?.status == .broadcast)
-        #expect(try j.transaction(hash: lostTx.hashHex)?.status == .broadcast)
-        #expect(try j.transaction(hash: takenTx.hashHex)?.status == .dropped)
+        #expect(try j.transaction(hash: minedTx.transactionHash)?.status == .mined)
+        #expect(try j.transaction(hash: replacement.transactionHash)?.status == .reverted)
+        #expect(try j.transaction(hash: original.transactionHash)?.status == .replaced)
+        #expect(try j.transaction(hash: poolTx.transactionHash)?.status == .broadcast)
+        #expect(try j.transaction(hash: lostTx.transactionHash)?.status == .broadcast)
+        #expect(try j.transaction(hash: takenTx.transactionHash)?.status == .dropped)
         // The lost transaction went out again as the very same bytes; nothing else was sent.
         #expect(rebroadcast.values == [lostTx.raw])
-        #expect(Set(report.pending.map(\.hash)) == [poolTx.hashHex, lostTx.hashHex])
+        #expect(Set(report.pending.map(\.hash)) == [poolTx.transactionHash, lostTx.transactionHash])
         #expect(Set(report.decisions.map(\.action)) == [.mined, .pending, .rebroadcast, .nonceTaken])
         // Run 2 ended (its only step was dropped): failed. Run 1 still has pending steps.
         #expect(report.finishedRuns.map(\.runId) == [run2])
@@ -115,7 +115,7 @@ import Testing
     /// dropped; handed to the confirmer, which waits `droppedAfterBlocks` before deciding.
     @Test func aNonceSpentOnlyRecentlyWaitsForTheReceipt() throws {
         let j = try Journal(path: ":memory:")
-        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: .eoa, blockNumber: nil, decision: .rebalance,
                                  reasons: [], plan: nil, status: .sending)
         let tx = signed(nonce: 9, value: 5)
         try journal(j, run: run, tx, intent: "e")
@@ -130,8 +130,8 @@ import Testing
         }
         let report = try Reconciler(client: SendFixtures.client(transport), journal: j, droppedAfterBlocks: 3).reconcile()
         #expect(report.decisions.map(\.action) == [.awaitingReceipt])
-        #expect(report.pending.map(\.hash) == [tx.hashHex])
-        #expect(try j.transaction(hash: tx.hashHex)?.status == .broadcast)
+        #expect(report.pending.map(\.hash) == [tx.transactionHash])
+        #expect(try j.transaction(hash: tx.transactionHash)?.status == .broadcast)
         #expect(try j.run(run)?.status == .sending)
     }
 
@@ -139,7 +139,7 @@ import Testing
     /// reconcile marks it mined and finishes its run again, now completed.
     @Test func aDroppedRowWhoseReceiptTurnsUpIsCorrectedAndItsRunFinishedAgain() throws {
         let j = try Journal(path: ":memory:")
-        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: .eoa, blockNumber: nil, decision: .rebalance,
                                  reasons: [], plan: nil, status: .sending)
         let tx = signed(nonce: 4, value: 5)
         let id = try journal(j, run: run, tx, intent: "swap")
@@ -149,7 +149,7 @@ import Testing
         let transport = ScriptedTransport { method, params in
             switch method {
             case "eth_getTransactionReceipt":
-                return .success(params.first?.stringValue == tx.hashHex ? SendFixtures.receipt(hash: tx.hashHex, from: sender, block: 30) : nil)
+                return .success(params.first?.stringValue == tx.hashHex ? SendFixtures.receipt(hash: tx.transactionHash, from: sender, block: 30) : nil)
             default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
             }
         }
@@ -166,10 +166,10 @@ import Testing
 
     @Test func finishesARunWhenItsStepsEnded() throws {
         let j = try Journal(path: ":memory:")
-        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: .eoa, blockNumber: nil, decision: .rebalance,
                                  reasons: [], plan: nil, status: .sending)
         let a = try journal(j, run: run, signed(nonce: 0, value: 1), intent: "a")
-        try j.markMined(a, block: 3, gasUsed: 21_000, effectiveGasPrice: "7", success: true)
+        try j.markMined(a, block: 3, gasUsed: 21_000, effectiveGasPrice: UInt256(7), success: true)
         let transport = ScriptedTransport { method, _ in .failure(.init(code: -32601, message: "unexpected \(method)")) }
         let r = Reconciler(client: SendFixtures.client(transport), journal: j)
         let report = try r.reconcile()

@@ -44,6 +44,10 @@ enum SendFixtures {
     static let key8: PrivateKey = try! PrivateKey(hex: key8Hex)
     static let account9 = try! Address("0xa0Ee7A142d267C1f36714E4a8F75612F20a79720")
 
+    /// A distinct transaction hash per label, for journal rows that need no real transaction.
+    static func hash(_ label: String) -> Hash32 { Hash32.keccak256(Array(label.utf8)) }
+    static let sender = try! Address("0x000000000000000000000000000000000000ABcD")
+
     static func hex(_ n: UInt64) -> JSONValue { .string("0x" + String(n, radix: 16)) }
 
     static func client(_ transport: ScriptedTransport) -> EthClient {
@@ -56,6 +60,10 @@ enum SendFixtures {
                       multicall3: Address.zero, wrappedNative: nil, tokens: [], dexes: [], pools: nil,
                       gas: .init(maxFeePerGas: maxFee, maxPriorityFeePerGas: maxPriority), confirmations: 1,
                       replaceAfterBlocks: 3, sources: [:])
+    }
+
+    static func receipt(hash: Hash32, from: Address, block: UInt64, status: Bool = true) -> JSONValue {
+        receipt(hash: hash.hex, from: from, block: block, status: status)
     }
 
     static func receipt(hash: String, from: Address, block: UInt64, status: Bool = true) -> JSONValue {

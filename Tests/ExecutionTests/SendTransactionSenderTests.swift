@@ -11,7 +11,7 @@ import Testing
 
     func setup() throws -> (Journal, Int64, [PlannedTransaction]) {
         let j = try Journal(path: ":memory:")
-        let run = try j.beginRun(network: "test", portfolio: "p", mode: "eoa", blockNumber: nil, decision: "rebalance",
+        let run = try j.beginRun(network: "test", portfolio: "p", mode: .eoa, blockNumber: nil, decision: .rebalance,
                                  reasons: [], plan: nil, status: .sending)
         let plan = (1...3).map { i in
             PlannedTransaction(label: "transfer \(i)", from: key.address, to: SendFixtures.account9, data: [],
@@ -35,7 +35,7 @@ import Testing
                     return .failure(.init(code: -32602, message: "bad raw"))
                 }
                 let hash = Hex.encode(Keccak256.hash(raw))
-                if (try? journalBox.transaction(hash: hash))?.status != .signed { sawUnjournaled.set() }
+                if (try? journalBox.transaction(hash: Hash32.keccak256(raw)))?.status != .signed { sawUnjournaled.set() }
                 return .success(.string(hash))
             default: return .failure(.init(code: -32601, message: "unexpected \(method)"))
             }
@@ -53,7 +53,7 @@ import Testing
         for (record, s) in zip(records, sent) {
             let decoded = try SignedTransaction.decode(rawHex: record.raw, expectedChainId: 31337)
             #expect(decoded.from == key.address)
-            #expect(decoded.hash == s.hash)
+            #expect(decoded.transactionHash == s.hash && record.hash == s.hash)
             #expect(decoded.transaction.nonce == s.nonce)
             #expect(decoded.transaction.gasLimit == 21_000)
         }
@@ -159,8 +159,8 @@ import Testing
 extension SendTransactionSenderTests {
     @Test func refusesToSendWhileTheJournalHoldsUnreconciledTransactions() throws {
         let (j, run, plan) = try setup()
-        _ = try j.recordSigned(runId: run, intent: "earlier", sender: key.address.checksummed, nonce: 3, hash: "0x01", raw: "0x02",
-                               maxFeePerGas: "1", maxPriorityFeePerGas: "1", gasLimit: 21_000)
+        _ = try j.recordSigned(runId: run, intent: "earlier", sender: key.address, nonce: 3, hash: SendFixtures.hash("earlier"), raw: "0x02",
+                               maxFeePerGas: UInt256(1), maxPriorityFeePerGas: UInt256(1), gasLimit: 21_000)
         let transport = ScriptedTransport { method, _ in .failure(.init(code: -32601, message: "unexpected \(method)")) }
         let sender = TransactionSender(client: SendFixtures.client(transport), journal: j, key: key, network: SendFixtures.network())
         do {

@@ -79,7 +79,7 @@ struct Devnet {
     }
 
     func beginRun(_ j: Journal) throws -> Int64 {
-        try j.beginRun(network: "devnet", portfolio: "test", mode: "eoa", blockNumber: nil, decision: "rebalance",
+        try j.beginRun(network: "devnet", portfolio: "test", mode: .eoa, blockNumber: nil, decision: .rebalance,
                        reasons: [], plan: nil, status: .sending)
     }
 

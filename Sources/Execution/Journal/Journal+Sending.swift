@@ -1,3 +1,4 @@
+import EthCore
 import Foundation
 import GRDB
 
@@ -8,9 +9,9 @@ extension Journal {
     }
 
     /// Every journaled transaction of `sender` at `nonce` (originals, replacements, cancellations), oldest first.
-    public func transactions(sender: String, nonce: UInt64) throws(JournalError) -> [TransactionRecord] {
+    public func transactions(sender: Address, nonce: UInt64) throws(JournalError) -> [TransactionRecord] {
         try read { db in
-            try TransactionRecord.filter(Column("sender") == sender.lowercased() && Column("nonce") == Int64(nonce))
+            try TransactionRecord.filter(Column("sender") == sender && Column("nonce") == nonce)
                 .order(Column("id")).fetchAll(db)
         }
     }
@@ -30,15 +31,14 @@ extension Journal {
 
     /// The highest nonce of `sender` that the journal still holds (some transaction at it is not
     /// `dropped`), with the statuses of the transactions at that nonce. nil when none is held.
-    public func highestHeldNonce(sender: String) throws(JournalError) -> (nonce: UInt64, statuses: [TransactionStatus])? {
+    public func highestHeldNonce(sender: Address) throws(JournalError) -> (nonce: UInt64, statuses: [TransactionStatus])? {
         try read { db -> (nonce: UInt64, statuses: [TransactionStatus])? in
-            guard let nonce = try Int64.fetchOne(db, sql: "SELECT MAX(nonce) FROM tx WHERE sender = ? AND status != ?",
-                                                 arguments: [sender.lowercased(), TransactionStatus.dropped.rawValue]),
-                  nonce >= 0
+            guard let nonce = try UInt64.fetchOne(db, sql: "SELECT MAX(nonce) FROM tx WHERE sender = ? AND status != ?",
+                                                  arguments: [sender, TransactionStatus.dropped])
             else { return nil }
-            let statuses = try TransactionRecord.filter(Column("sender") == sender.lowercased() && Column("nonce") == nonce)
+            let statuses = try TransactionRecord.filter(Column("sender") == sender && Column("nonce") == nonce)
                 .fetchAll(db).map(\.status)
-            return (UInt64(nonce), statuses)
+            return (nonce, statuses)
         }
     }
 }
@@ -47,16 +47,16 @@ extension Journal {
 public struct SignedEntry: Sendable, Equatable {
     public var runId: Int64
     public var intent: String
-    public var sender: String
+    public var sender: Address
     public var nonce: UInt64
-    public var hash: String
+    public var hash: Hash32
     public var raw: String
-    public var maxFeePerGas: String
-    public var maxPriorityFeePerGas: String
+    public var maxFeePerGas: UInt256
+    public var maxPriorityFeePerGas: UInt256
     public var gasLimit: UInt64
 
-    public init(runId: Int64, intent: String, sender: String, nonce: UInt64, hash: String, raw: String,
-                maxFeePerGas: String, maxPriorityFeePerGas: String, gasLimit: UInt64) {
+    public init(runId: Int64, intent: String, sender: Address, nonce: UInt64, hash: Hash32, raw: String,
+                maxFeePerGas: UInt256, maxPriorityFeePerGas: UInt256, gasLimit: UInt64) {
         self.runId = runId
         self.intent = intent
         self.sender = sender
@@ -85,10 +85,10 @@ extension Journal {
                         .contains(Column("status")))
                     .fetchCount(db)
                 if live > 0 { throw JournalError.duplicateIntent(runId: e.runId, intent: e.intent) }
-                var tx = TransactionRecord(id: nil, runId: e.runId, intent: e.intent, sender: e.sender.lowercased(),
-                                           nonce: Int64(e.nonce), hash: e.hash.lowercased(), raw: e.raw,
+                var tx = TransactionRecord(id: nil, runId: e.runId, intent: e.intent, sender: e.sender,
+                                           nonce: e.nonce, hash: e.hash, raw: e.raw,
                                            maxFeePerGas: e.maxFeePerGas, maxPriorityFeePerGas: e.maxPriorityFeePerGas,
-                                           gasLimit: Int64(e.gasLimit), status: .signed, createdAt: date, broadcastAt: nil,
+                                           gasLimit: e.gasLimit, status: .signed, createdAt: date, broadcastAt: nil,
                                            minedBlock: nil, gasUsed: nil, effectiveGasPrice: nil, replacesId: nil,
                                            isCancellation: false)
                 try tx.insert(db)

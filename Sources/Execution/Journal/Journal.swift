@@ -1,3 +1,4 @@
+import EthCore
 import Foundation
 import GRDB
 import Strategy
@@ -111,11 +112,10 @@ public final class Journal: @unchecked Sendable {
     // MARK: Runs
 
     @discardableResult
-    public func beginRun(network: String, portfolio: String, mode: String, blockNumber: UInt64?, decision: String,
+    public func beginRun(network: String, portfolio: String, mode: RunKind, blockNumber: UInt64?, decision: RunDecision,
                          reasons: [String], plan: String?, status: RunStatus, at date: Date = Date()) throws(JournalError) -> Int64 {
-        let reasonsJSON = String(decoding: (try? JSONEncoder().encode(reasons)) ?? Data("[]".utf8), as: UTF8.self)
         var run = RunRecord(id: nil, startedAt: date, network: network, portfolio: portfolio, mode: mode,
-                            blockNumber: blockNumber.map { Int64($0) }, decision: decision, reasons: reasonsJSON,
+                            blockNumber: blockNumber, decision: decision, reasons: reasons,
                             plan: plan, status: status, finishedAt: status == .planned || status == .sending ? nil : date, outcome: nil)
         return try write { db in
             try run.insert(db)
@@ -164,8 +164,8 @@ public final class Journal: @unchecked Sendable {
     /// Journals a signed transaction before broadcast. Refuses a second live transaction for the
     /// same run and step unless it explicitly replaces the live one (same nonce, higher fees).
     @discardableResult
-    public func recordSigned(runId: Int64, intent: String, sender: String, nonce: UInt64, hash: String, raw: String,
-                             maxFeePerGas: String, maxPriorityFeePerGas: String, gasLimit: UInt64,
+    public func recordSigned(runId: Int64, intent: String, sender: Address, nonce: UInt64, hash: Hash32, raw: String,
+                             maxFeePerGas: UInt256, maxPriorityFeePerGas: UInt256, gasLimit: UInt64,
                              replacing: Int64? = nil, isCancellation: Bool = false, at date: Date = Date()) throws(JournalError) -> Int64 {
         try write { db in
             let live = try TransactionRecord
@@ -176,9 +176,9 @@ public final class Journal: @unchecked Sendable {
             if !live.isEmpty && (replacing == nil || !live.contains { $0.id == replacing }) {
                 throw JournalError.duplicateIntent(runId: runId, intent: intent)
             }
-            var tx = TransactionRecord(id: nil, runId: runId, intent: intent, sender: sender.lowercased(), nonce: Int64(nonce),
-                                       hash: hash.lowercased(), raw: raw, maxFeePerGas: maxFeePerGas,
-                                       maxPriorityFeePerGas: maxPriorityFeePerGas, gasLimit: Int64(gasLimit), status: .signed,
+            var tx = TransactionRecord(id: nil, runId: runId, intent: intent, sender: sender, nonce: nonce,
+                                       hash: hash, raw: raw, maxFeePerGas: maxFeePerGas,
+                                       maxPriorityFeePerGas: maxPriorityFeePerGas, gasLimit: gasLimit, status: .signed,
                                        createdAt: date, broadcastAt: nil, minedBlock: nil, gasUsed: nil, effectiveGasPrice: nil,
                                        replacesId: replacing, isCancellation: isCancellation)
             try tx.insert(db)
@@ -190,12 +190,12 @@ public final class Journal: @unchecked Sendable {
         try update(id) { $0.status = .broadcast; $0.broadcastAt = date }
     }
 
-    public func markMined(_ id: Int64, block: UInt64, gasUsed: UInt64, effectiveGasPrice: String, success: Bool) throws(JournalError) {
+    public func markMined(_ id: Int64, block: UInt64, gasUsed: UInt64, effectiveGasPrice: UInt256?, success: Bool) throws(JournalError) {
         try write { db in
             guard var tx = try TransactionRecord.fetchOne(db, key: id) else { return }
             tx.status = success ? .mined : .reverted
-            tx.minedBlock = Int64(block)
-            tx.gasUsed = Int64(gasUsed)
+            tx.minedBlock = block
+            tx.gasUsed = gasUsed
             tx.effectiveGasPrice = effectiveGasPrice
             try tx.update(db)
             // Every other transaction with this sender and nonce lost the race.
@@ -222,8 +222,8 @@ public final class Journal: @unchecked Sendable {
         try read { db in try TransactionRecord.filter(Column("runId") == runId).order(Column("id")).fetchAll(db) }
     }
 
-    public func transaction(hash: String) throws(JournalError) -> TransactionRecord? {
-        try read { db in try TransactionRecord.filter(Column("hash") == hash.lowercased()).fetchOne(db) }
+    public func transaction(hash: Hash32) throws(JournalError) -> TransactionRecord? {
+        try read { db in try TransactionRecord.filter(Column("hash") == hash).fetchOne(db) }
     }
 
     /// Signed or broadcast transactions not yet known to be mined: the reconciler's work list.
@@ -232,13 +232,6 @@ public final class Journal: @unchecked Sendable {
             try TransactionRecord
                 .filter([TransactionStatus.signed.rawValue, TransactionStatus.broadcast.rawValue].contains(Column("status")))
                 .order(Column("nonce"), Column("id")).fetchAll(db)
-        }
-    }
-
-    /// The highest nonce this sender has ever journaled, so a restarted run never reuses one for a different intent.
-    public func highestNonce(sender: String) throws(JournalError) -> UInt64? {
-        try read { db in
-            try Int64.fetchOne(db, sql: "SELECT MAX(nonce) FROM tx WHERE sender = ?", arguments: [sender.lowercased()]).map { UInt64($0) }
         }
     }
 

@@ -1,5 +1,7 @@
+import EthCore
 import Foundation
 import GRDB
+import Strategy
 
 /// Where a run ended up.
 public enum RunStatus: String, Codable, Sendable, DatabaseValueConvertible {
@@ -16,6 +18,31 @@ public enum RunStatus: String, Codable, Sendable, DatabaseValueConvertible {
     case dryRun = "dry-run"
 }
 
+/// What a journaled run was for.
+public enum RunKind: String, Codable, Sendable, DatabaseValueConvertible {
+    /// A rebalance of a portfolio in the vault or in the operator's wallet.
+    case vault, eoa
+    /// The vault owner's calls (deploy, allow, deposit, withdraw, ...).
+    case admin
+    /// `rebalancer debug` verbs.
+    case debug
+
+    public init(_ mode: CustodyMode) {
+        switch mode {
+        case .vault: self = .vault
+        case .eoa: self = .eoa
+        }
+    }
+}
+
+/// What a run decided.
+public enum RunDecision: String, Codable, Sendable, DatabaseValueConvertible {
+    case rebalance
+    case skip
+    /// Transactions that are not a rebalance (owner calls, debug sends).
+    case send
+}
+
 /// One check → decide → (maybe) send cycle.
 public struct RunRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "run"
@@ -23,16 +50,16 @@ public struct RunRecord: Codable, Sendable, FetchableRecord, MutablePersistableR
     public var startedAt: Date
     public var network: String
     public var portfolio: String
-    public var mode: String
-    public var blockNumber: Int64?
-    public var decision: String
-    /// JSON array of the skip reasons (strings), empty when rebalancing.
-    public var reasons: String
+    public var mode: RunKind
+    public var blockNumber: UInt64?
+    public var decision: RunDecision
+    /// Why a run skipped (or failed before sending), in words; empty when it rebalanced.
+    public var reasons: [String]
     /// The plan as JSON (trades, routes, predictions), when there is one.
     public var plan: String?
     public var status: RunStatus
     public var finishedAt: Date?
-    /// JSON summary written when the run ends (actual outputs, gas, cost).
+    /// JSON written when the run ends: its report, or the count of transactions per end status.
     public var outcome: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -61,19 +88,20 @@ public struct TransactionRecord: Codable, Sendable, FetchableRecord, MutablePers
     public var runId: Int64
     /// The plan step this transaction carries out (e.g. "approve USDC", "swap 1/3"); replacements share it.
     public var intent: String
-    public var sender: String
-    public var nonce: Int64
-    public var hash: String
+    public var sender: Address
+    public var nonce: UInt64
+    public var hash: Hash32
+    /// The signed transaction as sent on the wire, `0x` hex.
     public var raw: String
-    public var maxFeePerGas: String
-    public var maxPriorityFeePerGas: String
-    public var gasLimit: Int64
+    public var maxFeePerGas: UInt256
+    public var maxPriorityFeePerGas: UInt256
+    public var gasLimit: UInt64
     public var status: TransactionStatus
     public var createdAt: Date
     public var broadcastAt: Date?
-    public var minedBlock: Int64?
-    public var gasUsed: Int64?
-    public var effectiveGasPrice: String?
+    public var minedBlock: UInt64?
+    public var gasUsed: UInt64?
+    public var effectiveGasPrice: UInt256?
     /// The transaction this one replaced (same nonce, higher fees, or a cancellation).
     public var replacesId: Int64?
     public var isCancellation: Bool

@@ -102,12 +102,9 @@ public struct Confirmer: Sendable {
     public func confirm(records: [TransactionRecord]) throws(SendError) -> [SendOutcome] {
         var slots: [Slot] = []
         for record in records {
-            guard let sender = try? Address(record.sender) else {
-                throw .invalidJournalRecord(id: record.id ?? -1, reason: "sender \"\(record.sender)\" is not an address")
-            }
-            let nonce = UInt64(max(0, record.nonce))
+            let sender = record.sender, nonce = record.nonce
             if slots.contains(where: { $0.sender == sender && $0.nonce == nonce }) { continue }
-            let all = try journaled { () throws(JournalError) in try journal.transactions(sender: sender.checksummed, nonce: nonce) }
+            let all = try journaled { () throws(JournalError) in try journal.transactions(sender: sender, nonce: nonce) }
             let mine = all.filter { $0.runId == record.runId && $0.intent == record.intent && $0.status != .dropped }
             slots.append(Slot(label: record.intent, runId: record.runId, sender: sender, nonce: nonce,
                               candidates: mine.isEmpty ? [record] : mine, replacements: max(0, mine.count - 1)))
@@ -138,15 +135,14 @@ public struct Confirmer: Sendable {
         if slot.sentAtBlock == nil { slot.sentAtBlock = head }
         // A receipt for any of the candidates (newest first) settles the nonce.
         for candidate in slot.candidates.reversed() {
-            guard let hash = try? Hex.decode(candidate.hash) else { continue }
             guard let receipt = try rpc("eth_getTransactionReceipt(\(candidate.hash))", { () throws(RPCError) in
-                try client.getTransactionReceipt(hash)
+                try client.getTransactionReceipt(candidate.hash.bytes)
             }) else { continue }
             if slot.minedBlockHash != receipt.blockHash {
                 slot.minedBlockHash = receipt.blockHash
                 try journaled { () throws(JournalError) in
                     try journal.markMined(candidate.id ?? -1, block: receipt.blockNumber, gasUsed: receipt.gasUsed,
-                                          effectiveGasPrice: receipt.effectiveGasPrice?.description ?? "0", success: receipt.status)
+                                          effectiveGasPrice: receipt.effectiveGasPrice, success: receipt.status)
                 }
                 progress?(.mined(label: slot.label, hash: candidate.hash, block: receipt.blockNumber, success: receipt.status))
             }
@@ -154,7 +150,7 @@ public struct Confirmer: Sendable {
             if confirmations >= policy.confirmations {
                 let status: SendOutcome.Status = !receipt.status ? .reverted : (candidate.isCancellation ? .cancelled : .mined)
                 slot.outcome = SendOutcome(
-                    label: slot.label, runId: slot.runId, journalId: candidate.id ?? -1, hash: hash, nonce: slot.nonce,
+                    label: slot.label, runId: slot.runId, journalId: candidate.id ?? -1, hash: candidate.hash, nonce: slot.nonce,
                     status: status, gasUsed: receipt.gasUsed, effectiveGasPrice: receipt.effectiveGasPrice,
                     blockNumber: receipt.blockNumber, logs: receipt.logs, replacements: slot.replacements)
                 progress?(.confirmed(label: slot.label, hash: candidate.hash, confirmations: confirmations))
@@ -193,9 +189,9 @@ public struct Confirmer: Sendable {
             for c in slot.candidates where c.status == .signed || c.status == .broadcast {
                 try journaled { () throws(JournalError) in try journal.markStatus(c.id ?? -1, .dropped) }
             }
-            let last = slot.candidates.last
-            slot.outcome = SendOutcome(label: slot.label, runId: slot.runId, journalId: last?.id ?? -1,
-                                       hash: (last.flatMap { try? Hex.decode($0.hash) }) ?? [], nonce: slot.nonce,
+            guard let last = slot.candidates.last else { return }
+            slot.outcome = SendOutcome(label: slot.label, runId: slot.runId, journalId: last.id ?? -1,
+                                       hash: last.hash, nonce: slot.nonce,
                                        status: .dropped, gasUsed: nil, effectiveGasPrice: nil, blockNumber: nil, logs: [],
                                        replacements: slot.replacements)
             progress?(.dropped(label: slot.label, nonce: slot.nonce))
@@ -248,9 +244,9 @@ public struct Confirmer: Sendable {
         }
         let signed = next.sign(with: key)
         let id = try journaled { () throws(JournalError) in
-            try journal.recordSigned(runId: slot.runId, intent: slot.label, sender: slot.sender.checksummed, nonce: slot.nonce,
-                                     hash: signed.hashHex, raw: signed.rawHex, maxFeePerGas: fees.maxFeePerGas.description,
-                                     maxPriorityFeePerGas: fees.maxPriorityFeePerGas.description, gasLimit: next.gasLimit,
+            try journal.recordSigned(runId: slot.runId, intent: slot.label, sender: slot.sender, nonce: slot.nonce,
+                                     hash: signed.transactionHash, raw: signed.rawHex, maxFeePerGas: fees.maxFeePerGas,
+                                     maxPriorityFeePerGas: fees.maxPriorityFeePerGas, gasLimit: next.gasLimit,
                                      replacing: currentId, isCancellation: cancel)
         }
         slot.replacements += 1
@@ -277,9 +273,9 @@ public struct Confirmer: Sendable {
             slot.candidates.append(record)
         }
         if cancel {
-            progress?(.cancelling(label: slot.label, nonce: slot.nonce, newHash: signed.hashHex, fees: fees))
+            progress?(.cancelling(label: slot.label, nonce: slot.nonce, newHash: signed.transactionHash, fees: fees))
         } else {
-            progress?(.replaced(label: slot.label, nonce: slot.nonce, oldHash: current.hash, newHash: signed.hashHex, fees: fees))
+            progress?(.replaced(label: slot.label, nonce: slot.nonce, oldHash: current.hash, newHash: signed.transactionHash, fees: fees))
         }
     }
 }

@@ -33,7 +33,7 @@ public struct NonceManager: Sendable {
         let chain = try rpc("eth_getTransactionCount(\(sender), pending)") { () throws(RPCError) in
             try client.getTransactionCount(sender, block: .pending)
         }
-        let held = try journaled { () throws(JournalError) in try journal.highestHeldNonce(sender: sender.checksummed) }
+        let held = try journaled { () throws(JournalError) in try journal.highestHeldNonce(sender: sender) }
         return try Self.nextNonce(sender: sender, chainPending: chain, held: held)
     }
 

@@ -18,7 +18,7 @@ public struct PendingNonceCheck: Sendable {
     /// Throws `.unsettled` or `.unexplainedPendingNonces`; returns when the operator is quiet.
     public func verifyQuiet(_ sender: Address) throws(SendError) {
         let live = try journaled { () throws(JournalError) in try journal.pendingTransactions() }
-            .filter { $0.sender == sender.checksummed.lowercased() }
+            .filter { $0.sender == sender }
         if !live.isEmpty {
             throw .unsettled(live.map { "\"\($0.intent)\" (run \($0.runId), nonce \($0.nonce), \($0.status.rawValue), \($0.hash))" })
         }

@@ -52,7 +52,7 @@ public struct Reconciler: Sendable {
 
     public struct Report: Sendable {
         /// What was decided per sender and nonce: (label, nonce, hash of the deciding transaction, action).
-        public var decisions: [(label: String, nonce: UInt64, hash: String, action: Action)] = []
+        public var decisions: [(label: String, nonce: UInt64, hash: Hash32, action: Action)] = []
         /// Transactions still waiting to be mined (or for their receipt): hand them to the `Confirmer`.
         public var pending: [TransactionRecord] = []
         /// Runs finished here, with their end status.
@@ -67,25 +67,20 @@ public struct Reconciler: Sendable {
         // Nonces are read at this block, before any receipt: a transaction of ours mined while we
         // look cannot pass for a foreign one that took the nonce.
         let head = open.isEmpty ? 0 : try rpc("eth_blockNumber") { () throws(RPCError) in try client.blockNumber() }
-        var seen = Set<String>()
-        var chainNonces: [String: UInt64] = [:]
+        var seen = Set<NonceSlot>()
+        var chainNonces: [Address: UInt64] = [:]
         for record in open {
-            let key = "\(record.sender)/\(record.nonce)"
-            guard seen.insert(key).inserted else { continue }
-            guard let sender = try? Address(record.sender) else {
-                throw .invalidJournalRecord(id: record.id ?? -1, reason: "sender \"\(record.sender)\" is not an address")
-            }
-            let nonce = UInt64(max(0, record.nonce))
-            let all = try journaled { () throws(JournalError) in try journal.transactions(sender: record.sender, nonce: nonce) }
+            guard seen.insert(NonceSlot(sender: record.sender, nonce: record.nonce)).inserted else { continue }
+            let sender = record.sender, nonce = record.nonce
+            let all = try journaled { () throws(JournalError) in try journal.transactions(sender: sender, nonce: nonce) }
             let live = all.filter { $0.status == .signed || $0.status == .broadcast }
             guard let newest = live.last, let newestId = newest.id else { continue }
 
             // 1. A receipt for any transaction at this nonce.
             var minedOne: (TransactionRecord, Receipt)?
             for candidate in all.reversed() {
-                guard let hash = try? Hex.decode(candidate.hash) else { continue }
                 if let receipt = try rpc("eth_getTransactionReceipt(\(candidate.hash))", { () throws(RPCError) in
-                    try client.getTransactionReceipt(hash)
+                    try client.getTransactionReceipt(candidate.hash.bytes)
                 }) {
                     minedOne = (candidate, receipt)
                     break
@@ -94,7 +89,7 @@ public struct Reconciler: Sendable {
             if case let (candidate, receipt)? = minedOne {
                 try journaled { () throws(JournalError) in
                     try journal.markMined(candidate.id ?? -1, block: receipt.blockNumber, gasUsed: receipt.gasUsed,
-                                          effectiveGasPrice: receipt.effectiveGasPrice?.description ?? "0", success: receipt.status)
+                                          effectiveGasPrice: receipt.effectiveGasPrice, success: receipt.status)
                 }
                 report.decisions.append((label: candidate.intent, nonce: nonce, hash: candidate.hash, action: Action.mined))
                 continue
@@ -102,22 +97,21 @@ public struct Reconciler: Sendable {
             // 2. Still in the node's pool?
             var known: TransactionRecord?
             for candidate in live.reversed() {
-                guard let hash = try? Hex.decode(candidate.hash) else { continue }
                 if try rpc("eth_getTransactionByHash(\(candidate.hash))", { () throws(RPCError) in
-                    try client.getTransactionByHash(hash)
+                    try client.getTransactionByHash(candidate.hash.bytes)
                 }) != nil {
                     known = candidate
                     break
                 }
             }
             let chainNonce: UInt64
-            if let cached = chainNonces[record.sender] {
+            if let cached = chainNonces[sender] {
                 chainNonce = cached
             } else {
                 chainNonce = try rpc("eth_getTransactionCount(\(sender), \(head))") { () throws(RPCError) in
                     try client.getTransactionCount(sender, block: .number(head))
                 }
-                chainNonces[record.sender] = chainNonce
+                chainNonces[sender] = chainNonce
             }
             var spentLongAgo = false
             if known == nil, chainNonce > nonce {
@@ -166,22 +160,22 @@ public struct Reconciler: Sendable {
     /// Recent rows marked `dropped` at a nonce where the journal has nothing mined: a receipt for any
     /// of them means the chain mined it after all (a send answered with an error, a node that lagged).
     /// The row becomes mined, and its run goes back to `sending` so `finishEndedRuns` judges it again.
-    func correctDroppedThatMined() throws(SendError) -> [(label: String, nonce: UInt64, hash: String, action: Action)] {
-        var corrected: [(label: String, nonce: UInt64, hash: String, action: Action)] = []
+    func correctDroppedThatMined() throws(SendError) -> [(label: String, nonce: UInt64, hash: Hash32, action: Action)] {
+        var corrected: [(label: String, nonce: UInt64, hash: Hash32, action: Action)] = []
         let since = Date().addingTimeInterval(-recheckDroppedFor)
         for candidate in try journaled({ () throws(JournalError) in try journal.droppedWithoutMinedSibling(since: since) }) {
-            guard let id = candidate.id, let hash = try? Hex.decode(candidate.hash) else { continue }
+            guard let id = candidate.id else { continue }
             guard let receipt = try rpc("eth_getTransactionReceipt(\(candidate.hash))", { () throws(RPCError) in
-                try client.getTransactionReceipt(hash)
+                try client.getTransactionReceipt(candidate.hash.bytes)
             }) else { continue }
             try journaled { () throws(JournalError) in
                 try journal.markMined(id, block: receipt.blockNumber, gasUsed: receipt.gasUsed,
-                                      effectiveGasPrice: receipt.effectiveGasPrice?.description ?? "0", success: receipt.status)
+                                      effectiveGasPrice: receipt.effectiveGasPrice, success: receipt.status)
                 if let run = try journal.run(candidate.runId), run.status != .sending {
                     try journal.setRunStatus(candidate.runId, .sending)
                 }
             }
-            corrected.append((label: candidate.intent, nonce: UInt64(max(0, candidate.nonce)), hash: candidate.hash,
+            corrected.append((label: candidate.intent, nonce: candidate.nonce, hash: candidate.hash,
                               action: Action.correctedToMined))
         }
         return corrected
@@ -211,4 +205,10 @@ public struct Reconciler: Sendable {
         }
         return finished
     }
+}
+
+/// One nonce of one sender: the original transaction and its replacements share it.
+struct NonceSlot: Hashable {
+    var sender: Address
+    var nonce: UInt64
 }

@@ -18,7 +18,7 @@ public struct SendOutcome: Sendable, Equatable {
     public var runId: Int64
     /// The journal row of the transaction that ended the step (the mined one, when mined).
     public var journalId: Int64
-    public var hash: [UInt8]
+    public var hash: Hash32
     public var nonce: UInt64
     public var status: Status
     public var gasUsed: UInt64?
@@ -28,16 +28,16 @@ public struct SendOutcome: Sendable, Equatable {
     /// Replacements signed for this step (fee bumps and cancellations).
     public var replacements: Int
 
-    public var hashHex: String { Hex.encode(hash) }
+    public var hashHex: String { hash.hex }
 }
 
 /// What the confirmer reports while it waits (the CLI prints these on a TTY).
 public enum ConfirmerEvent: Sendable, CustomStringConvertible {
     case polled(block: UInt64, confirmed: Int, total: Int)
-    case mined(label: String, hash: String, block: UInt64, success: Bool)
-    case confirmed(label: String, hash: String, confirmations: Int)
-    case replaced(label: String, nonce: UInt64, oldHash: String, newHash: String, fees: FeeQuote)
-    case cancelling(label: String, nonce: UInt64, newHash: String, fees: FeeQuote)
+    case mined(label: String, hash: Hash32, block: UInt64, success: Bool)
+    case confirmed(label: String, hash: Hash32, confirmations: Int)
+    case replaced(label: String, nonce: UInt64, oldHash: Hash32, newHash: Hash32, fees: FeeQuote)
+    case cancelling(label: String, nonce: UInt64, newHash: Hash32, fees: FeeQuote)
     /// A bump would pass the network's fee cap: still waiting with the current transaction.
     case atFeeCap(label: String, nonce: UInt64, wantedMaxFee: UInt256, cap: UInt256)
     case replacementRefused(label: String, nonce: UInt64, error: String)

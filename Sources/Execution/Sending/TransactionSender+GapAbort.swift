@@ -41,9 +41,9 @@ extension TransactionSender {
                                        maxFeePerGas: fees.maxFeePerGas, gasLimit: 21_000, to: key.address, value: .zero, data: [])
         let signed = tx.sign(with: key)
         let id = try journaled { () throws(JournalError) in
-            try journal.recordSigned(runId: runId, intent: label, sender: key.address.checksummed, nonce: nonce,
-                                     hash: signed.hashHex, raw: signed.rawHex, maxFeePerGas: fees.maxFeePerGas.description,
-                                     maxPriorityFeePerGas: fees.maxPriorityFeePerGas.description, gasLimit: 21_000,
+            try journal.recordSigned(runId: runId, intent: label, sender: key.address, nonce: nonce,
+                                     hash: signed.transactionHash, raw: signed.rawHex, maxFeePerGas: fees.maxFeePerGas,
+                                     maxPriorityFeePerGas: fees.maxPriorityFeePerGas, gasLimit: 21_000,
                                      replacing: replacing, isCancellation: true)
         }
         return (id, signed.raw)

@@ -9,10 +9,10 @@ public struct SentTransaction: Sendable, Equatable {
     public var label: String
     public var journalId: Int64
     public var nonce: UInt64
-    public var hash: [UInt8]
+    public var hash: Hash32
     public var fees: FeeQuote
     public var gasLimit: UInt64
-    public var hashHex: String { Hex.encode(hash) }
+    public var hashHex: String { hash.hex }
 }
 
 /// Points in `TransactionSender.send` where a caller may act; the debug command uses them for its
@@ -100,7 +100,7 @@ public struct TransactionSender: Sendable {
         // A journaled transaction the node may never have seen holds a nonce below ours: sending now
         // would queue the new batch behind a gap. The reconciler must settle it first.
         let unsettled = try journaled { () throws(JournalError) in try journal.pendingTransactions() }
-            .filter { $0.status == .signed && $0.sender == sender.checksummed.lowercased() }
+            .filter { $0.status == .signed && $0.sender == sender }
         if !unsettled.isEmpty { throw .unreconciled(count: unsettled.count) }
 
         try Self.verifyChainId(client: client, network: network)
@@ -112,7 +112,7 @@ public struct TransactionSender: Sendable {
         var signed: [(SentTransaction, [UInt8])] = []
         var entries: [SignedEntry] = []
         for ((planned, gasLimit), nonce) in zip(zip(transactions, gasLimits), nonces) {
-            let held = try journaled { () throws(JournalError) in try journal.transactions(sender: sender.checksummed, nonce: nonce) }
+            let held = try journaled { () throws(JournalError) in try journal.transactions(sender: sender, nonce: nonce) }
             if let other = held.first(where: { $0.status != .dropped && ($0.runId != runId || $0.intent != planned.label) }) {
                 throw .nonceHeld(nonce: nonce, runId: other.runId, intent: other.intent)
             }
@@ -120,10 +120,10 @@ public struct TransactionSender: Sendable {
                 chainId: network.chainId, nonce: nonce, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
                 maxFeePerGas: fees.maxFeePerGas, gasLimit: gasLimit, to: planned.to, value: planned.value, data: planned.data)
             let s = tx.sign(with: key)
-            entries.append(SignedEntry(runId: runId, intent: planned.label, sender: sender.checksummed, nonce: nonce,
-                                       hash: s.hashHex, raw: s.rawHex, maxFeePerGas: fees.maxFeePerGas.description,
-                                       maxPriorityFeePerGas: fees.maxPriorityFeePerGas.description, gasLimit: gasLimit))
-            signed.append((SentTransaction(label: planned.label, journalId: -1, nonce: nonce, hash: s.hash, fees: fees,
+            entries.append(SignedEntry(runId: runId, intent: planned.label, sender: sender, nonce: nonce,
+                                       hash: s.transactionHash, raw: s.rawHex, maxFeePerGas: fees.maxFeePerGas,
+                                       maxPriorityFeePerGas: fees.maxPriorityFeePerGas, gasLimit: gasLimit))
+            signed.append((SentTransaction(label: planned.label, journalId: -1, nonce: nonce, hash: s.transactionHash, fees: fees,
                                            gasLimit: gasLimit), s.raw))
         }
         let ids = try journaled { () throws(JournalError) in try journal.recordSignedBatch(entries) }
@@ -164,16 +164,16 @@ public struct TransactionSender: Sendable {
     /// After an error reply: true (and journaled) when the node has the transaction mined or in its pool.
     private func settledByNode(_ sent: SentTransaction) throws(SendError) -> Bool {
         if let receipt = try rpc("eth_getTransactionReceipt(\(sent.hashHex))", { () throws(RPCError) in
-            try client.getTransactionReceipt(sent.hash)
+            try client.getTransactionReceipt(sent.hash.bytes)
         }) {
             try journaled { () throws(JournalError) in
                 try journal.markMined(sent.journalId, block: receipt.blockNumber, gasUsed: receipt.gasUsed,
-                                      effectiveGasPrice: receipt.effectiveGasPrice?.description ?? "0", success: receipt.status)
+                                      effectiveGasPrice: receipt.effectiveGasPrice, success: receipt.status)
             }
             return true
         }
         guard try rpc("eth_getTransactionByHash(\(sent.hashHex))", { () throws(RPCError) in
-            try client.getTransactionByHash(sent.hash)
+            try client.getTransactionByHash(sent.hash.bytes)
         }) != nil else { return false }
         try journaled { () throws(JournalError) in try journal.markBroadcast(sent.journalId) }
         return true

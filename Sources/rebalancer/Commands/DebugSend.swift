@@ -53,8 +53,8 @@ extension Debug {
             let planned = PlannedTransaction(label: "send-eth \(value) wei to \(to)", from: key.address, to: to, data: [],
                                              value: value, gasEstimate: gas)
             let runId = try reporting("journal") {
-                try ctx.journal.beginRun(network: ctx.network.name, portfolio: "debug send-eth", mode: "debug", blockNumber: nil,
-                                         decision: "send", reasons: [], plan: nil, status: .sending)
+                try ctx.journal.beginRun(network: ctx.network.name, portfolio: "debug send-eth", mode: .debug, blockNumber: nil,
+                                         decision: .send, reasons: [], plan: nil, status: .sending)
             }
             let sender = TransactionSender(client: ctx.client, journal: ctx.journal, key: key, network: ctx.network,
                                            gasLimitPaddingPercent: 0, hooks: CrashInjection.hooks())

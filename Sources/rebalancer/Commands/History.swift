@@ -1,4 +1,5 @@
 import ArgumentParser
+import EthCore
 import Execution
 import Foundation
 
@@ -30,22 +31,11 @@ struct History: ParsableCommand {
         }
         let journal = try reporting("journal \(path)") { try Journal(path: path) }
         let runs = try reporting("journal \(path)") { try journal.runs(limit: limit, network: network) }
+        let entries = try runs.map { run in
+            HistoryEntry(run: run, transactions: try reporting("journal \(path)") { try journal.transactions(runId: run.id ?? -1) })
+        }
         if json {
-            let entries = try runs.map { run -> [String: Any] in
-                let txs = try journal.transactions(runId: run.id ?? -1)
-                var entry: [String: Any] = [
-                    "id": run.id ?? 0, "startedAt": ISO8601DateFormatter().string(from: run.startedAt), "network": run.network,
-                    "portfolio": run.portfolio, "mode": run.mode, "decision": run.decision, "status": run.status.rawValue,
-                    "reasons": (try? JSONSerialization.jsonObject(with: Data(run.reasons.utf8))) ?? [],
-                    "transactions": txs.map { ["hash": $0.hash, "nonce": $0.nonce, "intent": $0.intent, "status": $0.status.rawValue,
-                                               "gasUsed": $0.gasUsed.map { String($0) } ?? NSNull()] as [String: Any] },
-                ]
-                if let block = run.blockNumber { entry["block"] = block }
-                if let outcome = run.outcome, let value = try? JSONSerialization.jsonObject(with: Data(outcome.utf8)) { entry["outcome"] = value }
-                return entry
-            }
-            let data = try JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            try JSONOutput.print(entries)
             return
         }
         if runs.isEmpty {
@@ -55,20 +45,77 @@ struct History: ParsableCommand {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
         formatter.timeZone = TimeZone(identifier: "UTC")
-        let widths = [5, 17, 8, 10, 10, 4]
-        func line(_ cells: [String]) -> String {
-            zip(cells, widths).map { $0.0.padding(toLength: max($0.1, $0.0.count), withPad: " ", startingAt: 0) }.joined(separator: " ")
-                + " " + (cells.last ?? "")
+        var table = Table([("run", .right), ("started (UTC)", .left), ("block", .right), ("decision", .left), ("status", .left),
+                           ("txs", .right), ("gas used / reasons", .left)])
+        for e in entries {
+            let gas = e.transactions.compactMap(\.gasUsed).reduce(0, +)
+            let detail = e.decision == .skip ? e.reasons.joined(separator: "; ") : (gas > 0 ? "\(gas) gas" : "")
+            table.add(["\(e.id)", formatter.string(from: e.startedAt), e.block.map(String.init) ?? "-", e.decision.rawValue,
+                       e.status.rawValue, "\(e.transactions.count)", detail])
         }
-        print(line(["run", "started (UTC)", "block", "decision", "status", "txs", "gas used / reasons"]))
-        for run in runs {
-            let txs = (try? journal.transactions(runId: run.id ?? -1)) ?? []
-            let gas = txs.compactMap(\.gasUsed).reduce(0, +)
-            let reasons = ((try? JSONSerialization.jsonObject(with: Data(run.reasons.utf8))) as? [String]) ?? []
-            let detail = run.decision == "skip" ? reasons.joined(separator: "; ") : (gas > 0 ? "\(gas) gas" : "")
-            print(line(["\(run.id ?? 0)", formatter.string(from: run.startedAt), run.blockNumber.map { "\($0)" } ?? "-",
-                        run.decision, run.status.rawValue, "\(txs.count)", detail]))
-        }
+        print(table.render())
     }
 }
 
+/// One run as `history --json` prints it.
+struct HistoryEntry: Encodable {
+    struct Transaction: Encodable {
+        var hash: Hash32
+        var nonce: UInt64
+        var intent: String
+        var status: TransactionStatus
+        var gasUsed: UInt64?
+    }
+
+    /// What the run wrote when it ended: its report, the count of transactions per end status, or
+    /// (from an older version) text.
+    enum Outcome: Encodable {
+        case report(RunReport)
+        case counts([String: Int])
+        case text(String)
+
+        init(_ text: String) {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            if let report = try? decoder.decode(RunReport.self, from: Data(text.utf8)) { self = .report(report) }
+            else if let counts = try? decoder.decode([String: Int].self, from: Data(text.utf8)) { self = .counts(counts) }
+            else { self = .text(text) }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .report(let r): try r.encode(to: encoder)
+            case .counts(let c): try c.encode(to: encoder)
+            case .text(let t): try t.encode(to: encoder)
+            }
+        }
+    }
+
+    var id: Int64
+    var startedAt: Date
+    var network: String
+    var portfolio: String
+    var mode: RunKind
+    var block: UInt64?
+    var decision: RunDecision
+    var status: RunStatus
+    var reasons: [String]
+    var transactions: [Transaction]
+    var outcome: Outcome?
+
+    init(run: RunRecord, transactions: [TransactionRecord]) {
+        id = run.id ?? 0
+        startedAt = run.startedAt
+        network = run.network
+        portfolio = run.portfolio
+        mode = run.mode
+        block = run.blockNumber
+        decision = run.decision
+        status = run.status
+        reasons = run.reasons
+        self.transactions = transactions.map {
+            Transaction(hash: $0.hash, nonce: $0.nonce, intent: $0.intent, status: $0.status, gasUsed: $0.gasUsed)
+        }
+        outcome = run.outcome.map(Outcome.init)
+    }
+}

@@ -154,12 +154,12 @@ struct RunCommand: ParsableCommand {
         guard outcome.decision.shouldRebalance, let plan = result.plan, !plan.transactions.isEmpty else {
             let reasons = outcome.decision.reasons.map(\.description) + (result.routingError.map { ["routing failed: \($0)"] } ?? [])
             let runId = try reporting("journal") {
-                try journal.beginRun(network: network.name, portfolio: portfolioOption.portfolio, mode: portfolio.mode.rawValue,
-                                     blockNumber: state.block.number, decision: "skip", reasons: reasons, plan: nil, status: .skipped)
+                try journal.beginRun(network: network.name, portfolio: portfolioOption.portfolio, mode: RunKind(portfolio.mode),
+                                     blockNumber: state.block.number, decision: .skip, reasons: reasons, plan: nil, status: .skipped)
             }
             report.runId = runId
             try? journal.finishRun(runId, status: .skipped, outcome: encode(report))
-            if output.json { try JSONOutput.print(RunOutput(runId: runId, decision: "skip", reasons: reasons, routes: [], gasUsed: nil)) }
+            if output.json { try JSONOutput.print(RunOutput(runId: runId, decision: .skip, reasons: reasons, routes: [], gasUsed: nil)) }
             else { print("run \(runId): skip — \(reasons.joined(separator: "; "))") }
             return CycleSummary(status: .skipped, runId: runId, decision: outcome.decision, mainnet: network.mainnet,
                                 reason: reasons.joined(separator: "; "))
@@ -177,8 +177,8 @@ struct RunCommand: ParsableCommand {
         let planJSON = encode(PlanRecord(trades: plan.trades, transactions: plan.transactions.map(\.label), deadline: plan.deadline))
         guard simulation.agrees else {
             let why = simulation.problems.first ?? "the simulation disagrees with the plan"
-            let runId = try? journal.beginRun(network: network.name, portfolio: portfolioOption.portfolio, mode: portfolio.mode.rawValue,
-                                              blockNumber: state.block.number, decision: "rebalance", reasons: ["dry run disagreed: \(why)"],
+            let runId = try? journal.beginRun(network: network.name, portfolio: portfolioOption.portfolio, mode: RunKind(portfolio.mode),
+                                              blockNumber: state.block.number, decision: .rebalance, reasons: ["dry run disagreed: \(why)"],
                                               plan: planJSON, status: .failed)
             note("run \(runId.map(String.init) ?? "?"): the dry run disagrees with the plan, nothing sent: \(why)")
             return CycleSummary(status: .disagreed, runId: runId, decision: outcome.decision, mainnet: network.mainnet,
@@ -201,8 +201,8 @@ struct RunCommand: ParsableCommand {
 
         // 5. Journal, sign, send (one batch), confirm.
         let runId = try reporting("journal") {
-            try journal.beginRun(network: network.name, portfolio: portfolioOption.portfolio, mode: portfolio.mode.rawValue,
-                                 blockNumber: state.block.number, decision: "rebalance", reasons: [], plan: planJSON, status: .sending)
+            try journal.beginRun(network: network.name, portfolio: portfolioOption.portfolio, mode: RunKind(portfolio.mode),
+                                 blockNumber: state.block.number, decision: .rebalance, reasons: [], plan: planJSON, status: .sending)
         }
         let sender = TransactionSender(client: client, journal: journal, key: key, network: network, hooks: CrashInjection.hooks())
         let sent: [SentTransaction]
@@ -217,7 +217,7 @@ struct RunCommand: ParsableCommand {
             note(reason)
             return CycleSummary(status: .unsettled, runId: runId, decision: outcome.decision, mainnet: network.mainnet, reason: reason)
         }
-        if !output.json { print("run \(runId): sent \(sent.count) transaction(s): \(sent.map { Hex.encode($0.hash) }.joined(separator: ", "))") }
+        if !output.json { print("run \(runId): sent \(sent.count) transaction(s): \(sent.map(\.hashHex).joined(separator: ", "))") }
         // Past the plan's deadline the swaps would revert anyway: a stuck transaction is cancelled
         // with a zero-value self-transfer instead of being bumped.
         let deadline = plan.deadline
@@ -257,7 +257,7 @@ struct RunCommand: ParsableCommand {
 
         let gasUsed = outcomes.compactMap(\.gasUsed).reduce(0, +)
         if output.json {
-            try JSONOutput.print(RunOutput(runId: runId, decision: "rebalance", reasons: [], routes: routeOutcomes, gasUsed: gasUsed))
+            try JSONOutput.print(RunOutput(runId: runId, decision: .rebalance, reasons: [], routes: routeOutcomes, gasUsed: gasUsed))
         } else {
             print(RunText.render(runId: runId, outcomes: outcomes, transactions: gasPlanned.transactions, routes: routeOutcomes,
                                  state: state, allocation: report.allocation))
@@ -334,7 +334,7 @@ struct PlanRecord: Encodable {
 
 struct RunOutput: Encodable {
     var runId: Int64
-    var decision: String
+    var decision: RunDecision
     var reasons: [String]
     var routes: [RouteOutcome]
     var gasUsed: UInt64?

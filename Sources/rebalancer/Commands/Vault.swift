@@ -26,8 +26,8 @@ struct Vault: ParsableCommand {
         }
         let block = try? ctx.client.blockNumber()
         let runId = try reporting("journal") {
-            try ctx.journal.beginRun(network: ctx.network.name, portfolio: purpose, mode: "admin", blockNumber: block,
-                                     decision: "admin", reasons: [], plan: nil, status: .sending)
+            try ctx.journal.beginRun(network: ctx.network.name, portfolio: purpose, mode: .admin, blockNumber: block,
+                                     decision: .send, reasons: [], plan: nil, status: .sending)
         }
         let sender = TransactionSender(client: ctx.client, journal: ctx.journal, key: key, network: ctx.network)
         let sent = try reporting(purpose) { try sender.send(runId: runId, transactions: planned) }

@@ -5,6 +5,7 @@ enum JSONOutput {
     static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         do { return try encoder.encode(value) } catch { throw CLIError("cannot encode the JSON output: \(error)") }
     }
 
