@@ -63,22 +63,27 @@ let package = Package(
             ]),
 
         // Benchmarks: `swift run -c release rebalancer-bench`.
-        .executableTarget(name: "rebalancer-bench", dependencies: ["EthCore", "EthSigning", "CSecp256k1", "Market", "Strategy", "Routing"]),
+        .executableTarget(
+            name: "rebalancer-bench",
+            dependencies: ["EthCore", "EthSigning", "CSecp256k1", "Market", "Strategy", "Routing", "TestOracles"]),
 
         // Runs the built `rebalancer` binary the way a user does (shared by the CLI and devnet tests).
         .target(name: "TestSupport", dependencies: ["EthRPC"], path: "Tests/TestSupport"),
+        // The suite's one seeded generator and oracles that share no code with what they check
+        // (the bench measures against them too).
+        .target(name: "TestOracles", dependencies: ["EthCore"], path: "Tests/TestOracles"),
         .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution", "TestSupport"]),
-        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore"]),
+        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore", "TestOracles"]),
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore"]),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore"]),
-        .testTarget(name: "MarketTests", dependencies: ["Market", "EthRPC", "EthCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore", "TestOracles"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore", "TestOracles"]),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "EthRPC", "EthCore", "TestOracles"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EthCoreTests",
             dependencies: [
-                "EthCore",
+                "EthCore", "TestOracles",
                 // BigInt is a test oracle only: never a dependency of a product target.
                 .product(name: "BigInt", package: "BigInt"),
             ],

@@ -10,6 +10,8 @@ import EthCore
 public final class PrivateKey: @unchecked Sendable {
     // Immutable after init; only read (by libsecp256k1) until deinit zeroes it.
     private let secret: UnsafeMutablePointer<UInt8>
+    // Hands the zeroed buffer back to the allocator; tests substitute one that first looks at it.
+    private let release: @Sendable (UnsafeMutablePointer<UInt8>) -> Void
 
     public let publicKey: PublicKey
 
@@ -17,7 +19,12 @@ public final class PrivateKey: @unchecked Sendable {
     public var address: Address { publicKey.address }
 
     /// 32 bytes forming a scalar in [1, n-1] (checked with `secp256k1_ec_seckey_verify`).
-    public init(bytes: some Collection<UInt8>) throws(KeyError) {
+    public convenience init(bytes: some Collection<UInt8>) throws(KeyError) {
+        try self.init(bytes: bytes, release: { $0.deallocate() })
+    }
+
+    /// `release` receives the secret's buffer, already zeroed, when the key is freed.
+    init(bytes: some Collection<UInt8>, release: @escaping @Sendable (UnsafeMutablePointer<UInt8>) -> Void) throws(KeyError) {
         guard bytes.count == 32 else { throw .invalidKey(source: "key bytes", reason: "a private key has 32 bytes, got \(bytes.count)") }
         let secret = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
         _ = UnsafeMutableBufferPointer(start: secret, count: 32).initialize(from: bytes)
@@ -26,10 +33,11 @@ public final class PrivateKey: @unchecked Sendable {
         guard secp256k1_ec_seckey_verify(ctx, secret) == 1,
               secp256k1_ec_pubkey_create(ctx, &pubkey, secret) == 1 else {
             memsetZero(secret, 32)
-            secret.deallocate()
+            release(secret)
             throw .invalidKey(source: "key bytes", reason: "not a valid secp256k1 scalar (zero or ≥ the curve order)")
         }
         self.secret = secret
+        self.release = release
         self.publicKey = PublicKey(pubkey)
     }
 
@@ -66,7 +74,7 @@ public final class PrivateKey: @unchecked Sendable {
 
     deinit {
         memsetZero(secret, 32)
-        secret.deallocate()
+        release(secret)
     }
 
     /// Lends the raw bytes to code inside this module (signing, keystore encryption) without

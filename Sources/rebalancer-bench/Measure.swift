@@ -1,11 +1,13 @@
+import EthCore
 import Foundation
 
-/// CPU time of this process in seconds: steadier than wall time on a shared 2-core machine, and
-/// what `openssl speed` divides by, so the ratios compare like with like.
+/// User CPU time of this process in seconds: steadier than wall time on a shared 2-core machine,
+/// and the clock `openssl speed` divides by (user time unless `-elapsed`), so every ratio against
+/// it compares like with like. The in-process references are measured on the same clock.
 func cpuSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
 }
 
 /// Runs `body` in growing batches until `minSeconds` of CPU time have passed; returns operations per second.
@@ -34,15 +36,31 @@ func bestSeconds(rounds: Int = 5, repeats: Int, _ body: () -> Void) -> Double {
     return best
 }
 
-/// Keeps the optimiser from deleting work whose result is otherwise unused.
-@inline(never)
-func blackHole<T>(_ value: T) { _ = value }
+/// Every timed result is folded into this checksum, which the bench prints at the end: work whose
+/// result reaches the output cannot be deleted by the optimiser.
+nonisolated(unsafe) var checksum: UInt64 = 0xcbf2_9ce4_8422_2325
 
-/// `openssl speed -evp sha3-256` throughput in bytes/s for one block size, or nil if openssl is missing.
-func opensslSHA3(bytes: Int) -> Double? {
+@inline(__always) func fold(_ x: UInt64) { checksum = (checksum ^ x) &* 0x100_0000_01b3 }
+@inline(__always) func fold(_ bytes: [UInt8]) { fold(UInt64(bytes.count) << 8 | UInt64(bytes.last ?? 0)) }
+@inline(__always) func fold(_ x: UInt256) { fold(x.w0 ^ x.w3) }
+@inline(__always) func fold(_ x: Int) { fold(UInt64(truncatingIfNeeded: x)) }
+
+/// Failures found while measuring (a route or plan that did not come out, a round trip that
+/// failed): the bench prints them and exits non-zero, so a number is never timed on an error path.
+nonisolated(unsafe) var failures: [String] = []
+
+/// The value, or a recorded failure (and nil) when the timed operation failed.
+func must<T>(_ value: T?, _ what: @autoclosure () -> String) -> T? {
+    if value == nil { failures.append(what()) }
+    return value
+}
+
+/// `openssl speed -evp sha3-256` throughput in bytes/s for one block size (its user CPU time, counted
+/// in clock ticks: run it for a few seconds), or nil if openssl is missing.
+func opensslSHA3(bytes: Int, seconds: Int) -> Double? {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["openssl", "speed", "-seconds", "1", "-bytes", String(bytes), "-mr", "-evp", "sha3-256"]
+    p.arguments = ["openssl", "speed", "-seconds", String(seconds), "-bytes", String(bytes), "-mr", "-evp", "sha3-256"]
     let out = Pipe()
     p.standardOutput = out
     p.standardError = FileHandle.nullDevice
@@ -102,3 +120,11 @@ func count(_ x: Double) -> String {
 }
 
 func percent(_ ratio: Double) -> String { ratio.isFinite ? fmt(ratio * 100, 0) + " %" : "n/a" }
+
+/// One of the README's performance targets and whether this run met it (`--check` fails otherwise).
+struct Target {
+    var name: String
+    var measured: String
+    var goal: String
+    var met: Bool
+}

@@ -96,6 +96,17 @@ enum UtilVectors {
         #expect(try failure(["wallet", "address", "--keystore", path]).contains("not a terminal"))
     }
 
+    /// stdin is a pipe here (CLIRunner), whatever terminal the tests were started from: the
+    /// password prompt must refuse at once with its one line, not read the pipe as a password.
+    @Test func keystorePromptWithoutATerminalFailsAtOnce() throws {
+        let dir = try ScratchDirectory()
+        let keystore = try dir.file("keystore.json", UtilVectors.keystore)
+        let r = try CLIRunner.run(["util", "wallet", "address", "--keystore", keystore], stdin: UtilVectors.keystorePassword + "\n")
+        #expect(r.status == 1 && r.stdout.isEmpty)
+        #expect(r.errorLine == "Error: keystore: a keystore password is needed but stdin is not a terminal; set ETH_PASSWORD or pass a password file",
+                "\(r.stderr)")
+    }
+
     @Test func signMatchesEthAccount() throws {
         // eth-account: Account.sign_message(encode_defunct(text=…), key) and (hexstr="0xdeadbeef").
         let text = try CLIRunner.run(["util", "wallet", "sign", "Hello, rebalancer!"], environment: Self.env)

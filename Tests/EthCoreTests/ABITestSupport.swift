@@ -1,4 +1,5 @@
 @testable import EthCore
+import TestOracles
 
 /// Hex from 32-byte words written one per line, as the Solidity docs lay encodings out.
 func abiWords(_ words: String...) -> [UInt8] {
@@ -9,9 +10,9 @@ func abiHex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
 
 /// Random ABI types and matching values for property tests (seeded, so failures reproduce).
 struct ABIRandom {
-    var rng: SplitMix
+    var rng: SeededRandom
 
-    init(seed: UInt64) { rng = SplitMix(seed: seed) }
+    init(seed: UInt64) { rng = SeededRandom(seed: seed) }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
 

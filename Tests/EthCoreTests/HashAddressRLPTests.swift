@@ -1,5 +1,6 @@
 import Testing
 @testable import EthCore
+import TestOracles
 
 @Suite struct KeccakTests {
     @Test func publishedVectors() {
@@ -11,7 +12,7 @@ import Testing
     }
 
     @Test func incrementalEqualsOneShot() {
-        var rng = SplitMix(seed: 3)
+        var rng = SeededRandom(seed: 3)
         for len in [0, 1, 135, 136, 137, 271, 272, 273, 1000, 4096] {
             let data = (0..<len).map { _ in UInt8.random(in: 0...255, using: &rng) }
             let oneShot = Keccak256.hash(data)
@@ -105,7 +106,7 @@ import Testing
     }
 
     @Test func propertyRoundTrip() throws {
-        var rng = SplitMix(seed: 11)
+        var rng = SeededRandom(seed: 11)
         func random(_ depth: Int) -> RLPItem {
             if depth > 3 || Bool.random(using: &rng) {
                 let n = [0, 1, 2, 55, 56, 57, 300].randomElement(using: &rng)!

@@ -1,6 +1,7 @@
 import BigInt
 import Testing
 @testable import EthCore
+import TestOracles
 
 /// Differential tests against attaswift/BigInt as an independent oracle.
 @Suite struct UInt256Tests {
@@ -25,7 +26,7 @@ import Testing
     }
 
     @Test func arithmeticMatchesBigInt() {
-        var rng = SplitMix(seed: 0x5eed)
+        var rng = SeededRandom(seed: 0x5eed)
         for _ in 0..<4000 {
             let a = Self.randomValue(&rng), b = Self.randomValue(&rng)
             let A = Self.big(a), B = Self.big(b)
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func fullWidthDivisionMatchesBigInt() {
-        var rng = SplitMix(seed: 42)
+        var rng = SeededRandom(seed: 42)
         for _ in 0..<2000 {
             let d = Self.randomValue(&rng)
             if d.isZero { continue }
@@ -73,7 +74,7 @@ import Testing
     }
 
     @Test func textRoundTrips() {
-        var rng = SplitMix(seed: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0..<2000 {
             let a = Self.randomValue(&rng)
             #expect(a.decimalString == String(Self.big(a)))
@@ -129,7 +130,7 @@ import Testing
     }
 
     @Test func squareRoot() {
-        var rng = SplitMix(seed: 9)
+        var rng = SeededRandom(seed: 9)
         for _ in 0..<500 {
             let a = Self.randomValue(&rng)
             let r = Self.big(a.squareRoot())
@@ -150,15 +151,3 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator so that failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e3779b97f4a7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
-        z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
-        return z ^ (z >> 31)
-    }
-}

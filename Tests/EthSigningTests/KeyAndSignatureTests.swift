@@ -112,6 +112,42 @@ import Testing
         #expect(Mirror(reflecting: key).children.isEmpty)
     }
 
+    /// The secret's one buffer is zero when it goes back to the allocator: observed at that moment
+    /// (the release hook runs after deinit's zeroing), after the key has signed; also when init
+    /// refuses a scalar. Reading freed memory afterwards would prove nothing, so this is the check.
+    @Test func secretIsZeroedWhenTheKeyIsFreed() throws {
+        final class Released: @unchecked Sendable {
+            let lock = NSLock()
+            var buffers: [[UInt8]] = []
+            func record(_ p: UnsafeMutablePointer<UInt8>) {
+                lock.withLock { buffers.append(Array(UnsafeBufferPointer(start: p, count: 32))) }
+                p.deallocate()
+            }
+        }
+        let released = Released()
+        let secret = [UInt8](repeating: 0x46, count: 32)
+        do {
+            let key = try PrivateKey(bytes: secret, release: released.record)
+            // In use, the buffer holds the key (signing works), and nothing is released yet.
+            let hash = Keccak256.hash("zeroing")
+            #expect(try key.sign(hash: hash).recoverAddress(hash: hash) == key.address)
+            #expect(released.lock.withLock { released.buffers.isEmpty })
+        }
+        #expect(throws: KeyError.self) { try PrivateKey(bytes: [UInt8](repeating: 0xff, count: 32), release: released.record) }
+        let buffers = released.lock.withLock { released.buffers }
+        #expect(buffers.count == 2, "one release per key buffer, got \(buffers.count)")
+        for buffer in buffers { #expect(buffer == [UInt8](repeating: 0, count: 32), "released unzeroed: \(buffer.prefix(4))…") }
+    }
+
+    @Test func wipeZeroesAnArrayInPlace() {
+        var bytes = [UInt8](repeating: 0x46, count: 4096)
+        let address = bytes.withUnsafeBufferPointer { $0.baseAddress }
+        wipe(&bytes)
+        #expect(bytes.allSatisfy { $0 == 0 } && bytes.count == 4096)
+        // In place: the same storage, not a zeroed copy with the old one left behind.
+        #expect(bytes.withUnsafeBufferPointer { $0.baseAddress } == address)
+    }
+
     @Test func concurrentSigningIsSafe() async throws {
         let key = try PrivateKey(hex: Self.eip155KeyHex)
         let results = await withTaskGroup(of: Bool.self) { group in

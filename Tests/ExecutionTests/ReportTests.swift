@@ -153,8 +153,11 @@ import Testing
         #expect(try JSONDecoder().decode(RunReport.self, from: data) == report)
     }
 
-    /// Renders the sample reports and photographs them with headless Chromium: the page must
-    /// actually render to a picture. Leaves report-sample*.html/.png in the temp directory to look at.
+    /// Renders the sample reports and photographs them with headless Chromium, then has Chromium
+    /// parse each page and dump its DOM: the picture must be a real PNG of some substance, and the
+    /// parsed page must hold the report's text (headings, every token, every route's title) and its
+    /// chart elements (one allocation chart with a before-bar per token, one diagram per route).
+    /// Leaves report-sample*.html/.png in the temp directory to look at.
     @Test func screenshotsTheSampleReport() throws {
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
             .first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -169,25 +172,56 @@ import Testing
             let png = dir.appendingPathComponent("\(name).png")
             try HTMLReport.render(report).write(to: html, atomically: true, encoding: .utf8)
             try? FileManager.default.removeItem(at: png)
-            let profile = dir.appendingPathComponent("chromium-profile-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: profile) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: chromium)
-            process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile.path)",
-                                 "--run-all-compositor-stages-before-draw", "--virtual-time-budget=2000", "--screenshot=\(png.path)", "--window-size=1200,1600", html.absoluteString]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(90)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-            if process.isRunning {
-                process.terminate()
-                Issue.record("chromium did not finish the screenshot within 90 s")
-                return
-            }
+            guard try runChromium(chromium, ["--screenshot=\(png.path)", "--window-size=1200,1600", html.absoluteString]) != nil else { return }
             let bytes = try Data(contentsOf: png)
             #expect(bytes.count > 20_000, "screenshot \(png.path) is only \(bytes.count) bytes")
             #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+
+            guard let dom = try runChromium(chromium, ["--dump-dom", html.absoluteString]) else { return }
+            func count(_ needle: String) -> Int { dom.components(separatedBy: needle).count - 1 }
+            #expect(dom.contains("<h1>Rebalance report</h1>") && dom.contains("<h2>Decision</h2>") && dom.contains("<h2>Allocation</h2>"),
+                    "\(name): headings missing from the DOM")
+            #expect(count("<svg class=\"chart\"") == 1, "\(name): allocation chart")
+            // The legend's swatch plus one before-bar per token.
+            #expect(count("class=\"bar-before\"") == report.allocation.count + 1, "\(name): one before-bar per token")
+            for row in report.allocation { #expect(dom.contains(">\(row.token)<"), "\(name): token \(row.token) not in the DOM") }
+            #expect(count("<svg class=\"route\"") == report.routes.count, "\(name): one diagram per route")
+            for (i, route) in report.routes.enumerated() {
+                #expect(dom.contains("\(i + 1). \(route.sell) → \(route.buy)"), "\(name): route \(i + 1) title not in the DOM")
+            }
         }
+    }
+
+    /// Runs headless Chromium on one page with `arguments`; its stdout, or nil (an issue recorded)
+    /// when it does not finish within 90 s or fails.
+    func runChromium(_ chromium: String, _ arguments: [String]) throws -> String? {
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-profile-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile.path)",
+                             "--run-all-compositor-stages-before-draw", "--virtual-time-budget=2000"] + arguments
+        // Into a file, not a pipe: a DOM larger than the pipe's buffer would stall Chromium.
+        let outFile = profile.appendingPathExtension("out")
+        defer { try? FileManager.default.removeItem(at: outFile) }
+        FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outFile)
+        defer { try? out.close() }
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(90)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning {
+            process.terminate()
+            Issue.record("chromium did not finish within 90 s: \(arguments.first ?? "")")
+            return nil
+        }
+        guard process.terminationStatus == 0 else {
+            Issue.record("chromium exited with \(process.terminationStatus): \(arguments.first ?? "")")
+            return nil
+        }
+        let data = try Data(contentsOf: outFile)
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -2,6 +2,7 @@ import EthCore
 import Market
 import Testing
 @testable import Routing
+import TestOracles
 
 @Suite struct PoolGraphTests {
     @Test func findsAPathOnlyReachableThroughTwoHops() throws {
@@ -66,7 +67,7 @@ import Testing
     }
 
     @Test func candidatesAreCappedAndRankedByQuickQuote() {
-        var rng = SplitMix64(seed: 3)
+        var rng = SeededRandom(seed: 3)
         let tokens = (0..<20).map { "T\($0)" }
         var pools: [any Pool] = []
         for n in 0..<200 {
