@@ -133,7 +133,11 @@ import Testing
             == "priceHistory.samples[0].prices.WETH: a price must be a positive finite number")
         #expect(try decodeError(["chainId": 1]) != nil)
         do { _ = try ChainState.decode(Data("{not json".utf8)); Issue.record("accepted bad JSON") } catch {
-            #expect(error.description == "not valid JSON")
+            #expect(error.description == "not valid JSON (invalid JSON at byte 1: expected an object key)")
+        }
+        // A number beyond a Double is refused by Foundation for the whole document; the error names its field.
+        do { _ = try ChainState.decode(Data(#"{"chainId": 1e999}"#.utf8)); Issue.record("accepted 1e999") } catch {
+            #expect(error.description == "chainId: the number 1e999 is out of range")
         }
         // A file error names the file.
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json").path

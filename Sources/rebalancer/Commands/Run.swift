@@ -31,10 +31,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Directory for the journal (<data-dir>/<network>/journal.sqlite; default REBALANCER_DATA_DIR or ~/.rebalancer).")
     var dataDir: String?
 
-    @Option(help: "Seconds between receipt polls.")
+    @Option(parsing: .unconditional, help: "Seconds between receipt polls.", transform: OptionValue.seconds)
     var pollInterval: Double = 1
 
-    @Option(help: "Give up waiting for confirmations after this many seconds (the journal keeps the rest for the next run).")
+    @Option(parsing: .unconditional, help: "Give up waiting for confirmations after this many seconds (the journal keeps the rest for the next run).",
+            transform: OptionValue.seconds)
     var timeout: Double = 900
 
     @Flag(help: "Required on a network marked mainnet.")

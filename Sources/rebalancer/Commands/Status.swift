@@ -71,6 +71,8 @@ struct Status: ParsableCommand {
         do {
             let prices = try Self.prices(portfolio: portfolio, market: market)
             drift = try DriftReport.measure(portfolio: portfolio, market: market, prices: prices)
+        } catch StrategyError.noPrice(let token, let quote) {
+            throw CLIError(ConfigLoading.noPrice(token: token, quote: quote, poolSource: source.location))
         } catch { throw CLIError("\(portfolioFile): \(error)") }
 
         let report = StatusReport(

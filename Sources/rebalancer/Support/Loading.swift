@@ -17,16 +17,24 @@ enum ConfigLoading {
     /// The portfolio file, decoded (unknown fields refused) but not yet checked against a network.
     static func portfolio(path: String) throws -> PortfolioConfig {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("\(path): cannot read the file (\(error.localizedDescription))")
+        do { data = try InputFile.read(path) } catch {
+            throw CLIError("\(path): cannot read the file: \(error)")
         }
         do {
             return try JSONDecoder().decode(PortfolioConfig.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                throw CLIError("\(path): \(InvalidJSON.describe(data))")
+            }
             throw CLIError("\(path): \(describe(error))")
         } catch {
             throw CLIError("\(path): \(error)")
         }
+    }
+
+    /// A token without a pool path to the quote token: the snapshot or node lacks pools.
+    static func noPrice(token: String, quote: String, poolSource: String) -> String {
+        "\(poolSource): no pool path prices \(token) in \(quote) (the pools read there do not link \(token) to \(quote))"
     }
 
     /// Checks the portfolio against the tokens it will be valued with.

@@ -10,7 +10,8 @@ struct RPCOptions: ParsableArguments {
 
 /// `--network NAME`: networks/NAME.json. Optional where the portfolio file names its network.
 struct NetworkOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Network name: reads networks/<name>.json (default: the portfolio's \"network\").", valueName: "name"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Network name: reads networks/<name>.json (default: the portfolio's \"network\").", valueName: "name"),
+            transform: OptionValue.networkName)
     var network: String?
 }
 
@@ -28,6 +29,7 @@ struct JSONOption: ParsableArguments {
 
 /// `--block N`: read state at a block number instead of the latest block.
 struct BlockOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Block number to read the state at (default: the latest block, pinned by number).", valueName: "number"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Block number to read the state at (default: the latest block, pinned by number).", valueName: "number"),
+            transform: OptionValue.blockNumber)
     var block: UInt64?
 }
