@@ -47,9 +47,11 @@ public final class JSONRPCClient: Sendable {
             do {
                 return try callOnce(RPCCall(method, params), within: try clock.attemptMilliseconds(url: endpointDescription))
             } catch {
-                guard RetryPolicy.shouldRetry(error, idempotent: idempotent), retry < retryPolicy.maxRetries else { throw error }
+                guard RetryPolicy.shouldRetry(error, idempotent: idempotent), retry < retryPolicy.maxRetries else {
+                    throw clock.final(error, url: endpointDescription)
+                }
                 retry += 1
-                try pause(beforeRetry: retry, after: error, clock: clock)
+                do { try pause(beforeRetry: retry, after: error, clock: clock) } catch { throw clock.final(error, url: endpointDescription) }
             }
         }
     }
@@ -81,7 +83,7 @@ public final class JSONRPCClient: Sendable {
                     do { try pause(beforeRetry: retry, after: error, clock: clock); retried = true } catch {}
                 }
                 if retried { continue }
-                if nothingAnswered { throw error }
+                if nothingAnswered { throw clock.final(error, url: endpointDescription) }
                 for index in pending { results[index] = .failure(error) }
                 break
             }
@@ -198,6 +200,12 @@ private struct CallClock {
     }
 
     var remainingSeconds: Double { deadline.remainingSeconds }
+
+    /// A timeout after several attempts reports the whole wait, not the last attempt's share.
+    func final(_ error: RPCError, url: String) -> RPCError {
+        guard case .timeout = error else { return error }
+        return .timeout(url: url, milliseconds: max(0, budgetMilliseconds - Int(remainingSeconds * 1000)))
+    }
 
     /// The next attempt's timeout; a timeout error once the budget is spent.
     func attemptMilliseconds(url: String) throws(RPCError) -> Int {

@@ -59,7 +59,7 @@ struct PlanInputs {
             state = try SnapshotFile.load(stateFile)
             source = stateFile
         } else {
-            let loaded = try StateReading.read(network: network, portfolio: portfolio, rpc: rpc, block: nil)
+            let loaded = try StateReading.read(network: network, portfolio: portfolio, rpc: rpc, block: nil, deadline: rpc.commandDeadline)
             state = loaded.state
             source = loaded.node
         }
