@@ -85,6 +85,10 @@ import Testing
             (["daemon", "--portfolio", p, "--every", "1h", "--ticks", "-1"], ["--ticks", "at least 1"]),
             (["daemon", "--portfolio", p, "--every", "99999999999d"], ["--every"]),
             (["history", "--limit", "-1"], ["--limit", "at least 1"]),
+            (["run", "--portfolio", p, "--rehearsal-max-age-days", "-1"], ["--rehearsal-max-age-days", "more than 0"]),
+            (["route", "--state", s, "--sell", "WETH", "--buy", "USDC", "--amount", "1", "--max-hops", "-2"], ["--max-hops", "at least 1"]),
+            (["util", "mktx", "--chain", "1", "--nonce", "-1", "--gas-limit", "21000", "--gas-price", "1gwei", "--priority-gas-price", "1gwei",
+              Self.operatorAddress], ["nonce"]),
             (["run", "--portfolio", p, "--key-file", "a", "--keystore", "b"], ["--key-file", "--keystore"]),
         ]
         for (args, parts) in cases {

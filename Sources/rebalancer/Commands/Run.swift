@@ -44,7 +44,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "On mainnet, refuse unless this portfolio passed a rehearsal (`rebalancer rehearse`) recently.")
     var requireRehearsal = false
 
-    @Option(help: "How recent a passed rehearsal must be, in days.")
+    @Option(parsing: .unconditional, help: "How recent a passed rehearsal must be, in days.", transform: OptionValue.days)
     var rehearsalMaxAgeDays: Double = 14
 
     static let disagreementExitCode: Int32 = 3

@@ -17,6 +17,14 @@ enum OptionValue {
         return value
     }
 
+    /// A positive, finite number of days, at most ten years.
+    static func days(_ text: String) throws -> Double {
+        guard let value = Double(text), value.isFinite else { throw CLIError("expected a number of days") }
+        guard value > 0 else { throw CLIError("must be more than 0 days") }
+        guard value <= 3650 else { throw CLIError("must be at most 3650 days (10 years)") }
+        return value
+    }
+
     /// A whole number ≥ 1 (ticks, runs to list, hops).
     static func count(_ text: String) throws -> Int {
         guard let value = Int(text) else {
