@@ -74,4 +74,32 @@ final class FailingRevertTransport: RPCTransport, @unchecked Sendable {
         for id in faulty.refusedSnapshots.reversed() { _ = try client.rpc.call("evm_revert", [.string(id)]) }
         #expect(try client.getTransactionCount(op.address, block: .latest) == nonceBefore)
     }
+
+    @Test func eoaReplayWhoseRollbackFailsIsAnError() throws {
+        let (client, _) = try Devnet.connect()
+        let network = try Devnet.network()
+        let op = try DryRunDevnet.account5()
+        let portfolio = PortfolioConfig(network: "devnet", mode: .eoa, operator: op.address, quoteToken: "USDC",
+                                        targets: [TargetWeight(token: "WETH", percent: 50), TargetWeight(token: "USDC", percent: 50)],
+                                        policy: DryRunDevnetTests.policy())
+        let state = try DryRunDevnetTests.load(client, network: network, portfolio: portfolio)
+        let result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: state.block.timestamp)
+        let plan = try #require(result.plan)
+        let faulty = FailingRevertTransport(try HTTPTransport(HTTPTransport.Configuration(url: Devnet.url)))
+        let failing = EthClient(rpc: JSONRPCClient(transport: faulty, retryPolicy: .none))
+        let nonceBefore = try client.getTransactionCount(op.address, block: .latest)
+        defer {
+            // Put the shared devnet back for the other suites.
+            for id in faulty.refusedSnapshots.reversed() { _ = try? client.rpc.call("evm_revert", [.string(id)]) }
+        }
+        do {
+            _ = try Simulator(client: failing).simulate(plan, context: DryRunDevnetTests.context(network, state, result, quote: "USDC"))
+            Issue.record("the EOA dry run reported a result although its replay stayed mined")
+        } catch .rollbackFailed(_, let stayed) {
+            #expect(stayed.contains(op.address.checksummed) && stayed.contains("nonce moved"), "\(stayed)")
+        } catch {
+            Issue.record("expected rollbackFailed, got \(error)")
+        }
+        #expect(try client.getTransactionCount(op.address, block: .latest) > nonceBefore, "the replay did mine")
+    }
 }
