@@ -5,12 +5,16 @@ import Foundation
 /// The HTTP transport implements it over libcurl; tests may substitute a fault-injecting transport.
 public protocol RPCTransport: Sendable {
     func send(_ body: [UInt8]) throws(RPCError) -> [UInt8]
+    /// The same within `milliseconds` (the caller's remaining deadline); transports without a
+    /// per-request timeout ignore it.
+    func send(_ body: [UInt8], within milliseconds: Int) throws(RPCError) -> [UInt8]
     /// Where requests go, safe to print (secrets masked).
     var endpointDescription: String { get }
 }
 
 extension RPCTransport {
     public var endpointDescription: String { "custom transport" }
+    public func send(_ body: [UInt8], within milliseconds: Int) throws(RPCError) -> [UInt8] { try send(body) }
 }
 
 /// One HTTP header. `description` never shows the value: headers often carry credentials.
@@ -52,7 +56,7 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
     public struct Configuration: Sendable {
         public var url: RedactedURL
         public var connectTimeoutMilliseconds: Int = 5_000
-        public var totalTimeoutMilliseconds: Int = 30_000
+        public var totalTimeoutMilliseconds: Int = 12_000
         public var headers: [HTTPHeader] = []
         /// nil: no proxy at all, whatever the environment says (`NOPROXY *`). Otherwise the proxy URL.
         public var proxy: String? = nil
@@ -149,8 +153,15 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
     }
 
     public func send(_ body: [UInt8]) throws(RPCError) -> [UInt8] {
+        try send(body, within: configuration.totalTimeoutMilliseconds)
+    }
+
+    public func send(_ body: [UInt8], within milliseconds: Int) throws(RPCError) -> [UInt8] {
         lock.lock()
         defer { lock.unlock() }
+        let limit = max(1, min(milliseconds, configuration.totalTimeoutMilliseconds))
+        _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, limit)
+        _ = ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, max(1, min(limit, configuration.connectTimeoutMilliseconds)))
         let sink = ResponseSink(limit: configuration.maxResponseBytes)
         errorBuffer[0] = 0
         let code: CURLcode = withExtendedLifetime(sink) {

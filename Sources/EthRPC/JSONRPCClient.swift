@@ -37,16 +37,21 @@ public final class JSONRPCClient: Sendable {
 
     public var endpointDescription: String { transport.endpointDescription }
 
-    /// Sends one request (a JSON object, not a batch) and returns its `result`.
+    /// Sends one request (a JSON object, not a batch) and returns its `result`. Idempotent reads
+    /// are retried (see `RetryPolicy.shouldRetry`) within the policy's time budget.
     public func call(_ method: String, _ params: [JSONValue] = []) throws(RPCError) -> JSONValue {
+        let clock = CallClock(budget: retryPolicy.budget())
+        let idempotent = RetryPolicy.isIdempotent(method)
         var retry = 0
         while true {
             do {
-                return try callOnce(RPCCall(method, params))
+                return try callOnce(RPCCall(method, params), within: try clock.attemptMilliseconds(url: endpointDescription))
             } catch {
-                guard error.isRetryable, retry < retryPolicy.maxRetries else { throw error }
+                guard RetryPolicy.shouldRetry(error, idempotent: idempotent), retry < retryPolicy.maxRetries else {
+                    throw clock.final(error, url: endpointDescription)
+                }
                 retry += 1
-                pause(beforeRetry: retry, after: error)
+                do { try pause(beforeRetry: retry, after: error, clock: clock) } catch { throw clock.final(error, url: endpointDescription) }
             }
         }
     }
@@ -57,43 +62,49 @@ public final class JSONRPCClient: Sendable {
 
     /// Sends the calls as one JSON-RPC batch (one HTTP request per attempt). The outer error is
     /// thrown only when no member got an answer (transport, HTTP, unparseable reply); otherwise
-    /// every member has its own result, in the order of `calls`.
+    /// every member has its own result, in the order of `calls`. A batch is retried only when
+    /// every member is idempotent.
     public func batch(_ calls: [RPCCall]) throws(RPCError) -> [Result<JSONValue, RPCError>] {
         if calls.isEmpty { return [] }
+        let clock = CallClock(budget: retryPolicy.budget())
+        let idempotent = calls.allSatisfy { RetryPolicy.isIdempotent($0.method) }
         var results = [Result<JSONValue, RPCError>?](repeating: nil, count: calls.count)
         var pending = Array(calls.indices)
         var retry = 0
         while true {
             do {
-                let answers = try batchOnce(pending.map { calls[$0] })
+                let answers = try batchOnce(pending.map { calls[$0] }, within: try clock.attemptMilliseconds(url: endpointDescription))
                 for (index, answer) in zip(pending, answers) { results[index] = answer }
             } catch {
                 let nothingAnswered = results.allSatisfy { $0 == nil }
-                guard error.isRetryable, retry < retryPolicy.maxRetries else {
-                    if nothingAnswered { throw error }
-                    for index in pending { results[index] = .failure(error) }
-                    break
+                var retried = false
+                if RetryPolicy.shouldRetry(error, idempotent: idempotent), retry < retryPolicy.maxRetries {
+                    retry += 1
+                    do { try pause(beforeRetry: retry, after: error, clock: clock); retried = true } catch {}
                 }
-                retry += 1
-                pause(beforeRetry: retry, after: error)
-                continue
+                if retried { continue }
+                if nothingAnswered { throw clock.final(error, url: endpointDescription) }
+                for index in pending { results[index] = .failure(error) }
+                break
             }
             let retryable = pending.filter { index in
-                if case .failure(let e)? = results[index] { return e.isRetryable }
+                if case .failure(let e)? = results[index] { return idempotent && e.isRetryable }
                 return false
             }
             guard retry < retryPolicy.maxRetries, let first = retryable.first,
                 case .failure(let firstError)? = results[first]
             else { break }
             retry += 1
-            pause(beforeRetry: retry, after: firstError)
+            do { try pause(beforeRetry: retry, after: firstError, clock: clock) } catch { break }
             pending = retryable
         }
         return results.map { $0 ?? .failure(.malformedReply("no answer recorded")) }
     }
 
-    private func pause(beforeRetry retry: Int, after error: RPCError) {
+    /// Waits before a retry, unless the wait would use up the call's budget: then the error stands.
+    private func pause(beforeRetry retry: Int, after error: RPCError, clock: CallClock) throws(RPCError) {
         let delay = retryPolicy.delay(beforeRetry: retry, after: error)
+        guard clock.remainingSeconds > delay + 0.05 else { throw error }
         retryPolicy.onRetry?(error, retry, delay)
         retryPolicy.sleep(delay)
     }
@@ -102,9 +113,9 @@ public final class JSONRPCClient: Sendable {
         ["jsonrpc": "2.0", "id": JSONValue(id), "method": .string(call.method), "params": .array(call.params)]
     }
 
-    private func exchange(_ body: JSONValue, cost: Int) throws(RPCError) -> JSONValue {
+    private func exchange(_ body: JSONValue, cost: Int, within milliseconds: Int) throws(RPCError) -> JSONValue {
         rateLimiter?.acquire(chargePerBatchMember ? cost : 1)
-        let reply = try transport.send(body.serialized)
+        let reply = try transport.send(body.serialized, within: milliseconds)
         do {
             return try JSONValue.parse(reply)
         } catch {
@@ -112,9 +123,9 @@ public final class JSONRPCClient: Sendable {
         }
     }
 
-    private func callOnce(_ call: RPCCall) throws(RPCError) -> JSONValue {
+    private func callOnce(_ call: RPCCall, within milliseconds: Int) throws(RPCError) -> JSONValue {
         let id = ids.next()
-        let reply = try exchange(request(call, id: id), cost: 1)
+        let reply = try exchange(request(call, id: id), cost: 1, within: milliseconds)
         guard case .object = reply else {
             throw .malformedReply("\(call.method): expected a JSON-RPC response object, got \(JSONRPCClient.kind(of: reply))")
         }
@@ -125,10 +136,10 @@ public final class JSONRPCClient: Sendable {
         return try JSONRPCClient.outcome(of: reply, method: call.method).get()
     }
 
-    private func batchOnce(_ calls: [RPCCall]) throws(RPCError) -> [Result<JSONValue, RPCError>] {
+    private func batchOnce(_ calls: [RPCCall], within milliseconds: Int) throws(RPCError) -> [Result<JSONValue, RPCError>] {
         let idList = calls.map { _ in ids.next() }
         let body = JSONValue.array(zip(calls, idList).map { request($0, id: $1) })
-        let reply = try exchange(body, cost: calls.count)
+        let reply = try exchange(body, cost: calls.count, within: milliseconds)
         guard case .array(let members) = reply else {
             // A single error object answers the whole batch (e.g. "batch too large").
             if case .object = reply, reply["error"] != nil {
@@ -175,6 +186,32 @@ public final class JSONRPCClient: Sendable {
     static func truncated(_ value: JSONValue) -> String {
         let text = value.serializedString
         return text.count > 120 ? String(text.prefix(120)) + "…" : text
+    }
+}
+
+/// The time one call (with its retries) may still take.
+private struct CallClock {
+    let deadline: RPCDeadline
+    let budgetMilliseconds: Int
+
+    init(budget seconds: Double) {
+        deadline = RPCDeadline(seconds: seconds)
+        budgetMilliseconds = Int(min(max(seconds, 0), 1e9) * 1000)
+    }
+
+    var remainingSeconds: Double { deadline.remainingSeconds }
+
+    /// A timeout after several attempts reports the whole wait, not the last attempt's share.
+    func final(_ error: RPCError, url: String) -> RPCError {
+        guard case .timeout = error else { return error }
+        return .timeout(url: url, milliseconds: max(0, budgetMilliseconds - Int(remainingSeconds * 1000)))
+    }
+
+    /// The next attempt's timeout; a timeout error once the budget is spent.
+    func attemptMilliseconds(url: String) throws(RPCError) -> Int {
+        let left = remainingSeconds
+        guard left > 0.001 else { throw .timeout(url: url, milliseconds: budgetMilliseconds) }
+        return max(1, Int(left * 1000))
     }
 }
 

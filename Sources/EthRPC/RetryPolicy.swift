@@ -13,17 +13,50 @@ public struct RetryPolicy: Sendable {
     /// Called before each retry (error, retry number 1..., delay in seconds): for progress output.
     /// Error descriptions are already redacted.
     public var onRetry: (@Sendable (RPCError, Int, Double) -> Void)?
+    /// The most one call may take, attempts and pauses included: each attempt's timeout is cut to
+    /// what is left, and no retry starts that could not finish in time.
+    public var callTimeoutSeconds: Double
+    /// A deadline shared across calls (a whole command); nil for none.
+    public var deadline: RPCDeadline?
 
     public init(
         maxRetries: Int = 3, baseDelaySeconds: Double = 0.25, maxDelaySeconds: Double = 8,
         sleep: @escaping @Sendable (Double) -> Void = RetryPolicy.threadSleep,
-        onRetry: (@Sendable (RPCError, Int, Double) -> Void)? = nil
+        onRetry: (@Sendable (RPCError, Int, Double) -> Void)? = nil,
+        callTimeoutSeconds: Double = 30, deadline: RPCDeadline? = nil
     ) {
         self.maxRetries = max(0, min(maxRetries, 3))
         self.baseDelaySeconds = max(0, baseDelaySeconds)
         self.maxDelaySeconds = max(0, maxDelaySeconds)
         self.sleep = sleep
         self.onRetry = onRetry
+        self.callTimeoutSeconds = callTimeoutSeconds.isFinite && callTimeoutSeconds > 0 ? callTimeoutSeconds : 30
+        self.deadline = deadline
+    }
+
+    /// Seconds a call starting now may take.
+    func budget() -> Double {
+        min(callTimeoutSeconds, deadline?.remainingSeconds ?? .infinity)
+    }
+
+    /// Whether `error` from `method` is worth another attempt. Idempotent reads are retried also
+    /// on a garbled or truncated reply (a proxy or a flaky link, not the node's answer); anything
+    /// that changes state (a broadcast, a devnet snapshot) is never re-sent blindly: the caller
+    /// reconciles with the chain instead.
+    public static func shouldRetry(_ error: RPCError, idempotent: Bool) -> Bool {
+        guard idempotent else { return false }
+        if case .malformedReply = error { return true }
+        return error.isRetryable
+    }
+
+    /// Methods whose repetition is harmless. Everything else (eth_sendRawTransaction,
+    /// eth_sendTransaction, evm_snapshot/revert/mine, …) is sent once.
+    public static func isIdempotent(_ method: String) -> Bool {
+        if method.hasPrefix("eth_send") || method.hasPrefix("evm_") || method.hasPrefix("personal_")
+            || method.hasPrefix("eth_sign") || method.hasPrefix("anvil_") || method.hasPrefix("hardhat_") {
+            return false
+        }
+        return true
     }
 
     public static let `default` = RetryPolicy()

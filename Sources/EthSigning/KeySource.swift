@@ -62,11 +62,11 @@ public enum PasswordSource: Sendable, Hashable {
         case .file(let path):
             var bytes = try SecretFile.read(path)
             while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
-            guard !bytes.isEmpty else { throw .emptyPassword(source: "password file \(path)") }
+            // An empty password is valid Web3 Secret Storage (geth and Parity write such files): it
+            // opens them. Only creating one is refused (writeKeystore).
             return bytes
         case .environment(let variable):
             guard let text = environment[variable] else { throw .missingEnvironment(variable) }
-            guard !text.isEmpty else { throw .emptyPassword(source: "environment variable \(variable)") }
             return Array(text.utf8)
         case .prompt:
             return try PasswordPrompt.read(prompt: "Password for keystore \(keystorePath): ")

@@ -15,7 +15,9 @@ enum SecretFile {
     /// The file's bytes, after checking on the opened descriptor (no check-then-open race) that
     /// it is a regular file that neither group nor others can access.
     static func read(_ path: String) throws(KeyError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO would otherwise wait forever for a writer; the regular-file
+        // check below then refuses it. Reads of a regular file ignore the flag.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .unreadableFile(path: path, reason: errnoText()) }
         defer { close(fd) }
         var info = stat()

@@ -32,9 +32,9 @@ public enum RoutingError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .noLiquidity(sell, buy):
             return "routing: every path from \(sell) to \(buy) runs through a pool without liquidity (arguments `sell`, `buy`)"
         case let .amountTooSmall(sell, buy, amountIn):
-            return "routing: argument `amountIn` \(amountIn) \(sell) is too small: every path to \(buy) returns nothing"
+            return "routing: argument `amountIn` \(amountIn) raw units of \(sell) is too small: every path to \(buy) returns nothing"
         case let .amountTooLarge(sell, buy, amountIn):
-            return "routing: argument `amountIn` \(amountIn) \(sell) is more than the pools from \(sell) to \(buy) accept"
+            return "routing: argument `amountIn` \(amountIn) raw units of \(sell) is more than the pools from \(sell) to \(buy) accept"
         case let .invalidOption(name, reason):
             return "routing: option `\(name)` \(reason)"
         }

@@ -41,7 +41,8 @@ public enum Strategist {
         let drift = try DriftReport.measure(portfolio: portfolio, market: market, prices: table)
         let trades = TradeSolver.solve(drift: drift, portfolio: portfolio, market: market, prices: table)
         let gasCost = Guards.gasCost(gas: trades.estimatedGas, market: market, prices: table)
-        var reasons = Guards.check(market: market, prices: table, policy: portfolio.policy, now: now)
+        var reasons = Guards.check(market: market, prices: table, policy: portfolio.policy, now: now,
+                                   judged: Guards.judgedTokens(portfolio: portfolio, prices: table))
         var notes: [String] = []
 
         if !drift.needsRebalance {

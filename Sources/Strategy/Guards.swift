@@ -37,24 +37,39 @@ func fmt(_ x: Double) -> String {
 
 /// The checks that stop a run before routing: data too old, prices that look manipulated.
 public enum Guards {
-    public static func check(market: MarketView, prices: PriceTable, policy: Policy, now: UInt64) -> [SkipReason] {
+    /// `judged`: the tokens the plan values and trades (the portfolio's tokens and those on their
+    /// price paths). Prices and pools of other tokens (a thin WETH/LINK pool next to a WETH/USDC
+    /// portfolio) say nothing about this rebalance and must not block it.
+    public static func check(market: MarketView, prices: PriceTable, policy: Policy, now: UInt64,
+                             judged: Set<String>? = nil) -> [SkipReason] {
         var reasons: [SkipReason] = []
         let age = Double(now) - Double(market.blockTimestamp)
         if age > policy.maxBlockAgeSeconds {
             reasons.append(.staleBlock(ageSeconds: age, maxSeconds: policy.maxBlockAgeSeconds))
         }
-        reasons += movingAverage(prices: prices, history: market.priceHistory, policy: policy)
-        reasons += poolsDisagree(market: market, policy: policy)
+        reasons += movingAverage(prices: prices, history: market.priceHistory, policy: policy, judged: judged)
+        reasons += poolsDisagree(market: market, policy: policy, judged: judged)
         return reasons
+    }
+
+    /// The tokens a portfolio's plan depends on: its targets, its quote token, and every token on
+    /// the price paths that value them.
+    public static func judgedTokens(portfolio: PortfolioConfig, prices: PriceTable) -> Set<String> {
+        var tokens = Set(portfolio.targets.map(\.token)).union([portfolio.quoteToken])
+        for token in Array(tokens) { tokens.formUnion(prices.paths[token]?.tokens ?? []) }
+        return tokens
     }
 
     /// A price far from its recent average: a manipulated pool or a crash in progress. Either way,
     /// rebalancing into it now is the falling-knife trade the runbook warns about.
-    static func movingAverage(prices: PriceTable, history: [PriceObservation], policy: Policy) -> [SkipReason] {
+    static func movingAverage(prices: PriceTable, history: [PriceObservation], policy: Policy,
+                              judged: Set<String>? = nil) -> [SkipReason] {
         let recent = history.sorted { $0.timestamp < $1.timestamp }.suffix(policy.movingAverageWindow)
         var reasons: [SkipReason] = []
         for (token, price) in prices.prices.sorted(by: { $0.key < $1.key }) where token != prices.quote {
-            let seen = recent.compactMap { $0.prices[token] }.filter { $0 > 0 && $0.isFinite }
+            if let judged, !judged.contains(token) { continue }
+            let observed = recent.compactMap { $0.prices[token] }.filter { $0 > 0 && $0.isFinite }
+            let seen = PriceQuarantine.admitted(observed, current: price, policy: policy)
             guard !seen.isEmpty else { continue }
             let average = seen.reduce(0, +) / Double(seen.count)
             let deviation = abs(price - average) / average * 100
@@ -67,11 +82,12 @@ public enum Guards {
     }
 
     /// Pools quoting the same pair at prices further apart than arbitrage would allow.
-    static func poolsDisagree(market: MarketView, policy: Policy) -> [SkipReason] {
+    static func poolsDisagree(market: MarketView, policy: Policy, judged: Set<String>? = nil) -> [SkipReason] {
         var byPair: [String: [(Address, Double)]] = [:]
         for pool in market.pools {
             for i in pool.tokens.indices {
                 for j in pool.tokens.indices where pool.tokens[i] < pool.tokens[j] {
+                    if let judged, !judged.contains(pool.tokens[i]) || !judged.contains(pool.tokens[j]) { continue }
                     let rate = pool.midRate(from: i, to: j)
                     guard rate > 0, rate.isFinite else { continue }
                     byPair["\(pool.tokens[i])/\(pool.tokens[j])", default: []].append((pool.address, rate))

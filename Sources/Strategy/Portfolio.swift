@@ -17,6 +17,16 @@ public struct TargetWeight: Sendable, Codable, Hashable {
         self.token = token
         self.percent = percent
     }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case token, percent }
+
+    /// Unknown fields are refused here too: `{"token": "WETH", "precent": 40}` is a typo, not a target.
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, allowed: Set(CodingKeys.allCases.map(\.stringValue)))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        token = try c.decode(String.self, forKey: .token)
+        percent = try c.decode(Double.self, forKey: .percent)
+    }
 }
 
 /// When to rebalance and how carefully. Every field has a default an operator would pick for a
@@ -56,7 +66,7 @@ public struct Policy: Sendable, Codable, Hashable {
 
     /// Missing fields take their defaults; unknown fields are refused so a typo is not silently ignored.
     public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(decoder, allowed: Set(CodingKeys.allNames))
+        try rejectUnknownKeys(decoder, allowed: Set(CodingKeys.allNames), refusingNull: true)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = Policy()
         driftBandPoints = try c.decodeIfPresent(Double.self, forKey: .driftBandPoints) ?? d.driftBandPoints
@@ -128,6 +138,10 @@ public struct PortfolioConfig: Sendable, Codable, Hashable {
         vault = try c.decodeIfPresent(Address.self, forKey: .vault)
         quoteToken = try c.decode(String.self, forKey: .quoteToken)
         targets = try c.decode([TargetWeight].self, forKey: .targets)
+        if c.contains(.policy), try c.decodeNil(forKey: .policy) {
+            throw DecodingError.dataCorruptedError(forKey: .policy, in: c,
+                                                   debugDescription: "null is not a policy (leave the field out for the defaults)")
+        }
         policy = try c.decodeIfPresent(Policy.self, forKey: .policy) ?? Policy()
     }
 
@@ -180,9 +194,16 @@ struct AnyKey: CodingKey {
 }
 
 /// A misspelt policy field must not silently fall back to its default.
-func rejectUnknownKeys(_ decoder: any Decoder, allowed: Set<String>) throws {
+/// With `refusingNull`, a field set to null is refused too: null would silently mean the default.
+func rejectUnknownKeys(_ decoder: any Decoder, allowed: Set<String>, refusingNull: Bool = false) throws {
     let c = try decoder.container(keyedBy: AnyKey.self)
-    for key in c.allKeys where !allowed.contains(key.stringValue) {
-        throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "unknown field \"\(key.stringValue)\"")
+    for key in c.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+        if !allowed.contains(key.stringValue) {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "unknown field \"\(key.stringValue)\"")
+        }
+        if refusingNull, try c.decodeNil(forKey: key) {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c,
+                                                   debugDescription: "null is not a value here (leave the field out for its default)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Rebalancer: ParsableCommand {
@@ -21,4 +22,20 @@ struct Rebalancer: ParsableCommand {
             Vault.self,
             Debug.self,
         ])
+
+    /// ArgumentParser's own main, except that errors go out as one scrubbed line (see ErrorOutput).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            // --help and --version are not errors: ArgumentParser prints them in full.
+            if code == .success { exit(withError: error) }
+            let line = ErrorOutput.line(for: error, command: self, arguments: arguments)
+            if !line.isEmpty { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

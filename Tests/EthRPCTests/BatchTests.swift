@@ -137,7 +137,10 @@ struct BatchTests {
         }
         let garbage = try LocalHTTPServer { _, _ in .json("]]") }
         #expect(throws: RPCError.self) { try client(garbage).batch([RPCCall("eth_blockNumber")]) }
-        #expect(garbage.requestCount == 1)
+        #expect(garbage.requestCount == 4, "a garbled reply to reads is asked again (3 retries)")
+        let garbledSend = try LocalHTTPServer { _, _ in .json("]]") }
+        #expect(throws: RPCError.self) { try client(garbledSend).batch([RPCCall("eth_sendRawTransaction", ["0x02"])]) }
+        #expect(garbledSend.requestCount == 1, "a broadcast is never re-sent blindly")
     }
 
     @Test func emptyBatchSendsNothing() throws {

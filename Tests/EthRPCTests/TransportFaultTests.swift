@@ -169,7 +169,14 @@ struct TransportFaultTests {
         #expect(server.requestCount == 2)
     }
 
-    @Test func garbledJSONIsMalformedAndNotRetried() throws {
+    @Test func garbledJSONIsRetriedForReadsButNeverForSends() throws {
+        // A truncated reply to a read is a flaky link: the read is asked again.
+        let flaky = try LocalHTTPServer { index, request in
+            index == 0 ? .json("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x7a") : Self.chainIdAnswer(request)
+        }
+        #expect(try client(flaky, retries: SleepRecorder().policy).call("eth_chainId") == "0x7a69")
+        #expect(flaky.requestCount == 2)
+        // Always garbled: a typed malformed-reply error after the retries.
         let server = try LocalHTTPServer { _, _ in .json("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x7a") }
         let rpc = try client(server, retries: SleepRecorder().policy)
         #expect {
@@ -178,7 +185,39 @@ struct TransportFaultTests {
             guard case .malformedReply(let what) = error as? RPCError else { return false }
             return what.contains("not JSON")
         }
-        #expect(server.requestCount == 1)
+        #expect(server.requestCount == 4)
+        // A broadcast is sent once whatever comes back (or does not): only the chain settles it.
+        for action in [LocalHTTPServer.Action.json("{\"jsonrpc\":\"2.0\",\"id\":1,\"res"), .respond(status: 503, body: []), .close] {
+            let node = try LocalHTTPServer { _, _ in action }
+            let sender = try client(node, retries: SleepRecorder().policy)
+            #expect(throws: RPCError.self) { try sender.call("eth_sendRawTransaction", ["0x02"]) }
+            #expect(throws: RPCError.self) { try sender.batch([RPCCall("eth_sendRawTransaction", ["0x02"])]).first?.get() }
+            #expect(node.requestCount == 2, "one request per send, got \(node.requestCount)")
+        }
+    }
+
+    @Test func aNodeThatNeverAnswersCostsTheDeadlineNotAttemptsTimesTimeout() throws {
+        let silent = try LocalHTTPServer { _, request in .delay(seconds: 60, then: Self.chainIdAnswer(request)) }
+        // 30 s per attempt, 3 retries: 121 s before; the call's 2 s budget bounds it now.
+        let start = Date()
+        let rpc = try client(silent, retries: RetryPolicy(maxRetries: 3, baseDelaySeconds: 0.1, maxDelaySeconds: 0.2, callTimeoutSeconds: 2),
+                             timeoutMs: 30_000)
+        #expect {
+            try rpc.call("eth_chainId")
+        } throws: { error in
+            guard case .timeout = error as? RPCError else { return false }
+            return true
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        print("never-answering node, 2 s budget, 30 s per attempt: failed after \(String(format: "%.2f", elapsed)) s")
+        #expect(elapsed < 3, "took \(elapsed) s")
+        // A shared command deadline bounds every later call too.
+        let deadline = RPCDeadline(seconds: 1)
+        let shared = try client(silent, retries: RetryPolicy(maxRetries: 3, callTimeoutSeconds: 30, deadline: deadline), timeoutMs: 30_000)
+        let t0 = Date()
+        #expect(throws: RPCError.self) { try shared.call("eth_chainId") }
+        #expect(throws: RPCError.self) { try shared.call("eth_blockNumber") }
+        #expect(Date().timeIntervalSince(t0) < 2)
     }
 
     @Test func wrongReplyShapesAreMalformed() throws {

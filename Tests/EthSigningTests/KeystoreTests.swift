@@ -204,8 +204,9 @@ final class TempDir {
         #expect(throws: KeyError.missingEnvironment("ETH_PASSWORD")) {
             try KeySource.keystore(path: ks, password: .environment(variable: "ETH_PASSWORD")).load(environment: [:])
         }
+        // An empty password is a password (empty-password keystores exist): here simply the wrong one.
         let empty = try dir.file("empty.txt", "\n")
-        #expect(throws: KeyError.emptyPassword(source: "password file \(empty)")) {
+        #expect(throws: KeyError.wrongPassword(path: ks)) {
             try KeySource.keystore(path: ks, password: .file(path: empty)).load()
         }
     }

@@ -133,8 +133,11 @@ import Testing
             == "priceHistory.samples[0].prices.WETH: a price must be a positive finite number")
         #expect(try decodeError(["chainId": 1]) != nil)
         do { _ = try ChainState.decode(Data("{not json".utf8)); Issue.record("accepted bad JSON") } catch {
-            #expect(error.description == "not valid JSON")
+            #expect(error.description == "not valid JSON (invalid JSON at byte 1: expected an object key)")
         }
+        // A number beyond a Double can make Foundation refuse the whole document; the explanation names its field.
+        #expect(InvalidJSON.describe(Data(#"{"a": {"b": [1, 1e999]}}"#.utf8)) == "a.b[1]: the number 1e999 is out of range")
+        #expect(InvalidJSON.describe(Data()) == "the file is empty")
         // A file error names the file.
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: bad) }

@@ -10,9 +10,9 @@ extension Simulator {
     /// show is simulated: the approvals and the first swap (when it needs no approval of this plan).
     func simulateEOA(_ plan: RebalancePlan, context: DryRunContext) throws(SimulationError) -> DryRunReport {
         let version = try? client.rpc.call("web3_clientVersion").stringValue
-        if let snapshot = try? client.rpc.call("evm_snapshot"), let id = snapshot.stringValue {
+        if let snapshot = try NodeSnapshot.take(client) {
             let replay = replayOnSnapshot(plan, context: context)
-            _ = try? client.rpc.call("evm_revert", [.string(id)])
+            try snapshot.revert(client, sentFrom: plan.transactions.first?.from.checksummed ?? "the operator")
             switch replay {
             case .success(var report):
                 report.clientVersion = version

@@ -55,10 +55,16 @@ public struct Simulator: Sendable {
     /// Gas the call actually uses (after refunds), where the node can tell: on a node with
     /// `evm_snapshot` that sends for the operator (a devnet) and still at the plan's block, the call
     /// is mined on a snapshot and rolled back. nil elsewhere; `eth_estimateGas` then stands alone.
-    func measuredGasUsed(_ tx: PlannedTransaction, data: [UInt8], limit: UInt64, atBlock block: UInt64) -> UInt64? {
-        guard let head = try? client.blockNumber(), head == block,
-              let snapshot = try? client.rpc.call("evm_snapshot"), let id = snapshot.stringValue else { return nil }
-        defer { _ = try? client.rpc.call("evm_revert", [.string(id)]) }
+    func measuredGasUsed(_ tx: PlannedTransaction, data: [UInt8], limit: UInt64, atBlock block: UInt64) throws(SimulationError) -> UInt64? {
+        guard let head = try? client.blockNumber(), head == block, let snapshot = try NodeSnapshot.take(client, head: head) else { return nil }
+        let measured = mineOnce(tx, data: data, limit: limit)
+        try snapshot.revert(client, sentFrom: tx.from.checksummed)
+        return measured
+    }
+
+    /// Sends the call unsigned from the operator (the node signs for its dev accounts), mines it,
+    /// and reads its gas used; nil when the node would not.
+    private func mineOnce(_ tx: PlannedTransaction, data: [UInt8], limit: UInt64) -> UInt64? {
         var fields: [String: JSONValue] = [
             "from": .string(tx.from.checksummed.lowercased()), "data": .string(Hex.encode(data)),
             "gas": .string("0x" + String(limit, radix: 16)),
@@ -115,7 +121,7 @@ public struct Simulator: Sendable {
         case (.success(let gas), .success):
             txSim.gasEstimate = gas
             txSim.gasLimit = GasBudget.limit(forEstimate: gas, marginPercent: context.gasMarginPercent)
-            txSim.gasUsed = measuredGasUsed(tx, data: tx.data, limit: txSim.gasLimit ?? gas, atBlock: plan.blockNumber)
+            txSim.gasUsed = try measuredGasUsed(tx, data: tx.data, limit: txSim.gasLimit ?? gas, atBlock: plan.blockNumber)
         case (_, .failure(let e)), (.failure(let e), _):
             txSim.status = .reverted
             txSim.detail = Self.reason(e)

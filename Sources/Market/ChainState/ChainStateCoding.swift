@@ -60,7 +60,7 @@ extension ChainState: Codable {
         } catch let error as ChainStateError {
             throw error
         } catch let error as DecodingError {
-            let (path, message) = JSONFieldPath.describe(error)
+            let (path, message) = JSONFieldPath.describe(error, in: json)
             throw ChainStateError(path, message)
         } catch {
             throw ChainStateError(field: "", message: "\(error)")

@@ -6,8 +6,8 @@ extension ChainState {
     /// Reads and validates a snapshot; errors name the file and the field.
     public static func load(path: String) throws(ChainStateError) -> ChainState {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ChainStateError(file: path, field: "", message: "cannot read the file (\(error.localizedDescription))")
+        do { data = try InputFile.read(path) } catch {
+            throw ChainStateError(file: path, field: "", message: "cannot read the file: \(error)")
         }
         do { return try decode(data) } catch {
             var located = error

@@ -3,6 +3,7 @@ import Foundation
 
 struct NetworkConfigWire: Decodable {
     struct TokenWire: Decodable {
+        enum CodingKeys: String, CodingKey, CaseIterable { case symbol, address, decimals, approvalResetRequired, returnsBool }
         var symbol: String
         var address: String
         var decimals: WireUInt64
@@ -10,6 +11,7 @@ struct NetworkConfigWire: Decodable {
         var returnsBool: Bool?
     }
     struct DexWire: Decodable {
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, kind, factory, router, feeBps, vault }
         var name: String
         var kind: String
         var factory: String?
@@ -18,6 +20,7 @@ struct NetworkConfigWire: Decodable {
         var vault: String?
     }
     struct PoolWire: Decodable {
+        enum CodingKeys: String, CodingKey, CaseIterable { case dex, kind, address, tokens, feeBps, poolId }
         var dex: String
         var kind: String?
         var address: String
@@ -26,6 +29,7 @@ struct NetworkConfigWire: Decodable {
         var poolId: String?
     }
     struct GasWire: Decodable {
+        enum CodingKeys: String, CodingKey, CaseIterable { case maxFeePerGas, maxPriorityFeePerGas }
         var maxFeePerGas: WireInteger
         var maxPriorityFeePerGas: WireInteger
     }
@@ -44,16 +48,50 @@ struct NetworkConfigWire: Decodable {
     var confirmations: WireUInt64
     var replaceAfterBlocks: WireUInt64
     var sources: [String: String]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, chainId, mainnet, rpcUrlEnv, defaultRpcUrl, multicall3, wrappedNative, tokens, dexes, pools, gas,
+             confirmations, replaceAfterBlocks, sources
+    }
+
+    /// The first field the file has but no network file knows (a misspelt "adress" must not
+    /// leave a token without its address check, nor a gas cap silently at a default).
+    static func unknownField(in json: Data) -> (path: JSONFieldPath, name: String)? {
+        guard let root = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else { return nil }
+        func names<K: CaseIterable & RawRepresentable>(_: K.Type) -> Set<String> where K.RawValue == String {
+            Set(K.allCases.map(\.rawValue))
+        }
+        func check(_ object: [String: Any], _ allowed: Set<String>, _ path: JSONFieldPath) -> (JSONFieldPath, String)? {
+            object.keys.sorted().first { !allowed.contains($0) }.map { (path.key($0), $0) }
+        }
+        func each(_ key: String, _ allowed: Set<String>) -> (JSONFieldPath, String)? {
+            for (i, item) in ((root[key] as? [Any]) ?? []).enumerated() {
+                if let object = item as? [String: Any], let bad = check(object, allowed, JSONFieldPath().key(key).index(i)) { return bad }
+            }
+            return nil
+        }
+        if let bad = check(root, names(CodingKeys.self), JSONFieldPath()) { return bad }
+        if let bad = each("tokens", names(TokenWire.CodingKeys.self)) { return bad }
+        if let bad = each("dexes", names(DexWire.CodingKeys.self)) { return bad }
+        if let bad = each("pools", names(PoolWire.CodingKeys.self)) { return bad }
+        if let gas = root["gas"] as? [String: Any], let bad = check(gas, names(GasWire.CodingKeys.self), JSONFieldPath().key("gas")) {
+            return bad
+        }
+        return nil
+    }
 }
 
 extension NetworkConfig {
     /// Decodes and validates a network file's contents; `file` names it in errors.
     public static func decode(_ json: Data, file: String) throws(NetworkConfigError) -> NetworkConfig {
+        if let unknown = NetworkConfigWire.unknownField(in: json) {
+            throw NetworkConfigError(file: file, field: unknown.path.text, message: "unknown field \"\(unknown.name)\"")
+        }
         let wire: NetworkConfigWire
         do {
             wire = try JSONDecoder().decode(NetworkConfigWire.self, from: json)
         } catch let error as DecodingError {
-            let (path, message) = JSONFieldPath.describe(error)
+            let (path, message) = JSONFieldPath.describe(error, in: json)
             throw NetworkConfigError(file: file, field: path.text, message: message)
         } catch {
             throw NetworkConfigError(file: file, field: "", message: "\(error)")

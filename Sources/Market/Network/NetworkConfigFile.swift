@@ -5,8 +5,8 @@ extension NetworkConfig {
     /// Reads and validates a network file at `path`.
     public static func load(path: String) throws(NetworkConfigError) -> NetworkConfig {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NetworkConfigError(file: path, field: "", message: "cannot read the file (\(error.localizedDescription))")
+        do { data = try InputFile.read(path) } catch {
+            throw NetworkConfigError(file: path, field: "", message: "cannot read the file: \(error)")
         }
         return try decode(data, file: path)
     }
@@ -47,7 +47,9 @@ extension NetworkConfig {
         return paths
     }
 
-    static func isNetworkName(_ s: String) -> Bool {
+    /// A network is named, never located: no "/", "..", or anything else a path could carry,
+    /// since the name also becomes a directory under the data dir.
+    public static func isNetworkName(_ s: String) -> Bool {
         !s.isEmpty && s.count <= 64 && s.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
         }

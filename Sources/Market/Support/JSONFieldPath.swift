@@ -21,7 +21,8 @@ struct JSONFieldPath: Sendable, CustomStringConvertible {
     }
 
     /// The path and a one-line reason for a `DecodingError` thrown by `JSONDecoder`.
-    static func describe(_ error: DecodingError) -> (path: JSONFieldPath, message: String) {
+    /// `data` is the document, to say which field a document-level failure (1e999) is about.
+    static func describe(_ error: DecodingError, in data: Data) -> (path: JSONFieldPath, message: String) {
         switch error {
         case .keyNotFound(let key, let context):
             return (JSONFieldPath(codingPath: context.codingPath + [key]), "missing")
@@ -30,8 +31,11 @@ struct JSONFieldPath: Sendable, CustomStringConvertible {
         case .valueNotFound(let type, let context):
             return (JSONFieldPath(codingPath: context.codingPath), "expected \(jsonTypeName(type)), got null")
         case .dataCorrupted(let context):
-            let message = context.codingPath.isEmpty ? "not valid JSON" : context.debugDescription
-            return (JSONFieldPath(codingPath: context.codingPath), message)
+            if context.codingPath.isEmpty {
+                let (field, message) = InvalidJSON.explain(data)
+                return (JSONFieldPath(field), message)
+            }
+            return (JSONFieldPath(codingPath: context.codingPath), context.debugDescription)
         @unknown default:
             return (JSONFieldPath(), "\(error)")
         }

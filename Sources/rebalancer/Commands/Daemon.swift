@@ -27,13 +27,13 @@ struct Daemon: ParsableCommand {
 
     @OptionGroup var cycle: RunCommand
 
-    @Option(help: "Time between ticks: 90s, 15m, 1h, 1d.")
+    @Option(parsing: .unconditional, help: "Time between ticks: 90s, 15m, 1h, 1d.")
     var every: String?
 
     @Option(help: "Instead of --every: tick once a day at this UTC time, HH:MM (cron's `M H * * *`).")
     var at: String?
 
-    @Option(help: "Stop after this many ticks (default: run until stopped).")
+    @Option(parsing: .unconditional, help: "Stop after this many ticks (default: run until stopped).", transform: OptionValue.count)
     var ticks: Int?
 
     func validate() throws {
@@ -41,7 +41,8 @@ struct Daemon: ParsableCommand {
         case (nil, nil): throw ValidationError("give --every (e.g. 1h) or --at (e.g. 06:30)")
         case (.some, .some): throw ValidationError("give either --every or --at, not both")
         case (let every?, nil):
-            guard Self.seconds(every) != nil else { throw ValidationError("--every: write a duration like 90s, 15m, 1h or 1d, got \"\(every)\"") }
+            guard let interval = Self.seconds(every) else { throw ValidationError("--every: write a duration like 90s, 15m, 1h or 1d, got \"\(every)\"") }
+            guard interval <= OptionValue.maxSeconds else { throw ValidationError("--every: at most 3650d (10 years), got \"\(every)\"") }
         case (nil, let at?):
             guard Self.dailyTime(at) != nil else { throw ValidationError("--at: write a UTC time of day as HH:MM, got \"\(at)\"") }
         }

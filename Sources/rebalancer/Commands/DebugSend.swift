@@ -32,7 +32,7 @@ extension Debug {
         @Option(help: "Recipient address.")
         var to: String
 
-        @Option(help: "Amount in wei (decimal).")
+        @Option(parsing: .unconditional, help: "Amount in wei (decimal).", transform: OptionValue.rawAmount)
         var value: String
 
         func run() throws {

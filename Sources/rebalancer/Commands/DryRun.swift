@@ -40,7 +40,8 @@ struct DryRunCommand: ParsableCommand {
         let planOut = PlanOutput(inputs: inputs, result: result)
         var report: DryRunReport? = nil
         if let plan = result.plan, !plan.transactions.isEmpty {
-            let connection = try NodeConnection.open(urls: rpc.urls, network: inputs.network)
+            let connection = try NodeConnection.open(urls: rpc.urls, network: inputs.network, timeout: rpc.rpcTimeout,
+                                                     deadline: rpc.commandDeadline)
             let state = inputs.state
             let context = DryRunContext(
                 quoteToken: inputs.portfolio.quoteToken,

@@ -11,10 +11,10 @@ struct History: ParsableCommand {
     @Option(help: "Data directory holding <network>/journal.sqlite (default ~/.rebalancer or REBALANCER_DATA_DIR).")
     var dataDir: String?
 
-    @Option(help: "Network whose journal to read.")
+    @Option(help: "Network whose journal to read.", transform: OptionValue.networkName)
     var network: String = "devnet"
 
-    @Option(help: "How many runs, newest first.")
+    @Option(parsing: .unconditional, help: "How many runs, newest first.", transform: OptionValue.count)
     var limit: Int = 20
 
     @Flag(help: "Print JSON.")

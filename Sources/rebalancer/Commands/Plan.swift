@@ -59,7 +59,7 @@ struct PlanInputs {
             state = try SnapshotFile.load(stateFile)
             source = stateFile
         } else {
-            let loaded = try StateReading.read(network: network, portfolio: portfolio, rpc: rpc, block: nil)
+            let loaded = try StateReading.read(network: network, portfolio: portfolio, rpc: rpc, block: nil, deadline: rpc.commandDeadline)
             state = loaded.state
             source = loaded.node
         }
@@ -70,6 +70,9 @@ struct PlanInputs {
     static func plan(_ inputs: PlanInputs) throws -> PlanningResult {
         do {
             return try PlanningPipeline.run(state: inputs.state, network: inputs.network, portfolio: inputs.portfolio, now: Clock.now())
+        } catch .strategy(.noPrice(let token, let quote)) {
+            // The pools are missing, not the portfolio wrong: name where the pools came from.
+            throw CLIError(ConfigLoading.noPrice(token: token, quote: quote, poolSource: inputs.source))
         } catch {
             throw CLIError("\(inputs.portfolioFile): \(error)")
         }

@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a self-contained HTML report of a run from the journal.")
 
-    @Option(name: .customLong("run"), help: "Run id (see `rebalancer history`); default: the newest run that has a report.")
+    @Option(name: .customLong("run"), parsing: .unconditional, help: "Run id (see `rebalancer history`); default: the newest run that has a report.")
     var runId: Int64?
 
     @Option(help: "Where to write the HTML page.")
@@ -19,7 +19,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Data directory holding <network>/journal.sqlite (default REBALANCER_DATA_DIR or ~/.rebalancer).")
     var dataDir: String?
 
-    @Option(help: "Network whose journal to read.")
+    @Option(help: "Network whose journal to read.", transform: OptionValue.networkName)
     var network: String = "devnet"
 
     func run() throws {

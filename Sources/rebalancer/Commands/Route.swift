@@ -25,13 +25,16 @@ struct RouteCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Token to buy (symbol in the snapshot).", valueName: "symbol"))
     var buy: String
 
-    @Option(help: ArgumentHelp("Amount to sell in raw units (integer, e.g. 1000000000000000000 for 1 WETH).", valueName: "raw"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Amount to sell in raw units (integer, e.g. 1000000000000000000 for 1 WETH).", valueName: "raw"),
+            transform: OptionValue.rawAmount)
     var amount: String
 
-    @Option(name: .customLong("max-hops"), help: ArgumentHelp("Longest path in hops (1-4).", valueName: "n"))
+    @Option(name: .customLong("max-hops"), parsing: .unconditional, help: ArgumentHelp("Longest path in hops (1-4).", valueName: "n"),
+            transform: OptionValue.count)
     var maxHops: Int = 3
 
-    @Option(name: .customLong("slippage-bps"), help: ArgumentHelp("minOut = amountOut less this many basis points (0-10000).", valueName: "bps"))
+    @Option(name: .customLong("slippage-bps"), parsing: .unconditional,
+            help: ArgumentHelp("minOut = amountOut less this many basis points (0-10000).", valueName: "bps"), transform: OptionValue.natural)
     var slippageBps: UInt64 = 50
 
     @Option(help: ArgumentHelp("Wrapped native token used to price gas in the bought token.", valueName: "symbol"))

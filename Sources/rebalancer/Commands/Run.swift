@@ -32,10 +32,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Directory for the journal (<data-dir>/<network>/journal.sqlite; default REBALANCER_DATA_DIR or ~/.rebalancer).")
     var dataDir: String?
 
-    @Option(help: "Seconds between receipt polls.")
+    @Option(parsing: .unconditional, help: "Seconds between receipt polls.", transform: OptionValue.seconds)
     var pollInterval: Double = 1
 
-    @Option(help: "Give up waiting for confirmations after this many seconds (the journal keeps the rest for the next run).")
+    @Option(parsing: .unconditional, help: "Give up waiting for confirmations after this many seconds (the journal keeps the rest for the next run).",
+            transform: OptionValue.seconds)
     var timeout: Double = 900
 
     @Flag(help: "Required on a network marked mainnet.")
@@ -44,7 +45,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "On mainnet, refuse unless this portfolio passed a rehearsal (`rebalancer rehearse`) recently.")
     var requireRehearsal = false
 
-    @Option(help: "How recent a passed rehearsal must be, in days.")
+    @Option(parsing: .unconditional, help: "How recent a passed rehearsal must be, in days.", transform: OptionValue.days)
     var rehearsalMaxAgeDays: Double = 14
 
     static let disagreementExitCode: Int32 = 3

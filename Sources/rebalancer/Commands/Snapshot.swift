@@ -26,7 +26,8 @@ struct Snapshot: ParsableCommand {
         let portfolio = try ConfigLoading.portfolio(path: portfolioOption.portfolio)
         let network = try ConfigLoading.network(named: networkOption.network ?? portfolio.network)
         try ConfigLoading.validate(portfolio, file: portfolioOption.portfolio, knownTokens: Set(network.tokens.map(\.symbol)))
-        let loaded = try StateReading.read(network: network, portfolio: portfolio, rpc: rpc, block: blockOption.block)
+        let loaded = try StateReading.read(network: network, portfolio: portfolio, rpc: rpc, block: blockOption.block,
+                                           deadline: rpc.commandDeadline)
         if let out {
             do { try loaded.state.write(to: out) } catch { throw CLIError("--out: \(error)") }
             note("wrote \(out): chain \(loaded.state.chainId), block \(loaded.state.block.number), \(loaded.state.pools.count) pools, from \(loaded.node)")

@@ -58,7 +58,8 @@ struct Status: ParsableCommand {
             let name = networkOption.network ?? portfolio.network
             let network = try ConfigLoading.network(named: name)
             try ConfigLoading.validate(portfolio, file: portfolioFile, knownTokens: Set(network.tokens.map(\.symbol)))
-            let loaded = try StateReading.read(network: network, portfolio: portfolio, rpc: rpc, block: blockOption.block)
+            let loaded = try StateReading.read(network: network, portfolio: portfolio, rpc: rpc, block: blockOption.block,
+                                               deadline: rpc.commandDeadline)
             chainState = loaded.state
             wrappedNative = network.wrappedNative
             networkName = name
@@ -71,6 +72,8 @@ struct Status: ParsableCommand {
         do {
             let prices = try Self.prices(portfolio: portfolio, market: market)
             drift = try DriftReport.measure(portfolio: portfolio, market: market, prices: prices)
+        } catch StrategyError.noPrice(let token, let quote) {
+            throw CLIError(ConfigLoading.noPrice(token: token, quote: quote, poolSource: source.location))
         } catch { throw CLIError("\(portfolioFile): \(error)") }
 
         let report = StatusReport(

@@ -115,7 +115,7 @@ struct Vault: ParsableCommand {
         @OptionGroup var vault: VaultAddress
         @Option(help: "Token symbol from the network file.")
         var token: String
-        @Option(help: "Amount in whole tokens (e.g. 20.5), exact.")
+        @Option(parsing: .unconditional, help: "Amount in whole tokens (e.g. 20.5), exact.", transform: OptionValue.tokenAmount)
         var amount: String
 
         func run() throws {
@@ -137,7 +137,7 @@ struct Vault: ParsableCommand {
         @OptionGroup var vault: VaultAddress
         @Option(help: "Token symbol from the network file.")
         var token: String
-        @Option(help: "Amount in whole tokens, exact.")
+        @Option(parsing: .unconditional, help: "Amount in whole tokens, exact.", transform: OptionValue.tokenAmount)
         var amount: String
         @Option(help: "Recipient (default: the owner's own address).")
         var to: String?

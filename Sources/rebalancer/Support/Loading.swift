@@ -17,16 +17,24 @@ enum ConfigLoading {
     /// The portfolio file, decoded (unknown fields refused) but not yet checked against a network.
     static func portfolio(path: String) throws -> PortfolioConfig {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("\(path): cannot read the file (\(error.localizedDescription))")
+        do { data = try InputFile.read(path) } catch {
+            throw CLIError("\(path): cannot read the file: \(error)")
         }
         do {
             return try JSONDecoder().decode(PortfolioConfig.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                throw CLIError("\(path): \(InvalidJSON.describe(data))")
+            }
             throw CLIError("\(path): \(describe(error))")
         } catch {
             throw CLIError("\(path): \(error)")
         }
+    }
+
+    /// A token without a pool path to the quote token: the snapshot or node lacks pools.
+    static func noPrice(token: String, quote: String, poolSource: String) -> String {
+        "\(poolSource): no pool path prices \(token) in \(quote) (the pools read there do not link \(token) to \(quote))"
     }
 
     /// Checks the portfolio against the tokens it will be valued with.
@@ -81,7 +89,9 @@ struct NodeConnection {
     /// Nodes that were not used and why, for stderr.
     var refused: [String]
 
-    static func open(urls: [String], network: NetworkConfig) throws -> NodeConnection {
+    /// `deadline`: the command's total (read-only commands); without one each request still has
+    /// `timeout` seconds, retries included.
+    static func open(urls: [String], network: NetworkConfig, timeout: Double = 30, deadline: RPCDeadline? = nil) throws -> NodeConnection {
         var list = urls.filter { !$0.isEmpty }
         if list.isEmpty {
             do {
@@ -91,7 +101,8 @@ struct NodeConnection {
         }
         var clients: [EthClient] = []
         for url in list {
-            do { clients.append(try EthClient(url: url)) } catch {
+            let policy = RetryPolicy(callTimeoutSeconds: timeout, deadline: deadline)
+            do { clients.append(try EthClient(HTTPTransport.Configuration(url: url), retryPolicy: policy)) } catch {
                 throw CLIError("--rpc-url \(RedactedURL(url).display): \(error)")
             }
         }
@@ -117,8 +128,9 @@ func note(_ line: String) {
 /// router and vault, the operator's gas money, every pool, at one pinned block. Refused nodes and
 /// an old block are reported on stderr (the block age against the portfolio's policy).
 enum StateReading {
-    static func read(network: NetworkConfig, portfolio: PortfolioConfig, rpc: RPCOptions, block: UInt64?) throws -> LoadedState {
-        let connection = try NodeConnection.open(urls: rpc.urls, network: network)
+    static func read(network: NetworkConfig, portfolio: PortfolioConfig, rpc: RPCOptions, block: UInt64?,
+                     deadline: RPCDeadline? = nil) throws -> LoadedState {
+        let connection = try NodeConnection.open(urls: rpc.urls, network: network, timeout: rpc.rpcTimeout, deadline: deadline)
         for line in connection.refused { note("warning: \(line)") }
         let loader = StateLoader(client: connection.client, network: network, networkFile: ConfigLoading.networkLabel(network.name))
         // The rebalancing vault is a spender only when the holder is another address (EOA mode deposits).

@@ -1,4 +1,6 @@
 import ArgumentParser
+import EthRPC
+import Foundation
 
 /// `--rpc-url`, repeatable: with several nodes the freshest is used and nodes behind are refused.
 struct RPCOptions: ParsableArguments {
@@ -6,11 +8,37 @@ struct RPCOptions: ParsableArguments {
             help: ArgumentHelp("JSON-RPC URL; repeat for several nodes (the one with the highest head is used, nodes behind are refused). Default: the network's rpcUrlEnv variable, then ETH_RPC_URL, then the network's defaultRpcUrl.",
                                valueName: "url"))
     var urls: [String] = []
+
+    @Option(name: .customLong("rpc-timeout"), parsing: .unconditional,
+            help: ArgumentHelp("Total seconds the command may wait for nodes, retries included (reads are retried on timeouts, 429/5xx and garbled replies).",
+                               valueName: "seconds"),
+            transform: OptionValue.seconds)
+    var rpcTimeout: Double = 30
+
+    /// The command's one deadline for talking to nodes, started by the first request.
+    var commandDeadline: RPCDeadline { CommandDeadline.start(seconds: rpcTimeout) }
+}
+
+/// One deadline per process (a process runs one command): every client of a read-only command
+/// shares it, so a node that never answers costs the deadline once, not per request.
+enum CommandDeadline {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var started: RPCDeadline?
+
+    static func start(seconds: Double) -> RPCDeadline {
+        lock.withLock {
+            if let started { return started }
+            let deadline = RPCDeadline(seconds: seconds)
+            started = deadline
+            return deadline
+        }
+    }
 }
 
 /// `--network NAME`: networks/NAME.json. Optional where the portfolio file names its network.
 struct NetworkOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Network name: reads networks/<name>.json (default: the portfolio's \"network\").", valueName: "name"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Network name: reads networks/<name>.json (default: the portfolio's \"network\").", valueName: "name"),
+            transform: OptionValue.networkName)
     var network: String?
 }
 
@@ -28,6 +56,7 @@ struct JSONOption: ParsableArguments {
 
 /// `--block N`: read state at a block number instead of the latest block.
 struct BlockOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Block number to read the state at (default: the latest block, pinned by number).", valueName: "number"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Block number to read the state at (default: the latest block, pinned by number).", valueName: "number"),
+            transform: OptionValue.blockNumber)
     var block: UInt64?
 }

@@ -8,7 +8,7 @@ import Market
 
 /// Options of every verb that signs and sends: network, node, data directory, confirmation waits.
 struct SendingOptions: ParsableArguments {
-    @Option(help: "Network name (networks/<name>.json).")
+    @Option(help: "Network name (networks/<name>.json).", transform: OptionValue.networkName)
     var network: String = "devnet"
 
     @Option(help: "JSON-RPC URL (default: the network's rpcUrlEnv variable, then ETH_RPC_URL, then its local default).")
@@ -17,10 +17,11 @@ struct SendingOptions: ParsableArguments {
     @Option(help: "Directory for the journal (<data-dir>/<network>/journal.sqlite; default REBALANCER_DATA_DIR or ~/.rebalancer); created with mode 0700.")
     var dataDir: String?
 
-    @Option(help: "Seconds between receipt polls.")
+    @Option(parsing: .unconditional, help: "Seconds between receipt polls.", transform: OptionValue.seconds)
     var pollInterval: Double = 1
 
-    @Option(help: "Give up waiting for confirmations after this many seconds (the journal keeps the rest).")
+    @Option(parsing: .unconditional, help: "Give up waiting for confirmations after this many seconds (the journal keeps the rest).",
+            transform: OptionValue.seconds)
     var timeout: Double = 600
 
     struct Context {
@@ -79,6 +80,15 @@ struct KeyOptions: ParsableArguments {
 
     @Option(help: "File holding the keystore's password (mode 0600).")
     var passwordFile: String?
+
+    func validate() throws {
+        if keyFile != nil && keystore != nil {
+            throw CLIError("--key-file: give either --key-file or --keystore, not both")
+        }
+        if passwordFile != nil && keystore == nil {
+            throw CLIError("--password-file: only used with --keystore")
+        }
+    }
 
     func load() throws -> PrivateKey {
         let source: KeySource

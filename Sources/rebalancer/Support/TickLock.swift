@@ -1,4 +1,5 @@
 import Foundation
+import Market
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,10 @@ struct TickLock {
     let path: String
 
     static func acquire(dataDir: String?, network: String, name: String = "tick.lock", purpose: String = "a tick") throws -> TickLock {
+        // The portfolio's "network" field reaches here before the network file is read.
+        guard NetworkConfig.isNetworkName(network) else {
+            throw CLIError("network \"\(network)\": a network is a name (letters, digits, - and _), not a path")
+        }
         let dir = URL(fileURLWithPath: JournalLocation.dataDirectory(dataDir)).appendingPathComponent(network)
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = dir.appendingPathComponent(name).path

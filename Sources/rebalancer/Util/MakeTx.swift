@@ -22,23 +22,23 @@ extension Util {
         @Flag(help: "A legacy (EIP-155) transaction with --gas-price, instead of EIP-1559.")
         var legacy = false
 
-        @Option(help: ArgumentHelp("The chain id.", valueName: "id"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The chain id.", valueName: "id"))
         var chain: String
 
-        @Option(help: ArgumentHelp("The sender's nonce.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The sender's nonce.", valueName: "n"))
         var nonce: String
 
-        @Option(name: .customLong("gas-limit"), help: ArgumentHelp("The gas limit.", valueName: "gas"))
+        @Option(name: .customLong("gas-limit"), parsing: .unconditional, help: ArgumentHelp("The gas limit.", valueName: "gas"))
         var gasLimit: String
 
-        @Option(name: .customLong("gas-price"), help: ArgumentHelp("Legacy: the gas price. EIP-1559: the max fee per gas.", valueName: "amount"))
+        @Option(name: .customLong("gas-price"), parsing: .unconditional, help: ArgumentHelp("Legacy: the gas price. EIP-1559: the max fee per gas.", valueName: "amount"))
         var gasPrice: String
 
-        @Option(name: .customLong("priority-gas-price"),
+        @Option(name: .customLong("priority-gas-price"), parsing: .unconditional,
                 help: ArgumentHelp("EIP-1559: the max priority fee per gas (required without --legacy).", valueName: "amount"))
         var priorityGasPrice: String?
 
-        @Option(help: ArgumentHelp("Ether sent with the call (default 0).", valueName: "amount"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Ether sent with the call (default 0).", valueName: "amount"))
         var value: String?
 
         @Option(name: .customLong("access-list"),

@@ -12,9 +12,16 @@ extension Util {
         var value: String
 
         func run() throws {
-            let json = try reporting("value") { () throws -> Any in
-                guard let data = value.data(using: .utf8) else { throw CLIError("not UTF-8") }
-                return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            // Bare hex (the help's first form) is a string item; anything else must be JSON.
+            let text = value.trimmingCharacters(in: .whitespaces)
+            let json: Any
+            if !text.hasPrefix("[") && !text.hasPrefix("\"") {
+                json = text
+            } else {
+                guard let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
+                    throw CLIError("value: not valid JSON: write bare 0x-hex, or a JSON array like '[\"0x01\",[\"0x02\"]]'")
+                }
+                json = parsed
             }
             let item = try reporting("value") { try RLPJSON.item(from: json, path: "value") }
             print(RLP.encode(item).hexString)
