@@ -562,7 +562,8 @@ def sweepETH(_to: address):
     self._only_owner()
     assert _to != empty(address), "zero recipient"
     amount: uint256 = self.balance
-    send(_to, amount)
+    # a plain call with all the gas, not send's 2300: the owner's address may be a multisig
+    raw_call(_to, b"", value=amount)
     log ETHSwept(to=_to, amount=amount)
 
 
