@@ -98,9 +98,9 @@ struct Vault: ParsableCommand {
                 }
             }
             let calls = VaultCalls.allowlist(network: network, tokens: only)
-            for token in network.tokens where (only?.contains(token.symbol) ?? true) && token.priceFeed == nil {
-                // the vault prices every allowlisted token on each rebalance: without a feed, none passes
-                throw CLIError("networks/\(network.name).json: tokens.\(token.symbol).priceFeed is missing (the vault needs a price feed for every allowlisted token)")
+            for (index, token) in network.tokens.enumerated() where (only?.contains(token.symbol) ?? true) && token.priceFeed == nil {
+                // without a fresh price for every allowlisted token, every rebalance reverts
+                throw CLIError("networks/\(network.name).json: tokens[\(index)].priceFeed: missing (the vault prices every allowlisted token on each rebalance)")
             }
             let key = try keyOptions.load()
             // Pools last, in a batch of their own: allowPool checks the pair against an allowed
