@@ -85,7 +85,8 @@ MAX_DEADLINE = 2**256 - 1
 
 FEED_DECIMALS = 8
 # The devnet's feeds are posted once, when the fixtures are deployed: a day's heartbeat keeps them
-# fresh (for the vault) for a day of devnet uptime; tests that move the clock post again.
+# fresh (for the vault) for a day of devnet uptime; tests that move the clock further post again
+# (the deployer's key is public: keccak256("rebalancer devnet deployer")).
 FEED_HEARTBEAT = 86400
 
 
@@ -214,11 +215,6 @@ def feed_answer(price: Decimal) -> int:
     """A USD price as a feed's answer (FEED_DECIMALS decimals)."""
     return _units(price, FEED_DECIMALS)
 
-
-def refresh_feeds(dep: Deployment) -> None:
-    """Post every feed's answer again (now): after a test moved the clock past the heartbeat."""
-    for sym, feed in dep.feeds.items():
-        feed.transact("setAnswer", feed_answer(TOKENS[sym][3]), sender=DEPLOYER_ADDRESS)
 
 
 def _weth_needed(dev_accounts: int) -> int:
