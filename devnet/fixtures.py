@@ -216,7 +216,6 @@ def feed_answer(price: Decimal) -> int:
     return _units(price, FEED_DECIMALS)
 
 
-
 def _weth_needed(dev_accounts: int) -> int:
     """All the WETH the deployer hands out: pools on every DEX plus the dev accounts' share."""
     in_pairs = sum(a for spec in CONSTANT_PRODUCT_POOLS
