@@ -363,7 +363,7 @@ def setLimits(_maxLossBps: uint256, _maxCallPercent: uint256, _maxDailyPercent: 
     self._only_owner()
     assert _maxLossBps <= 10000 and _maxDailyLossBps <= 10000, "bps above 10000"
     assert _maxCallPercent <= 100 and _maxDailyPercent <= 100, "percent above 100"
-    kept: uint256 = self._config & (1 << 48 | 255 << 56)  # paused, token count
+    kept: uint256 = self._config & (1 << 48 | 255 << 56 | DAILY_MASK)  # paused, token count, the day's use
     self._config = self._pack_config(_maxLossBps, _maxCallPercent, _maxDailyPercent, _maxDailyLossBps, False) | kept
     log LimitsSet(maxLossBps=_maxLossBps, maxCallPercent=_maxCallPercent, maxDailyPercent=_maxDailyPercent,
                   maxDailyLossBps=_maxDailyLossBps)

@@ -568,3 +568,35 @@ def test_a_hooked_token_cannot_reenter_the_vault(env):
     hook.transact("transfer", env["outsider"], 1, sender=owner)
     assert hook.call("hookSucceeded") is False
     assert b"not owner" in hook.call("hookResponse")
+
+
+def test_the_allowlisted_token_list_follows_set_token_allowed(env):
+    """The vault keeps the list of allowlisted tokens (each is priced on every rebalance): allowing
+    twice adds once, forbidding removes, at most MAX_TOKENS (16)."""
+    vault, owner = env["vault"], env["owner"]
+
+    def listed() -> list[str]:
+        return [vault.call("allowedTokens", i) for i in range(vault.call("allowedTokenCount"))]
+
+    everything = {token(env, sym) for sym in fixtures.TOKENS}
+    assert set(listed()) == everything and len(listed()) == len(everything)
+    vault.transact("setTokenAllowed", token(env, "USDC"), True, sender=owner)
+    assert len(listed()) == len(everything)
+    vault.transact("setTokenAllowed", token(env, "WETH"), False, sender=owner)
+    vault.transact("setTokenAllowed", token(env, "WETH"), False, sender=owner)
+    assert set(listed()) == everything - {token(env, "WETH")}
+    vault.transact("setTokenAllowed", token(env, "WETH"), True, sender=owner)
+    assert set(listed()) == everything
+    assert vault.call("MAX_TOKENS") == 16
+    erc20 = compile_all()["ERC20"]
+    from devnet.contracts import deploy
+
+    for k in range(16 - len(everything)):
+        extra = deploy(env["tester"], erc20, f"Extra {k}", f"X{k}", 18, sender=owner)
+        vault.transact("setTokenAllowed", extra.address, True, sender=owner)
+    assert vault.call("allowedTokenCount") == 16
+    one_more = deploy(env["tester"], erc20, "One more", "X16", 18, sender=owner)
+    expect_revert("too many tokens", vault.transact, "setTokenAllowed", one_more.address, True, sender=owner)
+    # the limits and the pause flag share the slot with the count: untouched by all this
+    assert (vault.call("maxLossBps"), vault.call("maxCallPercent"), vault.call("maxDailyPercent"),
+            vault.call("maxDailyLossBps"), vault.call("paused")) == (*LOOSE_LIMITS, False)

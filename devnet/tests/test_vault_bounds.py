@@ -209,6 +209,16 @@ def test_a_normal_rebalance_passes_and_is_recorded(node):
     assert loss_left == pytest.approx(node.nav() * 30 // 10000 - (given - received), abs=5 * 10**16)
     print(f"\nsold 3 WETH for {out / 1e6:,.2f} USDC: loss ${(given - received) / USD:.2f}, gas {gas}; "
           f"budget left: give ${volume_left / USD:,.2f}, lose ${loss_left / USD:,.2f}")
+    # with the per-call cap raised to 30 % the day's volume shows: 21 % left (setLimits keeps the
+    # day's use); it refills linearly, a quarter of the 30 % cap in 6 hours
+    node.transact(node.owner, node.vault, "setLimits", 100, 30, 30, 30)
+    assert node.vault.call("budget")[0] == pytest.approx(node.nav() * 21 // 100, rel=1e-3)
+    traded_at = node.chain.head().timestamp - 1  # the rebalance's block, before setLimits'
+    node.advance(6 * 3600)
+    nav_now, elapsed = node.nav(), node.chain.head().timestamp - traded_at
+    assert abs(elapsed - 6 * 3600) < 600
+    used = given - nav_now * 30 // 100 * elapsed // DAY
+    assert node.vault.call("budget") == (pytest.approx(nav_now * 30 // 100 - used, abs=10**18), nav_now * 30 // 10000)
 
 
 # ----------------------------------------------------------------------------- the issue's attacks
