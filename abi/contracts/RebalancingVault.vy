@@ -819,7 +819,9 @@ def _check_bounds(_given: uint256, _received: uint256, _nav: uint256, _config: u
     volume_cents: uint256 = convert(convert((volume_used + CENT - 1) // CENT, uint80), uint256)
     loss_cents: uint256 = convert(convert((loss_used + CENT - 1) // CENT, uint80), uint256)
     timestamp: uint256 = convert(convert(block.timestamp, uint32), uint256)
-    self._config = (_config & ~DAILY_MASK) | (timestamp << 64) | (volume_cents << 96) | (loss_cents << 176)
+    # re-read (warm, 100 gas): nothing else should have written it during the steps, but never
+    # write back a stale copy of the limits, pause flag or token count
+    self._config = (self._config & ~DAILY_MASK) | (timestamp << 64) | (volume_cents << 96) | (loss_cents << 176)
 
 
 @external
