@@ -237,7 +237,7 @@ def __init__(_owner: address, _operator: address, _balancerVault: address):
     balancerVault = _balancerVault
     self._config = self._pack_config(DEFAULT_MAX_LOSS_BPS, DEFAULT_MAX_CALL_PERCENT, DEFAULT_MAX_DAILY_PERCENT,
                                      DEFAULT_MAX_DAILY_LOSS_BPS, False)
-    # a non-zero slot from the start: the first rebalance pays for an update, not a new slot
+    # the rolling day starts now, with its budgets unused
     self._config |= block.timestamp << 64
     log OwnershipTransferred(previousOwner=empty(address), newOwner=_owner)
     log OperatorSet(previousOperator=empty(address), newOperator=_operator)
