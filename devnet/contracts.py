@@ -37,6 +37,7 @@ CLIENT_ABIS = {
     "BalancerVault": "BalancerVault",
     "WeightedPool": "WeightedPool",
     "Multicall3": "Multicall3",
+    "PriceFeed": "PriceFeed",
 }
 
 DEFAULT_GAS = 12_000_000

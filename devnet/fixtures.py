@@ -9,6 +9,8 @@ pair at slightly different prices and depths, so routing and splitting have some
   sushiswap:  WETH/USDC 0.2 % richer, thin WBTC/USDC ($50k), WETH/DAI, USDC/USDT, LINK/WETH
   balancer-v2: WETH/DAI 80/20 (fee 0.3 %), WETH/WBTC/USDC 40/30/30 (fee 0.25 %)
 LINK trades only against WETH, so LINK -> USDC needs two hops.
+Price feeds (AggregatorV3, 8 decimals like Chainlink's USD feeds): one per token at its USD price,
+deployed last (so the other addresses did not move when they were added), heartbeat FEED_HEARTBEAT.
 Each dev account (the tester's first ten; anvil's on the node) gets 100 WETH, 5 WBTC, 500k USDC,
 500k USDT, 500k DAI and 10k LINK.
 
@@ -81,6 +83,12 @@ WEIGHTED_POOLS: list[tuple[str, dict[str, int], int, int, dict[str, Decimal]]] =
 
 MAX_DEADLINE = 2**256 - 1
 
+FEED_DECIMALS = 8
+# The devnet's feeds are posted once, when the fixtures are deployed: a day's heartbeat keeps them
+# fresh (for the vault) for a day of devnet uptime; tests that move the clock further post again
+# (the deployer's key is public: keccak256("rebalancer devnet deployer")).
+FEED_HEARTBEAT = 86400
+
 
 @dataclass
 class Deployment:
@@ -94,6 +102,7 @@ class Deployment:
     vault: Contract | None = None
     weighted_pools: list[dict] = field(default_factory=list)  # {name, address, poolId, tokens, ...}
     dev_accounts: list[str] = field(default_factory=list)
+    feeds: dict[str, Contract] = field(default_factory=dict)  # symbol -> its USD price feed
 
     def summary(self) -> dict[str, str]:
         """Flat name -> address map (pool ids under '<pool>.poolId')."""
@@ -112,6 +121,8 @@ class Deployment:
         for pool in self.weighted_pools:
             out[f"balancer-v2.{pool['name']}"] = pool["address"]
             out[f"balancer-v2.{pool['name']}.poolId"] = pool["poolId"]
+        for sym, feed in self.feeds.items():
+            out[f"feed.{sym}"] = feed.address
         return out
 
 
@@ -192,7 +203,17 @@ def deploy_all(tester) -> Deployment:
                                                    for account in dep.dev_accounts], sender=d.address)
         else:
             dep.tokens[sym].transact("mintBatch", dep.dev_accounts, amount, sender=d.address)
+
+    # --- price feeds (last: every address above stays where it was before they existed) ---
+    if "PriceFeed" in d.artifacts:
+        for sym, (_contract, _name, _decimals, price) in TOKENS.items():
+            dep.feeds[sym] = d.deploy("PriceFeed", FEED_DECIMALS, f"{sym} / USD", feed_answer(price))
     return dep
+
+
+def feed_answer(price: Decimal) -> int:
+    """A USD price as a feed's answer (FEED_DECIMALS decimals)."""
+    return _units(price, FEED_DECIMALS)
 
 
 def _weth_needed(dev_accounts: int) -> int:
@@ -268,6 +289,8 @@ def network_json(dep: Deployment) -> dict:
         if contract == "TetherToken":
             entry["approvalResetRequired"] = True
             entry["returnsBool"] = False
+        if sym in dep.feeds:
+            entry["priceFeed"] = {"address": dep.feeds[sym].address, "heartbeat": FEED_HEARTBEAT}
         tokens.append(entry)
     pools: list[dict] = [{"dex": p["dex"], "kind": "constant-product", "address": p["address"],
                           "tokens": p["tokens"], "feeBps": 30} for p in dep.pairs]

@@ -9,28 +9,65 @@ import Testing
     static let op = try! Address("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC")
 
     @Test func deployCodeCarriesTheConstructorArguments() throws {
-        let code = VaultCalls.deployCode(owner: Self.owner, operator: Self.op)
+        let balancer = try Address("0x90F79bf6EB2c4f870365E785982E1f101E93b906")
+        let code = VaultCalls.deployCode(owner: Self.owner, operator: Self.op, balancerVault: balancer)
         let initCode = try Hex.decode(RebalancingVaultBytecode.hex)
         #expect(initCode.count > 1000)
         #expect(Array(code.prefix(initCode.count)) == initCode)
-        #expect(Array(code.suffix(64)) == Self.owner.word + Self.op.word)
+        #expect(Array(code.suffix(96)) == Self.owner.word + Self.op.word + balancer.word)
+        let none = VaultCalls.deployCode(owner: Self.owner, operator: Self.op, balancerVault: nil)
+        #expect(Array(none.suffix(32)) == Address.zero.word)
     }
 
     @Test func selectorsMatchTheVaultInterface() {
         // Selectors published in the vault's interface notes (abi/RebalancingVault.json).
         #expect(Array(VaultCalls.setTokenAllowed(Self.owner, true).prefix(4)).hexString == "0x15f69012")
-        #expect(Array(VaultCalls.allowPool(Self.owner, kind: .weighted, balancerVault: Self.op).prefix(4)).hexString == "0xa82f134f")
+        #expect(Array(VaultCalls.allowPool(Self.owner, kind: .weighted, factory: nil).prefix(4)).hexString == "0xa82f134f")
         #expect(Array(VaultCalls.withdraw(token: Self.owner, amount: 1, to: Self.op).prefix(4)).hexString == "0x69328dec")
         #expect(Array(VaultCalls.setOperator(Self.op).prefix(4)).hexString == "0xb3ab15fb")
+        // keccak256 of each signature, checked against abi/RebalancingVault.json by the names below
+        let expected: [(String, [UInt8])] = [
+            ("setFactoryAllowed(address,bool)", VaultCalls.setFactoryAllowed(Self.op, true)),
+            ("setPriceFeed(address,address,uint256)", VaultCalls.setPriceFeed(token: Self.owner, feed: Self.op, heartbeat: 3600)),
+            ("setLimits(uint256,uint256,uint256,uint256)", VaultCalls.setLimits(.defaults)),
+            ("setGuardian(address)", VaultCalls.setGuardian(Self.op)),
+            ("pause()", VaultCalls.pause),
+            ("unpause()", VaultCalls.unpause),
+            ("sweepETH(address)", VaultCalls.sweepETH(to: Self.op)),
+        ]
+        for (signature, data) in expected {
+            #expect(Array(data.prefix(4)) == Array(Keccak256.hash(Array(signature.utf8)).prefix(4)), "\(signature)")
+        }
+        #expect(Array(VaultCalls.setLimits(.defaults).dropFirst(4)) == [100, 10, 30, 30].flatMap { UInt256(UInt64($0)).bigEndianBytes })
+    }
+
+    @Test func theSelectorsAreFunctionsOfTheCommittedABI() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let abi = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("abi/RebalancingVault.json"))) as? [[String: Any]])
+        let names = Set(abi.compactMap { $0["type"] as? String == "function" ? $0["name"] as? String : nil })
+        for name in ["setFactoryAllowed", "setPriceFeed", "setLimits", "setGuardian", "pause", "unpause", "sweepETH", "allowPool",
+                     "nav", "budget", "valueOf", "priceFeed", "allowedTokens", "allowedTokenCount", "balancerVault"] {
+            #expect(names.contains(name), "\(name)")
+        }
     }
 
     @Test func allowlistCoversTheDevnetFile() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let network = try NetworkConfig.load(path: root.appendingPathComponent("networks/devnet.json").path)
         let calls = VaultCalls.allowlist(network: network)
-        #expect(calls.count == network.tokens.count + (network.pools?.count ?? 0))
+        let factories = network.dexes.filter { $0.kind == .constantProduct }.count
+        #expect(network.tokens.allSatisfy { $0.priceFeed != nil })
+        #expect(calls.count == factories + 2 * network.tokens.count + (network.pools?.count ?? 0))
+        // in sending order: factories, feeds, tokens, pools
+        #expect(calls.map(\.stage) == calls.map(\.stage).sorted())
         let subset = VaultCalls.allowlist(network: network, tokens: ["WETH", "USDC"])
         #expect(subset.map(\.label).contains("allow token WETH"))
+        #expect(subset.map(\.label).contains("set WETH price feed"))
         #expect(subset.allSatisfy { !$0.label.contains("WBTC") })
+        // a pair names its own DEX's factory
+        let sushi = try #require(network.dex(named: "sushiswap")?.factory)
+        let sushiPair = try #require(network.pools?.first { $0.dex == "sushiswap" })
+        let call = try #require(calls.first { $0.stage == .pool && $0.data == VaultCalls.allowPool(sushiPair.address, kind: .constantProduct, factory: sushi) })
+        #expect(call.label.hasPrefix("allow sushiswap pool"))
     }
 }

@@ -25,7 +25,9 @@ import Testing
         #expect(n.pools == nil)                  // pairs are discovered through the factories
         #expect(n.confirmations == 2 && n.wrappedNative == "WETH")
         #expect(n.gas.maxPriorityFeePerGas <= n.gas.maxFeePerGas)
-        #expect(n.sources.count == 11)
+        #expect(n.sources.count == 16)
+        #expect(n.token("WETH")?.priceFeed == .init(address: try Address("0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419"), heartbeat: 3600))
+        #expect(n.tokens.allSatisfy { $0.priceFeed != nil })
     }
 
     @Test func sepoliaFileIsValidAndSourced() throws {
@@ -102,6 +104,18 @@ import Testing
         #expect(try breaking { $0["confirmations"] = -1 }.hasPrefix("networks/x.json: confirmations: "))
         #expect(try breaking { $0["chainId"] = 1 } == "networks/x.json: mainnet: chain id 1 is Ethereum mainnet: set \"mainnet\": true")
         #expect(try breaking { _ in } == "no error")
+        // A token's price feed (read by the rebalancing vault): a checksummed address and a heartbeat it accepts.
+        let feed = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        #expect(try breaking(editing("tokens", 0) { $0["priceFeed"] = ["address": feed, "heartbeat": 3600] }) == "no error")
+        #expect(try breaking(editing("tokens", 0) { $0["priceFeed"] = ["address": feed.lowercased(), "heartbeat": 3600] })
+            .hasPrefix("networks/x.json: tokens[0].priceFeed.address: address \(feed.lowercased()) is not in EIP-55 checksum form"))
+        #expect(try breaking(editing("tokens", 0) { $0["priceFeed"] = ["address": feed, "heartbeat": 0] })
+            == "networks/x.json: tokens[0].priceFeed.heartbeat: must be 1 to 604800 seconds")
+        #expect(try breaking(editing("tokens", 1) { $0["priceFeed"] = ["address": feed, "heartbeat": 604_801] })
+            == "networks/x.json: tokens[1].priceFeed.heartbeat: must be 1 to 604800 seconds")
+        #expect(try breaking(editing("tokens", 0) { $0["priceFeed"] = ["address": feed] }) == "networks/x.json: tokens[0].priceFeed.heartbeat: missing")
+        #expect(try breaking(editing("tokens", 0) { $0["priceFeed"] = ["address": feed, "heartbeat": "1h"] })
+            .hasPrefix("networks/x.json: tokens[0].priceFeed.heartbeat: "))
         // A public network (no local default URL) must say where each address was published.
         #expect(try breaking { $0["defaultRpcUrl"] = nil }
             == "networks/x.json: sources: a public network needs a published source for multicall3 0x5FbDB2315678afecb367f032d93F642f64180aa3")

@@ -2,19 +2,34 @@
 """
 @title Rebalancing vault
 @notice Holds a portfolio of ERC-20 tokens. The owner (a cold treasury address) chooses the
-        operator, allowlists tokens and pools, and is the only one who can withdraw. The operator
-        (the rebalancer's hot key) can only call `rebalance`: a list of swap steps executed in
-        order, atomically, against allowlisted pools, each with its minimum output, followed by a
-        post-condition on the balances; any failure reverts the whole call.
+        operator and the guardian, allowlists tokens, factories and pools, sets each token's price
+        feed and the loss limits, and is the only one who can withdraw. The operator (the
+        rebalancer's hot key) can only call `rebalance`: a list of swap steps executed in order,
+        atomically, against allowlisted pools, each with its minimum output, followed by
+        post-conditions on the balances; any failure reverts the whole call. The guardian (a
+        second key kept apart from the operator's) can only pause.
         Every swap pays its output to this contract (the recipient is never a parameter), so a
         leaked operator key cannot move funds out, call an unlisted contract or change roles.
-@dev    Constant-product pools (Uniswap V2 pairs) are swapped directly: the input is transferred to
+        What it can still do is trade at bad prices; the bounds below cap that on chain.
+@dev    Bounds of a leaked operator key (all values in USD with 18 decimals, at prices from
+        owner-set Chainlink-style feeds read inside `rebalance`, which no pool trade can move):
+        - per call: the vault's balance change of every allowlisted token is measured; the value
+          received must be >= the value given x (1 - maxLossBps) and the value given <=
+          maxCallPercent of NAV;
+        - per rolling day: value given <= maxDailyPercent of NAV and measured loss
+          (given - received) <= maxDailyLossBps of NAV. Both budgets refill linearly (the cap per
+          24 hours, at the NAV of the refilling call), so a full budget is whole again 24 hours
+          later. Worst case: a budget that starts unused lets its cap through at once and refills
+          by one more cap over the next 24 hours, so any 24-hour window sees at most 2 x the cap
+          (defaults: 0.6 % of NAV lost), and n consecutive days at most (n + 1) x the cap
+          (0.3 % a day in the long run).
+        Constant-product pools (Uniswap V2 pairs) are swapped directly: the input is transferred to
         the pair and `swap` is called with the output computed from `getReserves()` by Uniswap V2's
         formula (0.3 % fee). When a constant-product step's output feeds the next step
         (amountIn = 0) and that step is another pair, the first pair pays the second one directly,
-        as Uniswap's router does, saving a transfer. Weighted pools are swapped through their
-        Balancer V2 vault (`swap` with a GIVEN_IN SingleSwap), approving exactly the input.
-        Interface and revert strings: /work/brief/VAULT.md.
+        as Uniswap's router does, saving a transfer. Weighted pools are swapped through the
+        Balancer V2 vault fixed at deployment (`swap` with a GIVEN_IN SingleSwap), approving
+        exactly the input.
 """
 import safe_token
 
@@ -22,6 +37,14 @@ import safe_token
 
 interface IERC20:
     def balanceOf(owner: address) -> uint256: view
+    def decimals() -> uint8: view
+
+interface AggregatorV3:
+    def decimals() -> uint8: view
+    def latestRoundData() -> (uint80, int256, uint256, uint256, uint80): view
+
+interface IUniswapV2Factory:
+    def getPair(tokenA: address, tokenB: address) -> address: view
 
 interface IUniswapV2Pair:
     def token0() -> address: view
@@ -58,6 +81,20 @@ MAX_STEPS: constant(uint256) = 32
 MAX_RECEIVED: constant(uint256) = 16
 MAX_POOL_TOKENS: constant(uint256) = 8
 MAX_POOLS_PER_TOKEN: constant(uint256) = 64
+MAX_TOKENS: public(constant(uint256)) = 16  # allowlisted tokens: each is priced on every rebalance
+
+# A feed's answer is accepted up to its heartbeat plus this margin after its updatedAt: Chainlink
+# posts on the heartbeat, and the round's transaction can take a few minutes to be mined.
+PRICE_STALENESS_MARGIN: public(constant(uint256)) = 600
+MAX_HEARTBEAT: constant(uint256) = 7 * 86400
+DAY: constant(uint256) = 86400
+VALUE_DECIMALS: constant(uint256) = 18  # "value" is USD with 18 decimals
+
+# default limits
+DEFAULT_MAX_LOSS_BPS: constant(uint256) = 100
+DEFAULT_MAX_CALL_PERCENT: constant(uint256) = 10
+DEFAULT_MAX_DAILY_PERCENT: constant(uint256) = 30
+DEFAULT_MAX_DAILY_LOSS_BPS: constant(uint256) = 30
 
 KIND_CONSTANT_PRODUCT: constant(uint8) = 0
 KIND_WEIGHTED: constant(uint8) = 1
@@ -100,6 +137,37 @@ event Rebalanced:
     operator: indexed(address)
     steps: uint256
     checks: uint256  # minReceived entries verified
+    valueGiven: uint256  # USD, 18 decimals, at the feeds' prices
+    valueReceived: uint256
+
+event PriceFeedSet:
+    token: indexed(address)
+    feed: indexed(address)
+    heartbeat: uint256
+
+event LimitsSet:
+    maxLossBps: uint256
+    maxCallPercent: uint256
+    maxDailyPercent: uint256
+    maxDailyLossBps: uint256
+
+event GuardianSet:
+    previousGuardian: indexed(address)
+    newGuardian: indexed(address)
+
+event Paused:
+    by: indexed(address)
+
+event Unpaused:
+    by: indexed(address)
+
+event FactoryAllowed:
+    factory: indexed(address)
+    allowed: bool
+
+event ETHSwept:
+    to: indexed(address)
+    amount: uint256
 
 event OperatorSet:
     previousOperator: indexed(address)
@@ -136,19 +204,117 @@ event Withdrawn:
 owner: public(address)
 pendingOwner: public(address)
 operator: public(address)
+guardian: public(address)
+balancerVault: public(immutable(address))
 tokenAllowed: public(HashMap[address, bool])
+_tokenAt: HashMap[uint256, address]  # the allowlisted tokens, 0 .. count - 1 (count: in _config)
+factoryAllowed: public(HashMap[address, bool])
 poolInfo: public(HashMap[address, PoolInfo])
 tokenPools: HashMap[address, DynArray[address, MAX_POOLS_PER_TOKEN]]  # allowlisted pools holding a token
 route: public(HashMap[address, HashMap[address, HashMap[address, uint8]]])
 
+# Packed so that `rebalance` reads each with one storage access (getters below):
+# _feeds[token]: feed address (bits 0-159), heartbeat (160-191), token decimals (192-199),
+#                feed decimals (200-207)
+_feeds: HashMap[address, uint256]
+# _config: maxLossBps (bits 0-15), maxCallPercent (16-23), maxDailyPercent (24-31),
+#          maxDailyLossBps (32-47), paused (48), number of allowlisted tokens (56-63), and the
+#          rolling day's budgets as of the timestamp in bits 64-95 (seconds; good until 2106):
+#          volume used (96-175) and loss used (176-255), in USD cents (1e16 value units, rounded
+#          up), so that `rebalance` reads and writes one slot for all of it
+_config: uint256
+DAILY_MASK: constant(uint256) = (2**192 - 1) << 64
+CENT: constant(uint256) = 10**16
+
 
 @deploy
-def __init__(_owner: address, _operator: address):
+def __init__(_owner: address, _operator: address, _balancerVault: address):
+    """@param _balancerVault The Balancer V2 vault weighted pools are swapped in (zero: none)."""
     assert _owner != empty(address), "zero owner"
+    assert _balancerVault == empty(address) or _balancerVault.is_contract, "balancer vault not a contract"
     self.owner = _owner
     self.operator = _operator
+    balancerVault = _balancerVault
+    self._config = self._pack_config(DEFAULT_MAX_LOSS_BPS, DEFAULT_MAX_CALL_PERCENT, DEFAULT_MAX_DAILY_PERCENT,
+                                     DEFAULT_MAX_DAILY_LOSS_BPS, False)
+    # the rolling day starts now, with its budgets unused
+    self._config |= block.timestamp << 64
     log OwnershipTransferred(previousOwner=empty(address), newOwner=_owner)
     log OperatorSet(previousOperator=empty(address), newOperator=_operator)
+
+
+# ---------------------------------------------------------------------------- packed state
+
+@internal
+@pure
+def _pack_config(_maxLossBps: uint256, _maxCallPercent: uint256, _maxDailyPercent: uint256,
+                 _maxDailyLossBps: uint256, _paused: bool) -> uint256:
+    flag: uint256 = 0
+    if _paused:
+        flag = 1
+    return _maxLossBps | (_maxCallPercent << 16) | (_maxDailyPercent << 24) | (_maxDailyLossBps << 32) | (flag << 48)
+
+
+@external
+@view
+def maxLossBps() -> uint256:
+    return self._config & 65535
+
+
+@external
+@view
+def maxCallPercent() -> uint256:
+    return (self._config >> 16) & 255
+
+
+@external
+@view
+def maxDailyPercent() -> uint256:
+    return (self._config >> 24) & 255
+
+
+@external
+@view
+def maxDailyLossBps() -> uint256:
+    return (self._config >> 32) & 65535
+
+
+@external
+@view
+def paused() -> bool:
+    return (self._config >> 48) & 1 == 1
+
+
+@external
+@view
+def priceFeed(_token: address) -> (address, uint256, uint8, uint8):
+    """@notice (feed, heartbeat in seconds, token decimals, feed decimals); a zero feed: none set."""
+    packed: uint256 = self._feeds[_token]
+    return (convert(convert(packed & (2**160 - 1), uint160), address), (packed >> 160) & (2**32 - 1),
+            convert((packed >> 192) & 255, uint8), convert((packed >> 200) & 255, uint8))
+
+
+@external
+@view
+def allowedTokenCount() -> uint256:
+    return (self._config >> 56) & 255
+
+
+@external
+@view
+def allowedTokens(_index: uint256) -> address:
+    """@notice The allowlisted tokens, in no particular order: index 0 .. allowedTokenCount() - 1."""
+    assert _index < (self._config >> 56) & 255, "index out of range"
+    return self._tokenAt[_index]
+
+
+@internal
+@view
+def _allowed_tokens(_config: uint256) -> DynArray[address, MAX_TOKENS]:
+    tokens: DynArray[address, MAX_TOKENS] = []
+    for k: uint256 in range((_config >> 56) & 255, bound=MAX_TOKENS):
+        tokens.append(self._tokenAt[k])
+    return tokens
 
 
 # ---------------------------------------------------------------------------- owner: roles
@@ -165,6 +331,42 @@ def setOperator(_operator: address):
     self._only_owner()
     log OperatorSet(previousOperator=self.operator, newOperator=_operator)
     self.operator = _operator
+
+
+@external
+def setGuardian(_guardian: address):
+    """@notice Set (or, with the zero address, remove) the guardian, who can only pause."""
+    self._only_owner()
+    log GuardianSet(previousGuardian=self.guardian, newGuardian=_guardian)
+    self.guardian = _guardian
+
+
+@external
+def pause():
+    """@notice Guardian or owner: stop every rebalance until the owner unpauses."""
+    assert msg.sender == self.guardian or msg.sender == self.owner, "not guardian"
+    self._config = self._config | (1 << 48)
+    log Paused(by=msg.sender)
+
+
+@external
+def unpause():
+    """@notice Owner only: let the operator rebalance again."""
+    self._only_owner()
+    self._config = self._config & ~(1 << 48)
+    log Unpaused(by=msg.sender)
+
+
+@external
+def setLimits(_maxLossBps: uint256, _maxCallPercent: uint256, _maxDailyPercent: uint256, _maxDailyLossBps: uint256):
+    """@notice Owner only: the per-call and rolling-day bounds (see the contract's notes)."""
+    self._only_owner()
+    assert _maxLossBps <= 10000 and _maxDailyLossBps <= 10000, "bps above 10000"
+    assert _maxCallPercent <= 100 and _maxDailyPercent <= 100, "percent above 100"
+    kept: uint256 = self._config & (1 << 48 | 255 << 56 | DAILY_MASK)  # paused, token count, the day's use
+    self._config = self._pack_config(_maxLossBps, _maxCallPercent, _maxDailyPercent, _maxDailyLossBps, False) | kept
+    log LimitsSet(maxLossBps=_maxLossBps, maxCallPercent=_maxCallPercent, maxDailyPercent=_maxDailyPercent,
+                  maxDailyLossBps=_maxDailyLossBps)
 
 
 @external
@@ -231,6 +433,20 @@ def setTokenAllowed(_token: address, _allowed: bool):
     self._only_owner()
     if _allowed:
         assert _token.is_contract, "not a contract"
+    config: uint256 = self._config
+    count: uint256 = (config >> 56) & 255
+    if _allowed and not self.tokenAllowed[_token]:
+        assert count < MAX_TOKENS, "too many tokens"
+        self._tokenAt[count] = _token
+        count += 1
+    elif not _allowed and self.tokenAllowed[_token]:
+        for k: uint256 in range(count, bound=MAX_TOKENS):
+            if self._tokenAt[k] == _token:
+                self._tokenAt[k] = self._tokenAt[count - 1]
+                self._tokenAt[count - 1] = empty(address)
+                count -= 1
+                break
+    self._config = (config & ~(255 << 56)) | (count << 56)
     self.tokenAllowed[_token] = _allowed
     for p: address in self.tokenPools[_token]:
         self._write_routes(p, True)
@@ -238,12 +454,45 @@ def setTokenAllowed(_token: address, _allowed: bool):
 
 
 @external
-def allowPool(_pool: address, _kind: uint8, _balancerVault: address):
+def setFactoryAllowed(_factory: address, _allowed: bool):
+    """@notice Owner only: allow pairs of this Uniswap-V2-style factory to be listed (allowPool)."""
+    self._only_owner()
+    if _allowed:
+        assert _factory.is_contract, "not a contract"
+    self.factoryAllowed[_factory] = _allowed
+    log FactoryAllowed(factory=_factory, allowed=_allowed)
+
+
+@external
+def setPriceFeed(_token: address, _feed: address, _heartbeat: uint256):
+    """
+    @notice Owner only: the Chainlink-style AggregatorV3 USD feed that prices `_token`, and how
+            often it posts (`_heartbeat`, seconds); a zero `_feed` removes it. The feed's and the
+            token's decimals are read now.
+    """
+    self._only_owner()
+    if _feed == empty(address):
+        self._feeds[_token] = 0
+        log PriceFeedSet(token=_token, feed=_feed, heartbeat=0)
+        return
+    assert _token.is_contract and _feed.is_contract, "not a contract"
+    assert _heartbeat > 0 and _heartbeat <= MAX_HEARTBEAT, "bad heartbeat"
+    token_decimals: uint8 = staticcall IERC20(_token).decimals()
+    feed_decimals: uint8 = staticcall AggregatorV3(_feed).decimals()
+    assert token_decimals <= 36 and feed_decimals <= 36, "bad decimals"
+    self._feeds[_token] = (convert(_feed, uint256) | (_heartbeat << 160) | (convert(token_decimals, uint256) << 192)
+                           | (convert(feed_decimals, uint256) << 200))
+    log PriceFeedSet(token=_token, feed=_feed, heartbeat=_heartbeat)
+
+
+@external
+def allowPool(_pool: address, _kind: uint8, _factory: address):
     """
     @notice Allow swaps through `_pool` between any two of its tokens that are allowed (now or
-            later). Kind 0: a Uniswap-V2 pair (`_balancerVault` must be zero); its token0/token1
-            are read now. Kind 1: a Balancer weighted pool in `_balancerVault`; its pool id is read
-            from the pool and its tokens from the vault now. Allowing a pool again replaces its
+            later). Kind 0: a Uniswap-V2 pair made by `_factory`, an allowed factory whose
+            getPair(token0, token1) must be `_pool`. Kind 1: a Balancer weighted pool registered
+            in the vault's Balancer vault (`_factory` must be zero); its pool id is read from the
+            pool and its tokens from the Balancer vault now. Allowing a pool again replaces its
             previous entry.
     """
     self._only_owner()
@@ -252,21 +501,23 @@ def allowPool(_pool: address, _kind: uint8, _balancerVault: address):
         self._forget_pool(_pool)
     info: PoolInfo = PoolInfo(allowed=True, kind=_kind, balancerVault=empty(address), poolId=empty(bytes32), tokens=[])
     if _kind == KIND_CONSTANT_PRODUCT:
-        assert _balancerVault == empty(address), "balancer vault for a pair"
+        assert self.factoryAllowed[_factory], "factory not allowed"
         t0: address = staticcall IUniswapV2Pair(_pool).token0()
         t1: address = staticcall IUniswapV2Pair(_pool).token1()
+        assert staticcall IUniswapV2Factory(_factory).getPair(t0, t1) == _pool, "pair not from factory"
         info.tokens = [t0, t1]
     elif _kind == KIND_WEIGHTED:
-        assert _balancerVault.is_contract, "balancer vault not a contract"
-        info.balancerVault = _balancerVault
+        assert _factory == empty(address), "factory for a weighted pool"
+        assert balancerVault != empty(address), "no balancer vault"
+        info.balancerVault = balancerVault
         info.poolId = staticcall IBalancerPool(_pool).getPoolId()
         registered: address = empty(address)
         specialization: uint8 = 0
-        registered, specialization = staticcall IBalancerVault(_balancerVault).getPool(info.poolId)
+        registered, specialization = staticcall IBalancerVault(balancerVault).getPool(info.poolId)
         assert registered == _pool, "pool not in balancer vault"
         balances: DynArray[uint256, MAX_POOL_TOKENS] = []
         last_change: uint256 = 0
-        info.tokens, balances, last_change = staticcall IBalancerVault(_balancerVault).getPoolTokens(info.poolId)
+        info.tokens, balances, last_change = staticcall IBalancerVault(balancerVault).getPoolTokens(info.poolId)
     else:
         raise "unknown pool kind"
     assert len(info.tokens) >= 2, "bad pool tokens"
@@ -292,7 +543,7 @@ def disallowPool(_pool: address):
     log PoolDisallowed(pool=_pool)
 
 
-# ---------------------------------------------------------------------------- owner: withdraw
+# ---------------------------------------------------------------------------- owner: withdraw and sweep
 
 @external
 @nonreentrant
@@ -302,6 +553,18 @@ def withdraw(_token: address, _amount: uint256, _to: address):
     assert _to != empty(address), "zero recipient"
     assert safe_token.transfer(_token, _to, _amount), "transfer failed"
     log Withdrawn(token=_token, to=_to, amount=_amount)
+
+
+@external
+@nonreentrant
+def sweepETH(_to: address):
+    """@notice Owner only: send ETH forced into the vault (it accepts none itself) to `_to`."""
+    self._only_owner()
+    assert _to != empty(address), "zero recipient"
+    amount: uint256 = self.balance
+    # a plain call with all the gas, not send's 2300: the owner's address may be a multisig
+    raw_call(_to, b"", value=amount)
+    log ETHSwept(to=_to, amount=amount)
 
 
 # ---------------------------------------------------------------------------- operator: rebalance
@@ -409,9 +672,8 @@ def _swap_constant_product(step: Step, direction: uint8, amount_in: uint256, inp
 
 @internal
 def _swap_weighted(step: Step, amount_in: uint256, deadline: uint256) -> uint256:
-    balancer_vault: address = self.poolInfo[step.pool].balancerVault
-    self._approve_exactly(step.tokenIn, balancer_vault, amount_in)
-    return extcall IBalancerVault(balancer_vault).swap(
+    self._approve_exactly(step.tokenIn, balancerVault, amount_in)
+    return extcall IBalancerVault(balancerVault).swap(
         SingleSwap(poolId=self.poolInfo[step.pool].poolId, kind=0, assetIn=step.tokenIn, assetOut=step.tokenOut,
                    amount=amount_in, userData=b""),
         FundManagement(sender=self, fromInternalBalance=False, recipient=self, toInternalBalance=False),
@@ -420,20 +682,172 @@ def _swap_weighted(step: Step, amount_in: uint256, deadline: uint256) -> uint256
     )
 
 
+@internal
+@view
+def _price(_token: address, _packed: uint256) -> uint256:
+    """
+    USD value (18 decimals) of 10**36 raw units of `_token`, from its feed: scaling by 10**36
+    keeps the precision of an 18-decimal token priced by an 8-decimal feed exact. Reverts naming
+    the token when it has no feed or the feed's answer is unusable or older than its heartbeat
+    plus PRICE_STALENESS_MARGIN.
+    """
+    if _packed == 0:
+        self._revert_with(concat("no price: ", self._hex_address(_token)))
+    feed: address = convert(convert(_packed & (2**160 - 1), uint160), address)
+    heartbeat: uint256 = (_packed >> 160) & (2**32 - 1)
+    # raw staticcall: a reverting or malformed feed must give the token's name, not a bare revert
+    success: bool = False
+    response: Bytes[160] = b""
+    success, response = raw_call(feed, method_id("latestRoundData()"), max_outsize=160, is_static_call=True,
+                                 revert_on_failure=False)
+    if not success or len(response) != 160:
+        self._revert_with(concat("no price: ", self._hex_address(_token)))
+    answer: int256 = convert(slice(response, 32, 32), int256)
+    updated_at: uint256 = convert(slice(response, 96, 32), uint256)
+    if answer <= 0 or updated_at == 0 or updated_at > block.timestamp:
+        self._revert_with(concat("bad price: ", self._hex_address(_token)))
+    if block.timestamp - updated_at > heartbeat + PRICE_STALENESS_MARGIN:
+        self._revert_with(concat("stale price: ", self._hex_address(_token)))
+    decimals: uint256 = ((_packed >> 192) & 255) + ((_packed >> 200) & 255)  # token's + feed's
+    # value of 1e36 raw = answer * 1e36 * 1e18 / 10**decimals; decimals <= 72 (checked at set time)
+    if decimals <= 54:
+        return convert(answer, uint256) * 10 ** (54 - decimals)
+    return convert(answer, uint256) // 10 ** (decimals - 54)
+
+
+@internal
+@view
+def _value(_amount: uint256, _price: uint256) -> uint256:
+    return _amount * _price // 10**36
+
+
+@internal
+@view
+def _valuation(_config: uint256) -> (DynArray[address, MAX_TOKENS], DynArray[uint256, MAX_TOKENS], DynArray[uint256, MAX_TOKENS], uint256):
+    """(allowlisted tokens, the vault's balances, their prices, NAV) now."""
+    tokens: DynArray[address, MAX_TOKENS] = self._allowed_tokens(_config)
+    balances: DynArray[uint256, MAX_TOKENS] = []
+    prices: DynArray[uint256, MAX_TOKENS] = []
+    nav: uint256 = 0
+    for t: address in tokens:
+        price: uint256 = self._price(t, self._feeds[t])
+        held: uint256 = staticcall IERC20(t).balanceOf(self)
+        balances.append(held)
+        prices.append(price)
+        nav += self._value(held, price)
+    return tokens, balances, prices, nav
+
+
+@internal
+@view
+def _daily_used(_nav: uint256, _config: uint256) -> (uint256, uint256):
+    """(volume used, loss used) now: the stored amounts less what refilled since they were stored,
+    at the rate of one full cap (at today's NAV) per 24 hours."""
+    elapsed: uint256 = block.timestamp - ((_config >> 64) & (2**32 - 1))
+    volume_refill: uint256 = _nav * ((_config >> 24) & 255) // 100 * elapsed // DAY
+    loss_refill: uint256 = _nav * ((_config >> 32) & 65535) // 10000 * elapsed // DAY
+    volume_used: uint256 = ((_config >> 96) & (2**80 - 1)) * CENT
+    loss_used: uint256 = (_config >> 176) * CENT
+    if volume_used > volume_refill:
+        volume_used -= volume_refill
+    else:
+        volume_used = 0
+    if loss_used > loss_refill:
+        loss_used -= loss_refill
+    else:
+        loss_used = 0
+    return volume_used, loss_used
+
+
+@external
+@view
+def valueOf(_token: address, _amount: uint256) -> uint256:
+    """@notice USD value (18 decimals) of `_amount` raw units of `_token` at its feed's price."""
+    return self._value(_amount, self._price(_token, self._feeds[_token]))
+
+
+@external
+@view
+def nav() -> uint256:
+    """@notice USD value (18 decimals) of the vault's balances of every allowlisted token."""
+    tokens: DynArray[address, MAX_TOKENS] = []
+    balances: DynArray[uint256, MAX_TOKENS] = []
+    prices: DynArray[uint256, MAX_TOKENS] = []
+    nav: uint256 = 0
+    tokens, balances, prices, nav = self._valuation(self._config)
+    return nav
+
+
+@external
+@view
+def budget() -> (uint256, uint256):
+    """
+    @notice What one more rebalance may use now, USD 18 decimals: (value it may give: the smaller
+            of the per-call cap and the daily volume left; measured loss it may take: the daily
+            loss left). The per-call loss bound (maxLossBps of the value given) applies on top.
+    """
+    tokens: DynArray[address, MAX_TOKENS] = []
+    balances: DynArray[uint256, MAX_TOKENS] = []
+    prices: DynArray[uint256, MAX_TOKENS] = []
+    nav: uint256 = 0
+    config: uint256 = self._config
+    tokens, balances, prices, nav = self._valuation(config)
+    volume_used: uint256 = 0
+    loss_used: uint256 = 0
+    volume_used, loss_used = self._daily_used(nav, config)
+    volume_cap: uint256 = nav * ((config >> 24) & 255) // 100
+    loss_cap: uint256 = nav * ((config >> 32) & 65535) // 10000
+    volume_left: uint256 = min(nav * ((config >> 16) & 255) // 100, volume_cap - min(volume_used, volume_cap))
+    return volume_left, loss_cap - min(loss_used, loss_cap)
+
+
+@internal
+def _check_bounds(_given: uint256, _received: uint256, _nav: uint256, _config: uint256):
+    """The per-call and rolling-day bounds of the contract's notes; records the day's use."""
+    assert _received * 10000 >= _given * (10000 - (_config & 65535)), "loss bound"
+    assert _given * 100 <= _nav * ((_config >> 16) & 255), "call size cap"
+    volume_used: uint256 = 0
+    loss_used: uint256 = 0
+    volume_used, loss_used = self._daily_used(_nav, _config)
+    volume_used += _given
+    assert volume_used * 100 <= _nav * ((_config >> 24) & 255), "daily volume cap"
+    if _given > _received:
+        loss_used += _given - _received
+    assert loss_used * 10000 <= _nav * ((_config >> 32) & 65535), "daily loss cap"
+    # in cents, rounded up (the budgets only err towards less); each is at most NAV (caps are
+    # <= 100 %) and the conversions revert rather than wrap beyond 2**80 cents (~1e22 USD)
+    volume_cents: uint256 = convert(convert((volume_used + CENT - 1) // CENT, uint80), uint256)
+    loss_cents: uint256 = convert(convert((loss_used + CENT - 1) // CENT, uint80), uint256)
+    timestamp: uint256 = convert(convert(block.timestamp, uint32), uint256)
+    # re-read (warm, 100 gas): nothing else should have written it during the steps, but never
+    # write back a stale copy of the limits, pause flag or token count
+    self._config = (self._config & ~DAILY_MASK) | (timestamp << 64) | (volume_cents << 96) | (loss_cents << 176)
+
+
 @external
 @nonreentrant
 def rebalance(steps: DynArray[Step, MAX_STEPS], minReceived: DynArray[MinReceived, MAX_RECEIVED], deadline: uint256):
     """
     @notice Operator only: execute `steps` in order, then require every `minReceived` token's
-            balance to have grown by at least its amount; revert everything otherwise.
+            balance to have grown by at least its amount and the value given and received (all
+            allowlisted tokens' balance changes at the feeds' prices) to be within the limits;
+            revert everything otherwise.
     """
     assert msg.sender == self.operator, "not operator"
+    config: uint256 = self._config
+    assert (config >> 48) & 1 == 0, "paused"
     assert block.timestamp <= deadline, "expired"
     assert len(steps) > 0, "no steps"
 
-    before: DynArray[uint256, MAX_RECEIVED] = []
+    # every allowlisted token's balance and price before any step: NAV and the reference for the
+    # value given and received
+    tokens: DynArray[address, MAX_TOKENS] = []
+    before: DynArray[uint256, MAX_TOKENS] = []
+    prices: DynArray[uint256, MAX_TOKENS] = []
+    nav: uint256 = 0
+    tokens, before, prices, nav = self._valuation(config)
     for m: MinReceived in minReceived:
-        before.append(staticcall IERC20(m.token).balanceOf(self))
+        assert m.token in tokens, "minReceived token not allowed"
 
     previous_out: uint256 = 0
     previous_token: address = empty(address)
@@ -450,30 +864,55 @@ def rebalance(steps: DynArray[Step, MAX_STEPS], minReceived: DynArray[MinReceive
                 self._revert_with(concat("no input: step ", uint2str(i)))
             amount_in = previous_out
 
+        # pay straight into the next pair when it spends all of this output
+        recipient: address = self
+        if direction != ROUTE_WEIGHTED and i + 1 < n:
+            nxt: Step = steps[i + 1]
+            if nxt.amountIn == 0 and nxt.tokenIn == step.tokenOut and nxt.pool != step.pool:
+                next_direction: uint8 = self.route[nxt.pool][nxt.tokenIn][nxt.tokenOut]
+                if next_direction == ROUTE_TOKEN0_FOR_TOKEN1 or next_direction == ROUTE_TOKEN1_FOR_TOKEN0:
+                    recipient = nxt.pool
+        # The output is what this contract's balance grew by, not what a pool says it paid. When a
+        # pair pays the next pair directly, the next pair's own constant-product check guards it:
+        # that pair is asked for the output of `amount_out` in, and reverts if it received less.
+        held: uint256 = 0
+        if recipient == self:
+            held = staticcall IERC20(step.tokenOut).balanceOf(self)
         amount_out: uint256 = 0
         if direction == ROUTE_WEIGHTED:
             amount_out = self._swap_weighted(step, amount_in, deadline)
             delivered = False
         else:
-            # pay straight into the next pair when it spends all of this output
-            recipient: address = self
-            if i + 1 < n:
-                nxt: Step = steps[i + 1]
-                if nxt.amountIn == 0 and nxt.tokenIn == step.tokenOut and nxt.pool != step.pool:
-                    next_direction: uint8 = self.route[nxt.pool][nxt.tokenIn][nxt.tokenOut]
-                    if next_direction == ROUTE_TOKEN0_FOR_TOKEN1 or next_direction == ROUTE_TOKEN1_FOR_TOKEN0:
-                        recipient = nxt.pool
             amount_out = self._swap_constant_product(step, direction, amount_in, delivered, recipient)
             delivered = recipient != self
+        if recipient == self:
+            grown: uint256 = staticcall IERC20(step.tokenOut).balanceOf(self)
+            amount_out = 0
+            if grown > held:
+                amount_out = grown - held
         if amount_out < step.minAmountOut:
             self._revert_with(concat("min out: step ", uint2str(i)))
         log Swapped(pool=step.pool, tokenIn=step.tokenIn, tokenOut=step.tokenOut, amountIn=amount_in, amountOut=amount_out)
         previous_out = amount_out
         previous_token = step.tokenOut
 
-    for j: uint256 in range(len(minReceived), bound=MAX_RECEIVED):
-        token: address = minReceived[j].token
-        after: uint256 = staticcall IERC20(token).balanceOf(self)
-        if after < before[j] or after - before[j] < minReceived[j].amount:
-            self._revert_with(concat("post-condition: ", self._hex_address(token)))
-    log Rebalanced(operator=msg.sender, steps=n, checks=len(minReceived))
+    given: uint256 = 0
+    received: uint256 = 0
+    after: DynArray[uint256, MAX_TOKENS] = []
+    for k: uint256 in range(len(tokens), bound=MAX_TOKENS):
+        now_held: uint256 = staticcall IERC20(tokens[k]).balanceOf(self)
+        after.append(now_held)
+        if now_held < before[k]:
+            given += self._value(before[k] - now_held, prices[k])
+        else:
+            received += self._value(now_held - before[k], prices[k])
+
+    for m: MinReceived in minReceived:
+        for k: uint256 in range(len(tokens), bound=MAX_TOKENS):
+            if tokens[k] == m.token:
+                if after[k] < before[k] or after[k] - before[k] < m.amount:
+                    self._revert_with(concat("post-condition: ", self._hex_address(m.token)))
+                break
+
+    self._check_bounds(given, received, nav, config)
+    log Rebalanced(operator=msg.sender, steps=n, checks=len(minReceived), valueGiven=given, valueReceived=received)

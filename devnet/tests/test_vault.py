@@ -1,6 +1,8 @@
 """RebalancingVault: multi-hop and split rebalances over Uniswap-V2 pairs, exact outputs, atomic
 failure, deadline, USDT-style tokens, owner withdraw and two-step ownership, and every attempt
-of a leaked operator key to move funds, call an unlisted contract or change roles."""
+of a leaked operator key to move funds, call an unlisted contract or change roles.
+The mechanics are tested here with the value limits wide open (LOOSE_LIMITS); the limits
+themselves, the price feeds and the attacks they stop are in test_vault_bounds.py."""
 
 import pytest
 from eth_utils import keccak, to_checksum_address
@@ -10,10 +12,12 @@ from devnet.contracts import Contract, ContractError, compile_all
 
 ZERO = "0x" + "00" * 20
 SWAPPED_TOPIC = "0x" + keccak(text="Swapped(address,address,address,uint256,uint256)").hex()
-REBALANCED_TOPIC = "0x" + keccak(text="Rebalanced(address,uint256,uint256)").hex()
+REBALANCED_TOPIC = "0x" + keccak(text="Rebalanced(address,uint256,uint256,uint256,uint256)").hex()
 TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
 
 VAULT_FUNDING = {"WETH": 50, "USDC": 200_000, "USDT": 200_000, "DAI": 100_000, "WBTC": 2, "LINK": 1_000}
+# maxLossBps, maxCallPercent, maxDailyPercent, maxDailyLossBps: no value limit gets in the way
+LOOSE_LIMITS = (10_000, 100, 100, 10_000)
 
 
 def amount_out(amount_in: int, reserve_in: int, reserve_out: int) -> int:
@@ -32,6 +36,7 @@ def env():
     vault = vault_fixture.vault_contract(tester, vault_fixture.deploy_vault(tester, names, owner, operator))
     for sym, whole in VAULT_FUNDING.items():
         dep.tokens[sym].transact("transfer", vault.address, whole * 10 ** fixtures.TOKENS[sym][2], sender=owner)
+    vault.transact("setLimits", *LOOSE_LIMITS, sender=owner)
     return {"tester": tester, "dep": dep, "names": names, "vault": vault, "owner": owner, "operator": operator,
             "outsider": outsider}
 
@@ -48,6 +53,10 @@ def isolated(env):
 
 def token(env, sym: str) -> str:
     return env["dep"].tokens[sym].address
+
+
+def factory(env, dex: str = "uniswap-v2") -> str:
+    return env["names"][f"{dex}.factory"]
 
 
 def pool(env, dex: str, a: str, b: str) -> str:
@@ -167,7 +176,11 @@ def test_two_hop_weth_usdc_dai_outputs_equal_the_formula(env):
         (p2, token(env, "USDC"), token(env, "DAI"), usdc_out, dai_out)]
     (rebalanced,) = logs_with(receipt, REBALANCED_TOPIC)
     assert topic_address(rebalanced["topics"][1]) == env["operator"]
-    assert data_words(rebalanced) == [2, 1]  # steps, minReceived entries checked
+    steps_count, checks, given, received = data_words(rebalanced)
+    assert (steps_count, checks) == (2, 1)  # steps, minReceived entries checked
+    # values at the feeds' prices (USD, 18 decimals): 3 WETH at $3000 given, the DAI received
+    assert given == 3 * 3000 * 10**18
+    assert received == dai_out  # DAI has 18 decimals and a $1 feed
     # the intermediate token never left the route: USDC moved only from pair 1 to pair 2
     usdc_transfers = [log for log in logs_with(receipt, TRANSFER_TOPIC) if log["address"] == token(env, "USDC")]
     assert [(topic_address(log["topics"][1]), topic_address(log["topics"][2])) for log in usdc_transfers] == [(p1, p2)]
@@ -193,7 +206,7 @@ def test_split_over_two_pools_and_three_hop_with_explicit_amounts(env):
     assert after["WETH"] == before["WETH"] - a1 - a2
     assert after["LINK"] == before["LINK"] - link_in
     assert after["USDT"] - before["USDT"] == usdt_out
-    assert data_words(logs_with(receipt, REBALANCED_TOPIC)[0]) == [4, 2]
+    assert data_words(logs_with(receipt, REBALANCED_TOPIC)[0])[:2] == [4, 2]
 
 
 def test_usdt_like_token_in_and_out(env):
@@ -276,6 +289,13 @@ def test_operator_cannot_use_owner_functions(env):
     expect_revert("not owner", vault.transact, "setTokenAllowed", usdc, False, sender=op)
     expect_revert("not owner", vault.transact, "allowPool", env["outsider"], 0, ZERO, sender=op)
     expect_revert("not owner", vault.transact, "disallowPool", pool(env, "uniswap-v2", "WETH", "USDC"), sender=op)
+    expect_revert("not owner", vault.transact, "setFactoryAllowed", env["outsider"], True, sender=op)
+    expect_revert("not owner", vault.transact, "setPriceFeed", usdc, env["outsider"], 3600, sender=op)
+    expect_revert("not owner", vault.transact, "setLimits", 10_000, 100, 100, 10_000, sender=op)
+    expect_revert("not owner", vault.transact, "setGuardian", op, sender=op)
+    expect_revert("not owner", vault.transact, "unpause", sender=op)
+    expect_revert("not owner", vault.transact, "sweepETH", op, sender=op)
+    expect_revert("not guardian", vault.transact, "pause", sender=op)
     assert (vault.call("owner"), vault.call("operator")) == (env["owner"], op)
 
 
@@ -399,18 +419,24 @@ def test_allowlisting_checks_what_it_is_given(env):
     vault, owner = env["vault"], env["owner"]
     weth_usdc = pool(env, "uniswap-v2", "WETH", "USDC")
     expect_revert("not a contract", vault.transact, "setTokenAllowed", env["outsider"], True, sender=owner)
-    expect_revert("not a contract", vault.transact, "allowPool", env["outsider"], 0, ZERO, sender=owner)
+    expect_revert("not a contract", vault.transact, "allowPool", env["outsider"], 0, factory(env), sender=owner)
     # a token contract is not a pair (no token0): the allowlisting call reverts
     with pytest.raises(ContractError):
-        vault.transact("allowPool", token(env, "WETH"), 0, ZERO, sender=owner)
-    expect_revert("balancer vault for a pair", vault.transact, "allowPool", weth_usdc, 0, token(env, "WETH"),
+        vault.transact("allowPool", token(env, "WETH"), 0, factory(env), sender=owner)
+    expect_revert("factory not allowed", vault.transact, "allowPool", weth_usdc, 0, ZERO, sender=owner)
+    expect_revert("factory not allowed", vault.transact, "allowPool", weth_usdc, 0, token(env, "WETH"), sender=owner)
+    # the right kind of factory, but not the one that made this pair
+    expect_revert("pair not from factory", vault.transact, "allowPool", weth_usdc, 0, factory(env, "sushiswap"),
                   sender=owner)
     expect_revert("unknown pool kind", vault.transact, "allowPool", weth_usdc, 2, ZERO, sender=owner)
+    expect_revert("factory for a weighted pool", vault.transact, "allowPool", weth_usdc, 1, factory(env),
+                  sender=owner)
     # a pair is not a weighted pool (no getPoolId)
     with pytest.raises(ContractError):
-        vault.transact("allowPool", weth_usdc, 1, env["names"]["multicall3"], sender=owner)
+        vault.transact("allowPool", weth_usdc, 1, ZERO, sender=owner)
+    expect_revert("not a contract", vault.transact, "setFactoryAllowed", env["outsider"], True, sender=owner)
     # allowing a listed pool again keeps it usable
-    vault.transact("allowPool", weth_usdc, 0, ZERO, sender=owner)
+    vault.transact("allowPool", weth_usdc, 0, factory(env), sender=owner)
     rebalance(env, [step(env, weth_usdc, "WETH", "USDC", 10**18)])
 
 
@@ -422,7 +448,7 @@ def test_token_allowlist_and_pool_allowlist_combine_in_any_order(env):
     vault.transact("setTokenAllowed", link, False, sender=owner)
     assert vault.call("route", sushi_link_weth, link, weth) == 0
     # pool allowed while one of its tokens is not: no route until the token is allowed
-    vault.transact("allowPool", link_weth, 0, ZERO, sender=owner)
+    vault.transact("allowPool", link_weth, 0, factory(env), sender=owner)
     assert vault.call("route", link_weth, link, weth) == 0
     expect_revert("token not allowed: step 0", rebalance, env, [step(env, link_weth, "LINK", "WETH", 10**18)])
     vault.transact("setTokenAllowed", link, True, sender=owner)
@@ -508,7 +534,8 @@ def test_a_hooked_token_cannot_reenter_the_vault(env):
 
     from devnet.contracts import Artifact, deploy
 
-    out = vyper.compile_code(HOOK_TOKEN, output_formats=["abi", "bytecode"])
+    out = vyper.compile_code(HOOK_TOKEN + "\n@external\n@view\ndef decimals() -> uint8:\n    return 18\n",
+                             output_formats=["abi", "bytecode"])
     hook = deploy(env["tester"], Artifact("HookToken", out["abi"], bytes.fromhex(out["bytecode"][2:]), b""),
                   sender=env["owner"])
     vault, owner, weth = env["vault"], env["owner"], env["dep"].tokens["WETH"]
@@ -519,8 +546,10 @@ def test_a_hooked_token_cannot_reenter_the_vault(env):
     weth.transact("transfer", hook_pair, 10 * 10**18, sender=owner)
     pair(env, hook_pair).transact("mint", owner, sender=owner)
     hook.transact("mint", vault.address, 10**22, sender=owner)
+    hook_feed = deploy(env["tester"], compile_all()["PriceFeed"], 8, "HOOK / USD", 10**6, sender=owner)
+    vault.transact("setPriceFeed", hook.address, hook_feed.address, 3600, sender=owner)
     vault.transact("setTokenAllowed", hook.address, True, sender=owner)
-    vault.transact("allowPool", hook_pair, 0, ZERO, sender=owner)
+    vault.transact("allowPool", hook_pair, 0, factory.address, sender=owner)
 
     reentries = {
         "rebalance": vault.encode("rebalance", [step(env, hook_pair, "WETH", "WETH", 1)], [], 2**40),
@@ -539,3 +568,35 @@ def test_a_hooked_token_cannot_reenter_the_vault(env):
     hook.transact("transfer", env["outsider"], 1, sender=owner)
     assert hook.call("hookSucceeded") is False
     assert b"not owner" in hook.call("hookResponse")
+
+
+def test_the_allowlisted_token_list_follows_set_token_allowed(env):
+    """The vault keeps the list of allowlisted tokens (each is priced on every rebalance): allowing
+    twice adds once, forbidding removes, at most MAX_TOKENS (16)."""
+    vault, owner = env["vault"], env["owner"]
+
+    def listed() -> list[str]:
+        return [vault.call("allowedTokens", i) for i in range(vault.call("allowedTokenCount"))]
+
+    everything = {token(env, sym) for sym in fixtures.TOKENS}
+    assert set(listed()) == everything and len(listed()) == len(everything)
+    vault.transact("setTokenAllowed", token(env, "USDC"), True, sender=owner)
+    assert len(listed()) == len(everything)
+    vault.transact("setTokenAllowed", token(env, "WETH"), False, sender=owner)
+    vault.transact("setTokenAllowed", token(env, "WETH"), False, sender=owner)
+    assert set(listed()) == everything - {token(env, "WETH")}
+    vault.transact("setTokenAllowed", token(env, "WETH"), True, sender=owner)
+    assert set(listed()) == everything
+    assert vault.call("MAX_TOKENS") == 16
+    erc20 = compile_all()["ERC20"]
+    from devnet.contracts import deploy
+
+    for k in range(16 - len(everything)):
+        extra = deploy(env["tester"], erc20, f"Extra {k}", f"X{k}", 18, sender=owner)
+        vault.transact("setTokenAllowed", extra.address, True, sender=owner)
+    assert vault.call("allowedTokenCount") == 16
+    one_more = deploy(env["tester"], erc20, "One more", "X16", 18, sender=owner)
+    expect_revert("too many tokens", vault.transact, "setTokenAllowed", one_more.address, True, sender=owner)
+    # the limits and the pause flag share the slot with the count: untouched by all this
+    assert (vault.call("maxLossBps"), vault.call("maxCallPercent"), vault.call("maxDailyPercent"),
+            vault.call("maxDailyLossBps"), vault.call("paused")) == (*LOOSE_LIMITS, False)

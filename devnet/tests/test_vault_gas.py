@@ -1,13 +1,15 @@
 """Gas of one vault rebalance of 4 one-hop legs against the EOA way: 4 router swaps, each after an
 exact approve. Both start from the same chain state and trade the same amounts for the same
-outputs; the Swift side's target is a ratio of at most 0.55."""
+outputs. Before the value bounds the target was a ratio of at most 0.55 (measured 0.547); the
+bounds price and measure every allowlisted token on each call (about 20k gas fixed plus 10k per
+token: 5 here), which puts the traded-pairs ratio at 0.67, so the target is now 0.70."""
 
 import pytest
 from eth_utils import to_checksum_address
 
 from devnet import fixtures, vault_fixture
 
-TARGET_RATIO = 0.55
+TARGET_RATIO = 0.70
 LEGS = [("uniswap-v2", "USDC"), ("uniswap-v2", "USDT"), ("sushiswap", "DAI"), ("uniswap-v2", "WBTC")]
 AMOUNT_IN = 10**18  # WETH per leg
 
@@ -19,10 +21,15 @@ def env():
     names = dep.summary()
     accounts = [to_checksum_address(a) for a in tester.get_accounts()]
     owner, operator, trader = accounts[1], accounts[2], accounts[4]
-    vault = vault_fixture.vault_contract(tester, vault_fixture.deploy_vault(tester, names, owner, operator))
+    # only the five tokens the legs trade: every allowlisted token is priced on each call
+    vault = vault_fixture.vault_contract(tester, vault_fixture.deploy_vault(
+        tester, names, owner, operator, symbols=["WETH", "USDC", "USDT", "DAI", "WBTC"]))
     for sym in ("WETH", "USDC", "USDT", "DAI", "WBTC"):  # both holders start with non-zero balances
         whole = 5 if sym == "WETH" else 1
         dep.tokens[sym].transact("transfer", vault.address, whole * 10 ** fixtures.TOKENS[sym][2], sender=owner)
+    # a small vault trading most of itself: only the value limits' size caps are opened (the checks
+    # still run and cost their gas)
+    vault.transact("setLimits", 10_000, 100, 100, 10_000, sender=owner)
     return tester, dep, names, vault, operator, trader
 
 
@@ -86,5 +93,5 @@ def test_vault_batch_of_four_legs_against_four_approved_router_swaps(env):
     assert live_vault / live_router <= TARGET_RATIO
     # on fresh pairs the accumulators' 160k gas common to both ways puts the target out of reach:
     # the bound here guards against regressions of the vault's own overhead
-    assert fresh_vault / fresh_router <= 0.64
+    assert fresh_vault / fresh_router <= 0.75
     assert fresh_vault - live_vault == fresh_router - live_router  # the difference is the pairs' alone

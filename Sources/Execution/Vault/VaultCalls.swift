@@ -12,24 +12,84 @@ public enum VaultCalls {
     // Constant signatures: a typo here fails every test that touches the vault, never a user.
     static let setTokenAllowedFn = try! ABIFunction(signature: "setTokenAllowed(address,bool)")
     static let allowPoolFn = try! ABIFunction(signature: "allowPool(address,uint8,address)")
+    static let setFactoryAllowedFn = try! ABIFunction(signature: "setFactoryAllowed(address,bool)")
+    static let setPriceFeedFn = try! ABIFunction(signature: "setPriceFeed(address,address,uint256)")
+    static let setLimitsFn = try! ABIFunction(signature: "setLimits(uint256,uint256,uint256,uint256)")
+    static let setGuardianFn = try! ABIFunction(signature: "setGuardian(address)")
+    static let pauseFn = try! ABIFunction(signature: "pause()")
+    static let unpauseFn = try! ABIFunction(signature: "unpause()")
+    static let sweepETHFn = try! ABIFunction(signature: "sweepETH(address)")
     static let withdrawFn = try! ABIFunction(signature: "withdraw(address,uint256,address)")
     static let setOperatorFn = try! ABIFunction(signature: "setOperator(address)")
     static let ownerFn = try! ABIFunction(signature: "owner()(address)")
     static let operatorFn = try! ABIFunction(signature: "operator()(address)")
 
-    /// Init code followed by the ABI-encoded constructor arguments `(owner, operator)`.
-    public static func deployCode(owner: Address, operator: Address) -> [UInt8] {
+    /// The vault's limits (`setLimits`); the contract's defaults are `.defaults`.
+    public struct Limits: Sendable, Equatable {
+        /// Per call: value received >= value given x (1 - maxLossBps / 10000).
+        public var maxLossBps: UInt64
+        /// Per call: value given <= maxCallPercent of NAV.
+        public var maxCallPercent: UInt64
+        /// Rolling day: value given <= maxDailyPercent of NAV.
+        public var maxDailyPercent: UInt64
+        /// Rolling day: measured loss <= maxDailyLossBps of NAV.
+        public var maxDailyLossBps: UInt64
+
+        public static let defaults = Limits(maxLossBps: 100, maxCallPercent: 10, maxDailyPercent: 30, maxDailyLossBps: 30)
+
+        public init(maxLossBps: UInt64, maxCallPercent: UInt64, maxDailyPercent: UInt64, maxDailyLossBps: UInt64) {
+            self.maxLossBps = maxLossBps
+            self.maxCallPercent = maxCallPercent
+            self.maxDailyPercent = maxDailyPercent
+            self.maxDailyLossBps = maxDailyLossBps
+        }
+    }
+
+    /// Init code followed by the ABI-encoded constructor arguments `(owner, operator, balancerVault)`;
+    /// no Balancer vault (zero) means no weighted pool can be listed.
+    public static func deployCode(owner: Address, operator: Address, balancerVault: Address?) -> [UInt8] {
         // The generated constant is hex the build checks (devnet/tests/test_vault_artifacts.py).
         let code = (try? Hex.decode(RebalancingVaultBytecode.hex)) ?? []
-        return code + owner.word + `operator`.word
+        return code + owner.word + `operator`.word + (balancerVault ?? .zero).word
+    }
+
+    /// The Balancer vault a network's weighted pools trade in (the first weighted DEX's), if any.
+    public static func balancerVault(of network: NetworkConfig) -> Address? {
+        network.dexes.first { $0.kind == .weighted && $0.vault != nil }?.vault
     }
 
     public static func setTokenAllowed(_ token: Address, _ allowed: Bool) -> [UInt8] {
         (try? setTokenAllowedFn.encodeCall([.address(token), .bool(allowed)])) ?? []
     }
 
-    public static func allowPool(_ pool: Address, kind: PoolKind, balancerVault: Address?) -> [UInt8] {
-        (try? allowPoolFn.encodeCall([.address(pool), .uint(UInt256(UInt64(kind.rawValue))), .address(balancerVault ?? .zero)])) ?? []
+    /// Kind 0 (a pair) names the allowed factory that made it; kind 1 (weighted) takes none.
+    public static func allowPool(_ pool: Address, kind: PoolKind, factory: Address?) -> [UInt8] {
+        (try? allowPoolFn.encodeCall([.address(pool), .uint(UInt256(UInt64(kind.rawValue))), .address(factory ?? .zero)])) ?? []
+    }
+
+    public static func setFactoryAllowed(_ factory: Address, _ allowed: Bool) -> [UInt8] {
+        (try? setFactoryAllowedFn.encodeCall([.address(factory), .bool(allowed)])) ?? []
+    }
+
+    /// `feed` nil removes the token's feed.
+    public static func setPriceFeed(token: Address, feed: Address?, heartbeat: UInt64) -> [UInt8] {
+        (try? setPriceFeedFn.encodeCall([.address(token), .address(feed ?? .zero), .uint(UInt256(heartbeat))])) ?? []
+    }
+
+    public static func setLimits(_ limits: Limits) -> [UInt8] {
+        (try? setLimitsFn.encodeCall([.uint(UInt256(limits.maxLossBps)), .uint(UInt256(limits.maxCallPercent)),
+                                      .uint(UInt256(limits.maxDailyPercent)), .uint(UInt256(limits.maxDailyLossBps))])) ?? []
+    }
+
+    public static func setGuardian(_ guardian: Address) -> [UInt8] {
+        (try? setGuardianFn.encodeCall([.address(guardian)])) ?? []
+    }
+
+    public static var pause: [UInt8] { (try? pauseFn.encodeCall([])) ?? [] }
+    public static var unpause: [UInt8] { (try? unpauseFn.encodeCall([])) ?? [] }
+
+    public static func sweepETH(to: Address) -> [UInt8] {
+        (try? sweepETHFn.encodeCall([.address(to)])) ?? []
     }
 
     public static func withdraw(token: Address, amount: UInt256, to: Address) -> [UInt8] {
@@ -43,21 +103,41 @@ public enum VaultCalls {
     public static var ownerCall: [UInt8] { (try? ownerFn.encodeCall([])) ?? [] }
     public static var operatorCall: [UInt8] { (try? operatorFn.encodeCall([])) ?? [] }
 
-    /// The owner's allowlisting calls for every token and pool of a network file, labelled.
-    public static func allowlist(network: NetworkConfig, tokens symbols: Set<String>? = nil) -> [(label: String, data: [UInt8])] {
-        var calls: [(String, [UInt8])] = []
+    /// What `allowlist` emits, in the order the owner must send it: factories and price feeds
+    /// before tokens (a token without a fresh price stops every rebalance), tokens before pools
+    /// (allowing a pool whose tokens are in writes its routes).
+    public enum AllowStage: Int, Sendable, Comparable {
+        case factory, priceFeed, token, pool
+        public static func < (a: AllowStage, b: AllowStage) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// The owner's allowlisting calls for a network file, labelled and in sending order: each
+    /// constant-product DEX's factory, every token's price feed and the token, then every pool
+    /// (only the given tokens and the pools between them, when `symbols` is set).
+    public static func allowlist(network: NetworkConfig, tokens symbols: Set<String>? = nil) -> [(label: String, stage: AllowStage, data: [UInt8])] {
+        var calls: [(String, AllowStage, [UInt8])] = []
+        for dex in network.dexes where dex.kind == .constantProduct {
+            guard let factory = dex.factory else { continue }
+            calls.append(("allow \(dex.name) factory", .factory, setFactoryAllowed(factory, true)))
+        }
         for token in network.tokens where symbols?.contains(token.symbol) ?? true {
-            calls.append(("allow token \(token.symbol)", setTokenAllowed(token.address, true)))
+            guard let feed = token.priceFeed else { continue }
+            calls.append(("set \(token.symbol) price feed", .priceFeed, setPriceFeed(token: token.address, feed: feed.address, heartbeat: feed.heartbeat)))
+        }
+        for token in network.tokens where symbols?.contains(token.symbol) ?? true {
+            calls.append(("allow token \(token.symbol)", .token, setTokenAllowed(token.address, true)))
         }
         for pool in network.pools ?? [] {
             if let symbols, !pool.tokens.allSatisfy(symbols.contains) { continue }
             let pair = pool.tokens.joined(separator: "/")
             switch pool.kind {
             case .constantProduct:
-                calls.append(("allow \(pool.dex) pool \(pair)", allowPool(pool.address, kind: .constantProduct, balancerVault: nil)))
+                guard let factory = network.dex(named: pool.dex)?.factory else { continue }
+                calls.append(("allow \(pool.dex) pool \(pair)", .pool, allowPool(pool.address, kind: .constantProduct, factory: factory)))
             case .weighted:
-                guard let vault = network.dex(named: pool.dex)?.vault else { continue }
-                calls.append(("allow \(pool.dex) pool \(pair)", allowPool(pool.address, kind: .weighted, balancerVault: vault)))
+                // the vault swaps in the Balancer vault fixed at its deployment (balancerVault(of:))
+                guard network.dex(named: pool.dex)?.vault != nil else { continue }
+                calls.append(("allow \(pool.dex) pool \(pair)", .pool, allowPool(pool.address, kind: .weighted, factory: nil)))
             }
         }
         return calls

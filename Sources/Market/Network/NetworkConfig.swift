@@ -14,8 +14,32 @@ public struct NetworkConfig: Sendable, Equatable {
         public var approvalResetRequired: Bool
         /// false for tokens whose transfer/approve return nothing (USDT): don't decode a bool.
         public var returnsBool: Bool
+        /// The Chainlink-style AggregatorV3 USD feed the rebalancing vault prices this token with.
+        public var priceFeed: PriceFeed?
 
         public var token: Token { Token(symbol: symbol, address: address, decimals: decimals) }
+
+        public init(symbol: String, address: Address, decimals: Int, approvalResetRequired: Bool = false,
+                    returnsBool: Bool = true, priceFeed: PriceFeed? = nil) {
+            self.symbol = symbol
+            self.address = address
+            self.decimals = decimals
+            self.approvalResetRequired = approvalResetRequired
+            self.returnsBool = returnsBool
+            self.priceFeed = priceFeed
+        }
+    }
+
+    /// A token's USD price feed and how often it posts (seconds); the vault refuses its answer
+    /// once it is older than the heartbeat plus the vault's PRICE_STALENESS_MARGIN.
+    public struct PriceFeed: Sendable, Equatable {
+        public var address: Address
+        public var heartbeat: UInt64
+
+        public init(address: Address, heartbeat: UInt64) {
+            self.address = address
+            self.heartbeat = heartbeat
+        }
     }
 
     public struct Dex: Sendable, Equatable {
@@ -71,6 +95,9 @@ public struct NetworkConfig: Sendable, Equatable {
 
     /// A network is local when its default RPC URL points at this machine; everything else is
     /// public and must document its addresses.
+    /// The longest feed heartbeat the rebalancing vault accepts (its MAX_HEARTBEAT), seconds.
+    public static let maxFeedHeartbeat: UInt64 = 7 * 86_400
+
     public var isLocal: Bool { defaultRpcUrl.map(Self.isLocalURL) ?? false }
 
     public func token(_ symbol: String) -> TokenEntry? { tokens.first { $0.symbol == symbol } }

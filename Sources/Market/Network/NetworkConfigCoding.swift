@@ -9,6 +9,11 @@ struct NetworkConfigWire: Decodable {
         var decimals: WireUInt64
         var approvalResetRequired: Bool?
         var returnsBool: Bool?
+        var priceFeed: PriceFeedWire?
+    }
+    struct PriceFeedWire: Decodable {
+        var address: String
+        var heartbeat: WireUInt64
     }
     struct DexWire: Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable { case name, kind, factory, router, feeBps, vault }
@@ -157,8 +162,19 @@ private struct Validator {
             let a = try address(t.address, path.key("address"))
             guard tokenAddresses.insert(a).inserted else { throw fail(path.key("address"), "duplicate token address \(a)") }
             guard t.decimals.value <= 77 else { throw fail(path.key("decimals"), "\(t.decimals.value) decimals is more than any uint256 amount has") }
+            var feed: NetworkConfig.PriceFeed?
+            if let f = t.priceFeed {
+                let feedPath = path.key("priceFeed")
+                let feedAddress = try address(f.address, feedPath.key("address"))
+                // the vault's bounds: 1 second to 7 days
+                guard (1...NetworkConfig.maxFeedHeartbeat).contains(f.heartbeat.value) else {
+                    throw fail(feedPath.key("heartbeat"), "must be 1 to \(NetworkConfig.maxFeedHeartbeat) seconds")
+                }
+                feed = .init(address: feedAddress, heartbeat: f.heartbeat.value)
+            }
             tokens.append(.init(symbol: t.symbol, address: a, decimals: Int(t.decimals.value),
-                                approvalResetRequired: t.approvalResetRequired ?? false, returnsBool: t.returnsBool ?? true))
+                                approvalResetRequired: t.approvalResetRequired ?? false, returnsBool: t.returnsBool ?? true,
+                                priceFeed: feed))
         }
         if let wrapped = w.wrappedNative, !symbols.contains(wrapped) {
             throw fail(root.key("wrappedNative"), "unknown token \"\(wrapped)\"")

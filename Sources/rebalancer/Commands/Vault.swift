@@ -6,12 +6,14 @@ import Execution
 import Foundation
 import Market
 
-/// The owner's side of the rebalancing vault: deploy, allowlist, fund, withdraw, set the operator.
-/// Every transaction goes through the same journal, sender and confirmer as a rebalance.
+/// The owner's side of the rebalancing vault: deploy, allowlist, fund, withdraw, set the operator,
+/// the guardian and the limits; the guardian's: pause. Every transaction goes through the same
+/// journal, sender and confirmer as a rebalance.
 struct Vault: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Deploy and administer the rebalancing vault (owner key).",
-        subcommands: [Deploy.self, Allow.self, Deposit.self, Withdraw.self, SetOperator.self, Info.self])
+        abstract: "Deploy and administer the rebalancing vault (owner key; pause: guardian or owner key).",
+        subcommands: [Deploy.self, Allow.self, Deposit.self, Withdraw.self, SetOperator.self, SetLimits.self, SetGuardian.self,
+                      Pause.self, Unpause.self, Info.self])
 
     /// Estimates, journals, sends and confirms `calls` from the key; throws unless all are mined.
     static func send(_ calls: [(label: String, to: Address?, data: [UInt8])], purpose: String,
@@ -51,7 +53,7 @@ struct Vault: ParsableCommand {
 
     struct Deploy: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Deploy a rebalancing vault owned by the key's address, with the given operator; prints its address.")
+            abstract: "Deploy a rebalancing vault owned by the key's address, with the given operator and the network's Balancer vault; prints its address.")
         @OptionGroup var sending: SendingOptions
         @OptionGroup var keyOptions: KeyOptions
         @Option(help: "The operator (hot wallet) allowed to call rebalance; the zero address pauses rebalancing.")
@@ -64,7 +66,8 @@ struct Vault: ParsableCommand {
             let key = try keyOptions.load()
             let ctx = try sending.open()
             let nonce = try reporting("--rpc-url") { try NonceManager(client: ctx.client, journal: ctx.journal).nextNonce(for: key.address) }
-            let code = VaultCalls.deployCode(owner: key.address, operator: operatorAddress)
+            // fixed for the vault's life: weighted pools can only be listed in this Balancer vault
+            let code = VaultCalls.deployCode(owner: key.address, operator: operatorAddress, balancerVault: VaultCalls.balancerVault(of: ctx.network))
             let outcomes = try Vault.send([("deploy rebalancing vault", nil, code)], purpose: "vault deploy", options: sending, key: key)
             let address = Address.contractAddress(deployer: key.address, nonce: outcomes.first?.nonce ?? nonce)
             if quiet {
@@ -77,7 +80,7 @@ struct Vault: ParsableCommand {
 
     struct Allow: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Allowlist the network file's tokens and pools in the vault (owner).")
+            abstract: "Allow the network file's DEX factories, set its tokens' price feeds, allowlist its tokens and pools in the vault (owner).")
         @OptionGroup var sending: SendingOptions
         @OptionGroup var keyOptions: KeyOptions
         @OptionGroup var vault: VaultAddress
@@ -94,17 +97,23 @@ struct Vault: ParsableCommand {
                     throw CLIError("--tokens: \(t) is not a token of networks/\(network.name).json")
                 }
             }
-            let calls = VaultCalls.allowlist(network: network, tokens: only).map { (label: $0.label, to: Optional(vaultAddress), data: $0.data) }
-            let key = try keyOptions.load()
-            // Tokens first: allowing a pool whose tokens are already allowed writes its routes, which
-            // costs more gas than an estimate taken before the tokens were in would say.
-            let tokenCalls = calls.filter { $0.label.hasPrefix("allow token") }
-            let poolCalls = calls.filter { !$0.label.hasPrefix("allow token") }
-            var count = 0
-            for batch in [tokenCalls, poolCalls] where !batch.isEmpty {
-                count += try Vault.send(batch, purpose: "vault allow", options: sending, key: key).count
+            let calls = VaultCalls.allowlist(network: network, tokens: only)
+            for (index, token) in network.tokens.enumerated() where (only?.contains(token.symbol) ?? true) && token.priceFeed == nil {
+                // without a fresh price for every allowlisted token, every rebalance reverts
+                throw CLIError("networks/\(network.name).json: tokens[\(index)].priceFeed: missing (the vault prices every allowlisted token on each rebalance)")
             }
-            print("allowlisted \(tokenCalls.count) tokens and \(poolCalls.count) pools in \(vaultAddress.checksummed) (\(count) transactions)")
+            let key = try keyOptions.load()
+            // Pools last, in a batch of their own: allowPool checks the pair against an allowed
+            // factory, and with its tokens already in it writes routes (more gas than an estimate
+            // taken before would say).
+            let batches = [calls.filter { $0.stage < .pool }, calls.filter { $0.stage == .pool }]
+            var count = 0
+            for batch in batches where !batch.isEmpty {
+                let sends = batch.map { (label: $0.label, to: Optional(vaultAddress), data: $0.data) }
+                count += try Vault.send(sends, purpose: "vault allow", options: sending, key: key).count
+            }
+            func number(_ stage: VaultCalls.AllowStage) -> Int { calls.filter { $0.stage == stage }.count }
+            print("allowed \(number(.factory)) factories, \(number(.priceFeed)) price feeds, \(number(.token)) tokens and \(number(.pool)) pools in \(vaultAddress.checksummed) (\(count) transactions)")
         }
     }
 
@@ -169,6 +178,81 @@ struct Vault: ParsableCommand {
             _ = try Vault.send([("set operator \(operatorAddress.checksummed)", try vault.address(), VaultCalls.setOperator(operatorAddress))],
                                purpose: "vault set-operator", options: sending, key: key)
             print("operator of \(try vault.address().checksummed) is now \(operatorAddress.checksummed)")
+        }
+    }
+
+    struct SetLimits: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-limits",
+            abstract: "Set the vault's loss and volume limits (owner only); options left out keep the contract's defaults.")
+        @OptionGroup var sending: SendingOptions
+        @OptionGroup var keyOptions: KeyOptions
+        @OptionGroup var vault: VaultAddress
+        @Option(help: "Per call: the value received may be at most this many bps below the value given (0-10000; default 100).")
+        var maxLossBps: UInt64 = VaultCalls.Limits.defaults.maxLossBps
+        @Option(help: "Per call: the value given may be at most this percent of NAV (0-100; default 10).")
+        var maxCallPercent: UInt64 = VaultCalls.Limits.defaults.maxCallPercent
+        @Option(help: "Rolling 24 hours: the value given may be at most this percent of NAV (0-100; default 30).")
+        var maxDailyPercent: UInt64 = VaultCalls.Limits.defaults.maxDailyPercent
+        @Option(help: "Rolling 24 hours: the measured loss may be at most this many bps of NAV (0-10000; default 30).")
+        var maxDailyLossBps: UInt64 = VaultCalls.Limits.defaults.maxDailyLossBps
+
+        func run() throws {
+            guard maxLossBps <= 10_000 else { throw CLIError("--max-loss-bps: \(maxLossBps) is more than 10000") }
+            guard maxCallPercent <= 100 else { throw CLIError("--max-call-percent: \(maxCallPercent) is more than 100") }
+            guard maxDailyPercent <= 100 else { throw CLIError("--max-daily-percent: \(maxDailyPercent) is more than 100") }
+            guard maxDailyLossBps <= 10_000 else { throw CLIError("--max-daily-loss-bps: \(maxDailyLossBps) is more than 10000") }
+            let limits = VaultCalls.Limits(maxLossBps: maxLossBps, maxCallPercent: maxCallPercent,
+                                           maxDailyPercent: maxDailyPercent, maxDailyLossBps: maxDailyLossBps)
+            let key = try keyOptions.load()
+            let address = try vault.address()
+            _ = try Vault.send([("set limits", address, VaultCalls.setLimits(limits))], purpose: "vault set-limits", options: sending, key: key)
+            print("limits of \(address.checksummed): max loss \(maxLossBps) bps per call, \(maxCallPercent) % of NAV per call, "
+                  + "\(maxDailyPercent) % of NAV and \(maxDailyLossBps) bps of NAV lost per rolling day")
+        }
+    }
+
+    struct SetGuardian: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-guardian", abstract: "Name the guardian, who can only pause the vault; the zero address removes it (owner only).")
+        @OptionGroup var sending: SendingOptions
+        @OptionGroup var keyOptions: KeyOptions
+        @OptionGroup var vault: VaultAddress
+        @Option(help: "Guardian address.")
+        var guardian: String
+
+        func run() throws {
+            let guardianAddress = try reporting("--guardian") { try Address(guardian) }
+            let key = try keyOptions.load()
+            _ = try Vault.send([("set guardian \(guardianAddress.checksummed)", try vault.address(), VaultCalls.setGuardian(guardianAddress))],
+                               purpose: "vault set-guardian", options: sending, key: key)
+            print("guardian of \(try vault.address().checksummed) is now \(guardianAddress.checksummed)")
+        }
+    }
+
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop every rebalance until the owner unpauses (guardian or owner key).")
+        @OptionGroup var sending: SendingOptions
+        @OptionGroup var keyOptions: KeyOptions
+        @OptionGroup var vault: VaultAddress
+
+        func run() throws {
+            let key = try keyOptions.load()
+            _ = try Vault.send([("pause vault", try vault.address(), VaultCalls.pause)], purpose: "vault pause", options: sending, key: key)
+            print("\(try vault.address().checksummed) is paused")
+        }
+    }
+
+    struct Unpause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let the operator rebalance again (owner only).")
+        @OptionGroup var sending: SendingOptions
+        @OptionGroup var keyOptions: KeyOptions
+        @OptionGroup var vault: VaultAddress
+
+        func run() throws {
+            let key = try keyOptions.load()
+            _ = try Vault.send([("unpause vault", try vault.address(), VaultCalls.unpause)], purpose: "vault unpause", options: sending, key: key)
+            print("\(try vault.address().checksummed) is unpaused")
         }
     }
 
