@@ -45,8 +45,15 @@ public enum Strategist {
                                    judged: Guards.judgedTokens(portfolio: portfolio, prices: table))
         var notes: [String] = []
 
+        if let vault = market.vault {
+            if vault.paused { reasons.append(.vaultPaused) }
+            if let problem = vault.pricingProblem { reasons.append(.vaultCannotPrice(problem)) }
+        }
+        let vaultExhausted = trades.scaledBy == .vaultVolume && trades.intents.isEmpty
         if !drift.needsRebalance {
             reasons.insert(.insideBands, at: 0)
+        } else if vaultExhausted, let left = market.vault?.volumeLeft {
+            reasons.append(.vaultBudgetUsed(left: VaultBounds.usd(left)))
         } else if trades.intents.isEmpty {
             reasons.append(.onlyDust(minTradeValue: portfolio.policy.minTradeValue, quote: portfolio.quoteToken))
         } else if let cost = gasCost, trades.totalValue > 0 {
@@ -56,8 +63,16 @@ public enum Strategist {
                                                 maxPercent: portfolio.policy.maxGasCostPercent, quote: portfolio.quoteToken))
             }
         }
-        if trades.scale < 1 {
-            notes.append("trade set scaled to \(fmt(trades.scale * 100))% to stay within the per-run cap of \(fmt(portfolio.policy.maxTradePercentPerRun ?? 100))% of the portfolio")
+        if trades.scale < 1, !trades.intents.isEmpty {
+            switch trades.scaledBy {
+            case .vaultVolume:
+                let vault = market.vault
+                notes.append("trade set scaled to \(fmt(trades.scale * 100))% to stay within what the vault lets one call give now "
+                             + "(\(vault?.volumeLeft.map(VaultBounds.usd) ?? "?"): \(vault?.maxCallPercent ?? 0) % of NAV per call, "
+                             + "\(vault?.maxDailyPercent ?? 0) % per rolling day); the rest follows in later runs")
+            case .perRunCap, nil:
+                notes.append("trade set scaled to \(fmt(trades.scale * 100))% to stay within the per-run cap of \(fmt(portfolio.policy.maxTradePercentPerRun ?? 100))% of the portfolio")
+            }
         }
         if !trades.dust.isEmpty {
             notes.append("\(trades.dust.count) trade(s) below \(fmt(portfolio.policy.minTradeValue)) \(portfolio.quoteToken) dropped as dust")

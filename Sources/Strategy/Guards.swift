@@ -10,6 +10,13 @@ public enum SkipReason: Sendable, Hashable, Codable, CustomStringConvertible {
     case poolsDisagree(pair: String, pools: [Address], spreadBps: Double, maxBps: Double)
     case gasTooExpensive(gasCost: Double, traded: Double, percent: Double, maxPercent: Double, quote: String)
     case onlyDust(minTradeValue: Double, quote: String)
+    case vaultPaused
+    /// The vault cannot price a token (a stale or missing feed): it refuses every rebalance.
+    case vaultCannotPrice(String)
+    /// What the vault lets one call give now is below the dust threshold (the rolling day is used up).
+    case vaultBudgetUsed(left: String)
+    /// The routed plan breaks a vault limit (loss bound, volume, daily loss).
+    case vaultWouldRefuse([String])
 
     public var description: String {
         switch self {
@@ -25,6 +32,14 @@ public enum SkipReason: Sendable, Hashable, Codable, CustomStringConvertible {
             return "gas would cost \(fmt(gas)) \(q), \(fmt(pct))% of the \(fmt(traded)) \(q) traded (max \(fmt(max))%)"
         case .onlyDust(let min, let q):
             return "every trade is below the dust threshold of \(fmt(min)) \(q)"
+        case .vaultPaused:
+            return "the vault is paused (its guardian or owner stopped the operator)"
+        case .vaultCannotPrice(let why):
+            return "the vault cannot price its tokens, so it refuses every rebalance: \(why)"
+        case .vaultBudgetUsed(let left):
+            return "the vault's rolling-day budget is used up (\(left) left for one call); it refills over 24 hours"
+        case .vaultWouldRefuse(let problems):
+            return "the vault would refuse this plan: " + problems.joined(separator: "; ")
         }
     }
 }

@@ -15,5 +15,6 @@ extension MarketView {
         self.init(tokens: state.tokens, balances: state.balances, pools: state.poolModels, blockNumber: state.block.number,
                   blockTimestamp: state.block.timestamp, gasPriceWei: gasPrice,
                   wrappedNative: wrappedNative.flatMap { state.token($0) == nil ? nil : $0 }, priceHistory: history)
+        vault = state.vault
     }
 }

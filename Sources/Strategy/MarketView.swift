@@ -28,6 +28,8 @@ public struct MarketView: Sendable {
     /// Symbol of the wrapped native token (to price gas in the quote token).
     public var wrappedNative: String?
     public var priceHistory: [PriceObservation]
+    /// In vault mode: what the rebalancing vault allows one call (its limits, budget and prices).
+    public var vault: VaultBounds?
     /// For each token, every pool hop leaving it: built once so path searches don't rescan all pools.
     let edges: [String: [PoolEdge]]
 

@@ -22,8 +22,9 @@ public struct TradeSet: Sendable, Codable {
     public var dust: [TradeIntent]
     /// Total value moved, whole quote tokens.
     public var totalValue: Double
-    /// 1 when uncapped; below 1 when the per-run cap scaled the set down.
+    /// 1 when uncapped; below 1 when a cap scaled the set down (`scaledBy` says which).
     public var scale: Double
+    public var scaledBy: ScaleLimit?
     /// Expected weights after the trades and their costs (fees and price impact), percent.
     public var projectedWeights: [String: Double]
     /// Tokens still outside their band after the trades (expected when the cap applied).
@@ -37,7 +38,19 @@ public struct TradeSet: Sendable, Codable {
 /// From current and target values, the trades that reach the targets with the least notional:
 /// over-weight tokens are sold straight into under-weight ones (never via the quote token unless
 /// it is itself over- or under-weight), shortest pool paths first.
+/// What scaled a trade set down.
+public enum ScaleLimit: String, Sendable, Codable {
+    /// The policy's `maxTradePercentPerRun`.
+    case perRunCap
+    /// What the rebalancing vault lets one call give now (per-call cap, rolling-day volume left).
+    case vaultVolume
+}
+
 public enum TradeSolver {
+    /// Share of the vault's volume budget a plan may use: the rest absorbs the rounding of its
+    /// prices and the difference between the planner's float search and the exact routes.
+    public static let vaultVolumeMargin = 0.97
+
     /// Per-transaction overhead on top of the pools' own swap gas.
     public static func overheadGas(mode: CustodyMode, trades: Int) -> UInt64 {
         switch mode {
@@ -78,11 +91,26 @@ public enum TradeSolver {
             planned.append((surplus[p.seller].0, need[p.buyer].0, amount, p.hops))
         }
 
-        // The per-run cap scales everything down proportionally, so the direction stays right.
+        // Caps scale everything down proportionally, so the direction stays right: the per-run
+        // cap of the policy, and in vault mode what the vault lets one call give (its per-call and
+        // rolling-day caps), valued at the vault's own prices with a margin for their rounding.
         let moved = planned.reduce(0) { $0 + $1.value }
         var scale = 1.0
+        var scaledBy: ScaleLimit?
         if let cap = policy.maxTradePercentPerRun, moved > cap / 100 * total {
             scale = cap / 100 * total / moved
+            scaledBy = .perRunCap
+        }
+        if let vault = market.vault, let left = vault.volumeLeft {
+            let given = planned.reduce(0.0) { sum, p in
+                guard let price = prices.price(p.sell), price > 0, let unit = vault.unitValues[p.sell] else { return sum }
+                return sum + p.value / price * unit.doubleValue / 1e18
+            }
+            let allowed = left.doubleValue / 1e18 * vaultVolumeMargin
+            if given * scale > allowed {
+                scale = given > 0 ? allowed / given : 0
+                scaledBy = .vaultVolume
+            }
         }
 
         var intents: [TradeIntent] = []
@@ -119,7 +147,7 @@ public enum TradeSolver {
             sum + graph.pathGas(t.sell, t.buy, maxHops: policy.maxHops)
         }
         let gas = intents.isEmpty ? 0 : swapGas + overheadGas(mode: portfolio.mode, trades: intents.count)
-        return TradeSet(intents: intents, dust: dust, totalValue: intents.reduce(0) { $0 + $1.value }, scale: scale,
+        return TradeSet(intents: intents, dust: dust, totalValue: intents.reduce(0) { $0 + $1.value }, scale: scale, scaledBy: scaledBy,
                         projectedWeights: projected, outsideAfter: outside, estimatedGas: gas)
     }
 

@@ -38,7 +38,7 @@ extension RunDevnetTests {
     /// while it is pending; once it is mined the next run settles it and skips. One rebalance in all.
     @Test func aSendAnsweredWithAnErrorIsNeverSentTwice() throws {
         let (client, _) = try Devnet.connect()
-        let (file, operatorKey, _) = try driftedVault("double-send")
+        let (file, operatorKey, _) = try driftedVault("double-send", tenth: true)
         let operatorAddress = try Address(Self.operatorAddress)
         let start = try client.getTransactionCount(operatorAddress, block: .latest)
         let provider = try ErroringProvider(upstream: Devnet.url)

@@ -54,13 +54,15 @@ import Testing
     /// A fresh vault (owner account 1, operator account 2) holding the drifted 62/8/30 portfolio,
     /// deployed, allowlisted and funded through the CLI; returns its portfolio file and the operator's key file.
     /// Account 1 holds 100 WETH on a fresh devnet: tests that need many vaults pass `tenth` (62/8/30 of $10,000).
-    func driftedVault(_ label: String, tenth: Bool = false) throws -> (portfolio: String, operatorKey: String, vault: String) {
+    /// `openCaps`: the owner raises the per-call cap to 30 % (and the loss limits, see `openCallCap`), so one run
+    /// can carry out the whole 22 % rebalance.
+    func driftedVault(_ label: String, tenth: Bool = false, openCaps: Bool = true) throws -> (portfolio: String, operatorKey: String, vault: String) {
         let owner = try keyFile("owner-\(label).key", Self.ownerKey)
         let operatorKey = try keyFile("operator-\(label).key", Self.operatorKey)
         let vault = try cli(["vault", "deploy", "--network", "devnet", "--key-file", owner, "--operator", Self.operatorAddress, "--quiet"]).out
         #expect(vault.hasPrefix("0x") && vault.count == 42)
         try cli(["vault", "allow", "--network", "devnet", "--vault", vault, "--key-file", owner])
-        try openCallCap(vault: vault, owner: owner)
+        if openCaps { try openCallCap(vault: vault, owner: owner) }
         let deposits = tenth ? [("WETH", "2.0666666"), ("WBTC", "0.01333333"), ("USDC", "3000")]
                              : [("WETH", "20.666666"), ("WBTC", "0.13333333"), ("USDC", "30000")]
         for (token, amount) in deposits {

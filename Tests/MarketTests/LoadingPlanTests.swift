@@ -16,9 +16,37 @@ import Testing
 
     /// An answer for every member, as a healthy chain would give: balances 1000+t, allowances 7,
     /// native 5 (holder) and 9 (operator), reserves 100/200, pool tokens in the file's order.
-    func answers(_ plan: StateReadPlan, weights: [UInt256]? = nil, unlistedPools: Set<Int> = [], unlistedTokens: Set<String> = []) throws -> [Multicall3.Result] {
+    /// The vault's bounds answer with the defaults (100 bps, 10 %, 30 %, 30 bps), NAV $100,000, $10,000
+    /// for one call, $300 of loss, and $2,000 per whole token; `legacyVault` has no bound functions,
+    /// `navReverts` gives the reason a stale feed makes `nav()` and `budget()` revert with.
+    func answers(_ plan: StateReadPlan, weights: [UInt256]? = nil, unlistedPools: Set<Int> = [], unlistedTokens: Set<String> = [],
+                 legacyVault: Bool = false, navReverts: String? = nil) throws -> [Multicall3.Result] {
         try plan.slots.map { slot -> Multicall3.Result in
             let (_, function) = plan.describe(slot)
+            let usd = UInt256.tenTo(18)
+            switch slot {
+            case .vaultBound(let call):
+                if legacyVault { return Multicall3.Result(success: false, returnData: []) }
+                if let navReverts, call == .nav || call == .budget {
+                    // Error(string) revert data: the selector, then the string as the ABI encodes it.
+                    return Multicall3.Result(success: false, returnData: try ABIFunction(signature: "Error(string)")
+                                             .encodeCall([ABIValue.string(navReverts)]))
+                }
+                let values: [ABIValue]
+                switch call {
+                case .maxLossBps: values = [.uint(100)]
+                case .maxCallPercent: values = [.uint(10)]
+                case .maxDailyPercent: values = [.uint(30)]
+                case .maxDailyLossBps: values = [.uint(30)]
+                case .paused: values = [.bool(false)]
+                case .nav: values = [.uint(UInt256(100_000) * usd)]
+                case .budget: values = [.uint(UInt256(10_000) * usd), .uint(UInt256(300) * usd)]
+                }
+                return Multicall3.Result(success: true, returnData: try function.encodeOutput(values))
+            case .vaultUnitValue:
+                return Multicall3.Result(success: true, returnData: try function.encodeOutput([.uint(UInt256(2_000) * usd)]))
+            default: break
+            }
             let values: [ABIValue]
             switch slot {
             case .balance(let t): values = [.uint(UInt256(1000 + t))]
@@ -39,6 +67,7 @@ import Testing
             case .vaultPool(let p):
                 values = [.tuple([.bool(!unlistedPools.contains(p)), .uint(0), .address(.zero), .fixedBytes([UInt8](repeating: 0, count: 32)), .array([])])]
             case .vaultToken(let t): values = [.bool(!unlistedTokens.contains(plan.network.tokens[t].symbol))]
+            case .vaultBound, .vaultUnitValue: values = []
             }
             return Multicall3.Result(success: true, returnData: try function.encodeOutput(values))
         }
@@ -79,13 +108,25 @@ import Testing
         let pools = n.pools ?? []
         let vault = (try? Address("0x3333333333333333333333333333333333333333")) ?? .zero
         let plan = StateReadPlan(network: n, pools: pools, holder: vault, operator: Self.op, spenders: [], vault: vault)
-        #expect(plan.calls.count == n.tokens.count + 2 + 3 + 3 + pools.count + n.tokens.count)
+        #expect(plan.calls.count == n.tokens.count + 2 + 3 + 3 + pools.count + n.tokens.count + 7 + n.tokens.count)
         let everything = try plan.decode(try answers(plan), context: Self.context).state
         #expect(everything.excludedPools.isEmpty)
         let unlistedToken = pools[0].tokens[0]
         let partial = try plan.decode(try answers(plan, unlistedPools: [1], unlistedTokens: [unlistedToken]), context: Self.context).state
         let expected = pools.indices.filter { $0 == 1 || pools[$0].tokens.contains(unlistedToken) }.map { pools[$0].address }
         #expect(partial.excludedPools == expected)
+        // The vault's bounds ride along in the same multicall.
+        let usd = UInt256.tenTo(18)
+        let bounds = try #require(everything.vault)
+        #expect(bounds.maxLossBps == 100 && bounds.maxCallPercent == 10 && bounds.maxDailyPercent == 30 && bounds.maxDailyLossBps == 30)
+        #expect(bounds.nav == UInt256(100_000) * usd && bounds.volumeLeft == UInt256(10_000) * usd && bounds.lossLeft == UInt256(300) * usd)
+        #expect(bounds.unitValues.count == n.tokens.count && !bounds.paused && bounds.pricingProblem == nil)
+        #expect(try ChainState.decode(try everything.jsonData()).vault == bounds)
+        // A vault from before the bounds has none; one with a stale feed says why it cannot price.
+        #expect(try plan.decode(try answers(plan, legacyVault: true), context: Self.context).state.vault == nil)
+        let stale = try plan.decode(try answers(plan, navReverts: "stale price: 0xabc"), context: Self.context).state.vault
+        #expect(stale?.pricingProblem == "reverted: stale price: 0xabc", "\(String(describing: stale))")
+        #expect(stale?.nav == nil && stale?.volumeLeft == nil)
         // It survives the snapshot JSON, and a bogus entry is refused naming the field.
         let again = try ChainState.decode(try partial.jsonData())
         #expect(again.excludedPools == expected)

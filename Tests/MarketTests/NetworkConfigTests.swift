@@ -114,6 +114,8 @@ import Testing
         #expect(try breaking(editing("tokens", 1) { $0["priceFeed"] = ["address": feed, "heartbeat": 604_801] })
             == "networks/x.json: tokens[1].priceFeed.heartbeat: must be 1 to 604800 seconds")
         #expect(try breaking(editing("tokens", 0) { $0["priceFeed"] = ["address": feed] }) == "networks/x.json: tokens[0].priceFeed.heartbeat: missing")
+        #expect(try breaking(editing("tokens", 0) { $0["priceFeed"] = ["address": feed, "heartbeat": 3600, "heartbeats": 60] })
+            == "networks/x.json: tokens[0].priceFeed.heartbeats: unknown field \"heartbeats\"")
         #expect(try breaking(editing("tokens", 0) { $0["priceFeed"] = ["address": feed, "heartbeat": "1h"] })
             .hasPrefix("networks/x.json: tokens[0].priceFeed.heartbeat: "))
         // A public network (no local default URL) must say where each address was published.

@@ -164,3 +164,15 @@ extension UInt256: Codable {
         try c.encode(decimalString)
     }
 }
+
+extension UInt256 {
+    /// 10^n for 0 ≤ n ≤ 77 (the largest power of ten below 2^256); larger n saturate at `.max`.
+    public static func tenTo(_ n: Int) -> UInt256 {
+        var result = UInt256(1)
+        for _ in 0..<Swift.max(0, n) {
+            guard let next = result.multiplied(by: UInt256(10)) else { return .max }
+            result = next
+        }
+        return result
+    }
+}

@@ -5,8 +5,10 @@ extension SkipReason {
     /// bands, only dust, gas too expensive). Guards blocking mainnet runs page the operator.
     public var isGuard: Bool {
         switch self {
-        case .staleBlock, .priceOffMovingAverage, .poolsDisagree: return true
-        case .insideBands, .onlyDust, .gasTooExpensive: return false
+        // A paused vault, a feed the vault rejects, or pool prices the vault's loss bound refuses
+        // (manipulated pools, or a feed that lags) all want a person.
+        case .staleBlock, .priceOffMovingAverage, .poolsDisagree, .vaultPaused, .vaultCannotPrice, .vaultWouldRefuse: return true
+        case .insideBands, .onlyDust, .gasTooExpensive, .vaultBudgetUsed: return false
         }
     }
 }

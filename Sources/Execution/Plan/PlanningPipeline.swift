@@ -14,6 +14,8 @@ public struct PlanningResult: Sendable {
     public var routingError: PlanningError?
     /// The transactions; nil on a skip or when routing failed.
     public var plan: RebalancePlan?
+    /// In vault mode: the routed trades measured by the vault's own rule (prices, loss bound, budget).
+    public var vaultCheck: VaultCheck?
 }
 
 public enum PlanningPipelineError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -38,10 +40,32 @@ public enum PlanningPipeline {
         let priority = state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas
         let gasPrice = min(state.block.baseFeePerGas.adding(priority) ?? network.gas.maxFeePerGas, network.gas.maxFeePerGas)
         let history = (state.priceHistory?.samples ?? []).map { PriceObservation(timestamp: $0.timestamp, prices: $0.prices) }
-        return MarketView(tokens: state.tokens, balances: state.balances, pools: state.poolModels, blockNumber: state.block.number,
-                          blockTimestamp: state.block.timestamp, gasPriceWei: gasPrice,
-                          wrappedNative: network.wrappedNative.flatMap { state.token($0) == nil ? nil : $0 },
-                          priceHistory: history)
+        var view = MarketView(tokens: state.tokens, balances: state.balances, pools: state.poolModels, blockNumber: state.block.number,
+                              blockTimestamp: state.block.timestamp, gasPriceWei: gasPrice,
+                              wrappedNative: network.wrappedNative.flatMap { state.token($0) == nil ? nil : $0 },
+                              priceHistory: history)
+        view.vault = state.vault
+        return view
+    }
+
+    /// The routes' net flows measured by the vault's rule, as the vault will measure the call.
+    public static func vaultCheck(_ trades: TradePlan, state: ChainState) -> VaultCheck? {
+        guard let vault = state.vault else { return nil }
+        // The vault nets each token's balance change over the whole call (a token one route buys
+        // and another sells counts once), then values decreases as given and increases as received.
+        var inflow: [String: UInt256] = [:], outflow: [String: UInt256] = [:]
+        for route in trades.routes {
+            outflow[route.sell] = (outflow[route.sell] ?? .zero).adding(route.amountIn) ?? .max
+            inflow[route.buy] = (inflow[route.buy] ?? .zero).adding(route.amountOut) ?? .max
+        }
+        var given: [(symbol: String, amount: UInt256, decimals: Int)] = []
+        var received: [(symbol: String, amount: UInt256, decimals: Int)] = []
+        for symbol in Set(inflow.keys).union(outflow.keys).sorted() {
+            let decimals = state.token(symbol)?.decimals ?? 18
+            let into = inflow[symbol] ?? .zero, out = outflow[symbol] ?? .zero
+            if out > into { given.append((symbol, out - into, decimals)) } else if into > out { received.append((symbol, into - out, decimals)) }
+        }
+        return vault.check(given: given, received: received)
     }
 
     public static func run(
@@ -61,6 +85,7 @@ public enum PlanningPipeline {
             routable = MarketView(tokens: market.tokens, balances: market.balances, pools: market.pools.filter { !excluded.contains($0.address) },
                                   blockNumber: market.blockNumber, blockTimestamp: market.blockTimestamp, gasPriceWei: market.gasPriceWei,
                                   wrappedNative: market.wrappedNative, priceHistory: market.priceHistory)
+            routable.vault = market.vault
         }
         do {
             result.trades = try RebalancePlanner.plan(outcome: outcome, market: routable, policy: portfolio.policy)
@@ -68,7 +93,16 @@ public enum PlanningPipeline {
             result.routingError = error
             return result
         }
-        guard outcome.decision.shouldRebalance, let trades = result.trades else { return result }
+        // The vault values the call at its own prices and refuses a plan that breaks its bounds:
+        // such a plan is a skip with the vault's reasons, never a transaction that reverts.
+        if let trades = result.trades, let check = vaultCheck(trades, state: state) {
+            result.vaultCheck = check
+            if !check.accepted, result.outcome.decision.shouldRebalance {
+                result.outcome.decision.action = .skip
+                result.outcome.decision.reasons.append(.vaultWouldRefuse(check.problems))
+            }
+        }
+        guard result.outcome.decision.shouldRebalance, let trades = result.trades else { return result }
         let deadline = state.block.timestamp.addingReportingOverflow(deadlineSeconds)
         do {
             result.plan = try PlanBuilder.build(trades: trades, state: state, network: network, portfolio: portfolio,

@@ -36,11 +36,16 @@ public struct ChainState: Sendable, Equatable {
     /// Pools the owner cannot trade through (in vault mode: not on the vault's allowlist). Prices
     /// still come from them; routes avoid them.
     public var excludedPools: [Address]
+    /// In vault mode: the limits and prices the rebalancing vault applies to a call (nil for a
+    /// wallet, or a vault from before the bounds).
+    public var vault: VaultBounds?
 
     public init(chainId: UInt64, block: Block, tokens: [Token], balances: [String: UInt256], pools: [PoolState],
                 owner: Address? = nil, nativeBalance: UInt256? = nil, allowances: [String: [Address: UInt256]] = [:],
-                priorityFeePerGas: UInt256? = nil, priceHistory: PriceHistory? = nil, excludedPools: [Address] = []) {
+                priorityFeePerGas: UInt256? = nil, priceHistory: PriceHistory? = nil, excludedPools: [Address] = [],
+                vault: VaultBounds? = nil) {
         self.excludedPools = excludedPools
+        self.vault = vault
         self.chainId = chainId
         self.block = block
         self.tokens = tokens

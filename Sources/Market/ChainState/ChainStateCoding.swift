@@ -42,6 +42,7 @@ struct ChainStateWire: Codable {
     var priorityFeePerGas: WireInteger?
     var priceHistory: PriceHistory?
     var excludedPools: [String]?
+    var vault: VaultBounds?
 }
 
 extension ChainState: Codable {
@@ -106,6 +107,7 @@ extension ChainStateWire {
         priorityFeePerGas = s.priorityFeePerGas.map { WireInteger($0.description) }
         priceHistory = s.priceHistory
         excludedPools = s.excludedPools.isEmpty ? nil : s.excludedPools.map(\.checksummed)
+        vault = s.vault
     }
 }
 
@@ -200,9 +202,13 @@ extension ChainState {
             excluded.append(address)
         }
 
+        if let vault = wire.vault {
+            for symbol in vault.unitValues.keys.sorted() { try knownSymbol(symbol, root.key("vault").key("unitValues").key(symbol)) }
+        }
+
         self.init(chainId: wire.chainId.value, block: block, tokens: tokens, balances: balances, pools: pools,
                   owner: owner, nativeBalance: nativeBalance, allowances: allowances,
-                  priorityFeePerGas: priorityFee, priceHistory: wire.priceHistory, excludedPools: excluded)
+                  priorityFeePerGas: priorityFee, priceHistory: wire.priceHistory, excludedPools: excluded, vault: wire.vault)
     }
 
     private static func pool(_ p: ChainStateWire.PoolWire, _ path: JSONFieldPath, decimalsBySymbol: [String: Int]) throws(ChainStateError) -> PoolState {

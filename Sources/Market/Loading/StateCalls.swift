@@ -28,6 +28,17 @@ enum StateCalls {
         outputs: [.init(type: .tuple([.bool, .uint(8), .address, .fixedBytes(32), .array(.address)]))])
     static let vaultTokenAllowed = ABIFunction(name: "tokenAllowed", inputs: [.init(type: .address)], outputs: [.init(type: .bool)])
 
+    /// The vault's bounds on a call: limits, pause, what the rolling day leaves, and its prices.
+    static let vaultMaxLossBps = ABIFunction(name: "maxLossBps", inputs: [], outputs: [.init(type: .uint(256))])
+    static let vaultMaxCallPercent = ABIFunction(name: "maxCallPercent", inputs: [], outputs: [.init(type: .uint(256))])
+    static let vaultMaxDailyPercent = ABIFunction(name: "maxDailyPercent", inputs: [], outputs: [.init(type: .uint(256))])
+    static let vaultMaxDailyLossBps = ABIFunction(name: "maxDailyLossBps", inputs: [], outputs: [.init(type: .uint(256))])
+    static let vaultPaused = ABIFunction(name: "paused", inputs: [], outputs: [.init(type: .bool)])
+    static let vaultNAV = ABIFunction(name: "nav", inputs: [], outputs: [.init(type: .uint(256))])
+    static let vaultBudget = ABIFunction(name: "budget", inputs: [], outputs: [.init(type: .uint(256)), .init(type: .uint(256))])
+    static let vaultValueOf = ABIFunction(
+        name: "valueOf", inputs: [.init(type: .address), .init(type: .uint(256))], outputs: [.init(type: .uint(256))])
+
     /// Calldata of a call whose arguments are addresses or 32-byte words: the selector and one word
     /// per argument (the standard encoding for static arguments, so no encoder error is possible).
     static func calldata(_ function: ABIFunction, _ words: [[UInt8]] = []) -> [UInt8] {

@@ -24,6 +24,26 @@ struct StateReadPlan {
         case swapFee(pool: Int)
         case vaultPool(pool: Int)
         case vaultToken(token: Int)
+        /// The vault's bounds (`VaultBounds`): read softly, since a vault from before them lacks
+        /// these functions and one with a stale feed reverts them.
+        case vaultBound(VaultBoundCall)
+        case vaultUnitValue(token: Int)
+    }
+
+    enum VaultBoundCall: CaseIterable {
+        case maxLossBps, maxCallPercent, maxDailyPercent, maxDailyLossBps, paused, nav, budget
+
+        var function: ABIFunction {
+            switch self {
+            case .maxLossBps: StateCalls.vaultMaxLossBps
+            case .maxCallPercent: StateCalls.vaultMaxCallPercent
+            case .maxDailyPercent: StateCalls.vaultMaxDailyPercent
+            case .maxDailyLossBps: StateCalls.vaultMaxDailyLossBps
+            case .paused: StateCalls.vaultPaused
+            case .nav: StateCalls.vaultNAV
+            case .budget: StateCalls.vaultBudget
+            }
+        }
     }
 
     let network: NetworkConfig
@@ -81,6 +101,11 @@ struct StateReadPlan {
         if let vault {
             for (p, pool) in pools.enumerated() { add(.vaultPool(pool: p), vault, StateCalls.vaultPoolInfo, [pool.address.word]) }
             for (t, token) in network.tokens.enumerated() { add(.vaultToken(token: t), vault, StateCalls.vaultTokenAllowed, [token.address.word]) }
+            for call in VaultBoundCall.allCases { add(.vaultBound(call), vault, call.function) }
+            for (t, token) in network.tokens.enumerated() {
+                let oneToken = UInt256.tenTo(token.decimals).bigEndianBytes
+                add(.vaultUnitValue(token: t), vault, StateCalls.vaultValueOf, [token.address.word, oneToken])
+            }
         }
     }
 
@@ -118,6 +143,8 @@ struct StateReadPlan {
         case .swapFee(let p): return (poolSubject(p), StateCalls.getSwapFeePercentage)
         case .vaultPool: return ("rebalancing vault (\(vault.map(\.checksummed) ?? "?"))", StateCalls.vaultPoolInfo)
         case .vaultToken: return ("rebalancing vault (\(vault.map(\.checksummed) ?? "?"))", StateCalls.vaultTokenAllowed)
+        case .vaultBound(let call): return ("rebalancing vault (\(vault.map(\.checksummed) ?? "?"))", call.function)
+        case .vaultUnitValue: return ("rebalancing vault (\(vault.map(\.checksummed) ?? "?"))", StateCalls.vaultValueOf)
         }
     }
 
@@ -153,8 +180,15 @@ struct StateReadPlan {
         var fees: [Int: UInt256] = [:]
         var poolListed: [Int: Bool] = [:]
         var tokenListed: [String: Bool] = [:]
+        var boundResults: [(Slot, Multicall3.Result)] = []
 
         for (slot, result) in zip(slots, results) {
+            switch slot {
+            case .vaultBound, .vaultUnitValue:
+                boundResults.append((slot, result))
+                continue
+            default: break
+            }
             let values = try decodeValues(slot, result, block: context.block.number)
             let (subject, function) = describe(slot)
             func bad(_ detail: String) -> StateLoadError {
@@ -214,6 +248,8 @@ struct StateReadPlan {
             case .vaultToken(let t):
                 guard values.indices.contains(0) else { throw bad("missing output 0") }
                 do { tokenListed[network.tokens[t].symbol] = try values[0].asBool } catch { throw bad(error.description) }
+            case .vaultBound, .vaultUnitValue:
+                break
             }
         }
 
@@ -247,10 +283,41 @@ struct StateReadPlan {
         let state = ChainState(
             chainId: context.chainId, block: context.block, tokens: network.tokenList, balances: balances, pools: poolStates,
             owner: holder, nativeBalance: holderNative, allowances: allowances, priorityFeePerGas: context.priorityFeePerGas,
-            excludedPools: excluded)
+            excludedPools: excluded, vault: vaultBounds(boundResults))
         do { try state.validate() } catch { throw .invalidState(error) }
         let operatorBalance = `operator`.map { $0 == holder ? holderNative : operatorNative } ?? nil
         return Decoded(state: state, operatorNativeBalance: operatorBalance)
+    }
+
+    /// The vault's bounds from its soft reads: nil when it has no limits (a vault from before them);
+    /// without prices (a stale or missing feed makes `nav()` revert) it says why.
+    func vaultBounds(_ results: [(Slot, Multicall3.Result)]) -> VaultBounds? {
+        var words: [VaultBoundCall: [ABIValue]] = [:]
+        var failure: [VaultBoundCall: String] = [:]
+        var unitValues: [String: UInt256] = [:]
+        for (slot, result) in results {
+            let function = describe(slot).function
+            let values = result.success ? try? function.decodeOutput(result.returnData) : nil
+            switch slot {
+            case .vaultBound(let call):
+                if let values { words[call] = values } else { failure[call] = result.returnData.isEmpty ? "reverted without a reason" : "\(RevertReason.decode(result.returnData))" }
+            case .vaultUnitValue(let t):
+                if let value = try? values?.first?.asUInt256 { unitValues[network.tokens[t].symbol] = value }
+            default: break
+            }
+        }
+        func number(_ call: VaultBoundCall, _ i: Int = 0) -> UInt256? {
+            guard let values = words[call], values.indices.contains(i) else { return nil }
+            return try? values[i].asUInt256
+        }
+        guard let loss = number(.maxLossBps), let call = number(.maxCallPercent), let daily = number(.maxDailyPercent),
+              let dailyLoss = number(.maxDailyLossBps), let paused = try? words[.paused]?.first?.asBool
+        else { return nil }
+        func small(_ v: UInt256) -> UInt64 { v > UInt256(UInt64.max) ? .max : v.w0 }
+        return VaultBounds(maxLossBps: small(loss), maxCallPercent: small(call), maxDailyPercent: small(daily),
+                           maxDailyLossBps: small(dailyLoss), paused: paused, nav: number(.nav), volumeLeft: number(.budget, 0),
+                           lossLeft: number(.budget, 1), unitValues: unitValues,
+                           pricingProblem: failure[.nav] ?? failure[.budget])
     }
 
     /// The pool's tokens on chain must be the network file's, in the same order.

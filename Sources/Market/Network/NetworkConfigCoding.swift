@@ -3,7 +3,7 @@ import Foundation
 
 struct NetworkConfigWire: Decodable {
     struct TokenWire: Decodable {
-        enum CodingKeys: String, CodingKey, CaseIterable { case symbol, address, decimals, approvalResetRequired, returnsBool }
+        enum CodingKeys: String, CodingKey, CaseIterable { case symbol, address, decimals, approvalResetRequired, returnsBool, priceFeed }
         var symbol: String
         var address: String
         var decimals: WireUInt64
@@ -12,6 +12,7 @@ struct NetworkConfigWire: Decodable {
         var priceFeed: PriceFeedWire?
     }
     struct PriceFeedWire: Decodable {
+        enum CodingKeys: String, CodingKey, CaseIterable { case address, heartbeat }
         var address: String
         var heartbeat: WireUInt64
     }
@@ -77,6 +78,12 @@ struct NetworkConfigWire: Decodable {
         }
         if let bad = check(root, names(CodingKeys.self), JSONFieldPath()) { return bad }
         if let bad = each("tokens", names(TokenWire.CodingKeys.self)) { return bad }
+        for (i, item) in ((root["tokens"] as? [Any]) ?? []).enumerated() {
+            if let feed = (item as? [String: Any])?["priceFeed"] as? [String: Any],
+               let bad = check(feed, names(PriceFeedWire.CodingKeys.self), JSONFieldPath().key("tokens").index(i).key("priceFeed")) {
+                return bad
+            }
+        }
         if let bad = each("dexes", names(DexWire.CodingKeys.self)) { return bad }
         if let bad = each("pools", names(PoolWire.CodingKeys.self)) { return bad }
         if let gas = root["gas"] as? [String: Any], let bad = check(gas, names(GasWire.CodingKeys.self), JSONFieldPath().key("gas")) {

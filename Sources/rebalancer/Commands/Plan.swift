@@ -110,6 +110,9 @@ struct PlanOutput: Encodable {
     var quoteToken: String
     var deadline: UInt64?
     var transactions: [Tx]
+    /// Vault mode: the vault's bounds at this block and the plan measured by its rule.
+    var vault: VaultBounds?
+    var vaultCheck: VaultCheck?
 
     init(inputs: PlanInputs, result: PlanningResult) {
         let o = result.outcome
@@ -139,6 +142,8 @@ struct PlanOutput: Encodable {
             gasCostQuote = o.gasCost
         }
         deadline = result.plan?.deadline
+        vault = inputs.state.vault
+        vaultCheck = result.vaultCheck
         transactions = result.plan?.transactions.map {
             Tx(label: $0.label, from: $0.from, to: $0.to, data: Hex.encode($0.data), routeIndices: $0.routeIndices)
         } ?? []
@@ -165,6 +170,7 @@ enum PlanText {
         out.append("decision: \(p.decision.action.rawValue)")
         for r in p.decision.reasons { out.append("  reason: \(r)") }
         for n in p.decision.notes { out.append("  note: \(n)") }
+        if let line = VaultText.line(p.vault, p.vaultCheck) { out.append("  vault: \(line)") }
         if !p.trades.isEmpty {
             out.append("")
             var t = Table([("#", .right), ("sell", .right), ("", .left), ("buy", .left), ("value \(p.quoteToken)", .right)])
@@ -206,5 +212,24 @@ enum PlanText {
             }
         }
         return out.joined(separator: "\n")
+    }
+}
+
+/// One line on the vault's bounds for a plan: what it gives and receives at the vault's prices
+/// against what the vault allows now.
+enum VaultText {
+    static func line(_ vault: VaultBounds?, _ check: VaultCheck?) -> String? {
+        guard let vault else { return nil }
+        var parts: [String] = []
+        if let check {
+            parts.append("gives \(VaultBounds.usd(check.given)), receives \(VaultBounds.usd(check.received)) at its prices "
+                         + "(loss limit \(vault.maxLossBps) bps)")
+        }
+        if let left = vault.volumeLeft { parts.append("may give \(VaultBounds.usd(left)) in one call now") }
+        if let loss = vault.lossLeft { parts.append("\(VaultBounds.usd(loss)) of today's loss budget left") }
+        if let nav = vault.nav { parts.append("NAV \(VaultBounds.usd(nav))") }
+        if let problem = vault.pricingProblem { parts.append("cannot price: \(problem)") }
+        if vault.paused { parts.append("PAUSED") }
+        return parts.joined(separator: "; ")
     }
 }

@@ -257,7 +257,8 @@ struct Vault: ParsableCommand {
     }
 
     struct Info: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the vault's owner and operator.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show the vault's roles, its bounds on a rebalance (limits, what the rolling day leaves) and the prices it uses.")
         @OptionGroup var sending: SendingOptions
         @OptionGroup var vault: VaultAddress
 
@@ -271,6 +272,30 @@ struct Vault: ParsableCommand {
             print("vault    \(address.checksummed)")
             print("owner    \(Address(word: owner)?.checksummed ?? "?")")
             print("operator \(Address(word: op)?.checksummed ?? "?")")
+            // The bounds as the planner sees them: the same one-round-trip read, with the vault as holder.
+            let loader = StateLoader(client: ctx.client, network: ctx.network, networkFile: ConfigLoading.networkLabel(ctx.network.name))
+            let loaded = try reporting("--vault") { try loader.load(StateRequest(holder: address, vault: address)) }
+            guard let bounds = loaded.state.vault else {
+                print("bounds   none (a vault from before the on-chain bounds)")
+                return
+            }
+            print("block    \(loaded.state.block.number)")
+            print("paused   \(bounds.paused ? "YES: rebalance refuses until the owner unpauses" : "no")")
+            print("limits   \(bounds.maxLossBps) bps loss per call, \(bounds.maxCallPercent) % of NAV per call, "
+                  + "\(bounds.maxDailyPercent) % of NAV and \(bounds.maxDailyLossBps) bps of NAV lost per rolling day")
+            if let problem = bounds.pricingProblem { print("prices   CANNOT PRICE: \(problem) (rebalance refuses)") }
+            if let nav = bounds.nav { print("NAV      \(VaultBounds.usd(nav))") }
+            if let left = bounds.volumeLeft { print("budget   \(VaultBounds.usd(left)) may be given in one call now") }
+            if let loss = bounds.lossLeft { print("loss     \(VaultBounds.usd(loss)) of the rolling day's loss budget left") }
+            var table = Table([("token", .left), ("balance", .right), ("vault price", .right), ("value", .right)])
+            for token in loaded.state.tokens {
+                let balance = loaded.state.balance(of: token.symbol)
+                let unit = bounds.unitValues[token.symbol]
+                guard unit != nil || !balance.isZero else { continue }
+                table.add([token.symbol, Units.exact(balance, decimals: token.decimals), unit.map(VaultBounds.usd) ?? "no price",
+                           bounds.value(of: token.symbol, amount: balance, decimals: token.decimals).map(VaultBounds.usd) ?? "-"])
+            }
+            print(table.render())
         }
     }
 }
