@@ -54,11 +54,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
+        // One rebalance over one node session: reconcile, read, decide, plan, dry run, send, confirm,
+        // report. `run`, `daemon` and `rehearse` drive it.
+        .target(
+            name: "Cycle",
+            dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore"]),
+
         // The command line.
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
+                "Cycle", "Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

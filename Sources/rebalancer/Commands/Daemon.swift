@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cycle
 import EthSigning
 import Execution
 import Foundation
@@ -94,13 +95,14 @@ struct Daemon: ParsableCommand {
         sigprocmask(SIG_UNBLOCK, &stopSignals, nil)
         let quiet = isatty(STDOUT_FILENO) == 0 || cycle.output.json
         var tick = 0
+        var node: RunCommand.Node?
         // With --at, the first tick waits for the scheduled time; with --every it starts at once.
         if at != nil { waitUntil(Self.nextTick(after: Date(), every: every, at: at, lastStart: Date()), quiet: quiet) }
         while stopRequested == 0 {
             tick += 1
             let started = Date()
             if !quiet { print("tick \(tick) at \(ISO8601DateFormatter().string(from: started))") }
-            let outcome = tickOutcome(key: key, networkName: networkName)
+            let outcome = tickOutcome(key: key, networkName: networkName, node: &node)
             if let message = tracker.record(outcome, at: Date()) {
                 let errors = AlertDispatch.send(message, through: alerts.notifiers)
                 for e in errors { note("daemon: alert not delivered: \(e)") }
@@ -126,17 +128,21 @@ struct Daemon: ParsableCommand {
         if !quiet { FileHandle.standardError.write(Data("\r".utf8)) }
     }
 
-    /// One tick under the tick lock; failures become alert input, never an exit.
-    func tickOutcome(key: PrivateKey, networkName: String) -> TickOutcome {
+    /// One tick under the tick lock; failures become alert input, never an exit. The node session
+    /// and journal are opened at the first tick that can, and kept: the chain id is checked once and
+    /// discovered pairs stay known from tick to tick.
+    func tickOutcome(key: PrivateKey, networkName: String, node: inout RunCommand.Node?) -> TickOutcome {
         do {
             let lock = try TickLock.acquire(dataDir: cycle.dataDir, network: networkName)
             defer { lock.release() }
-            let summary = try cycle.cycle(key: key)
+            let opened = try node ?? cycle.openNode()
+            node = opened
+            let summary = try cycle.cycle(key: key, node: opened)
             switch summary.status {
             case .completed: return .success
             case .skipped:
                 guard let decision = summary.decision else { return .success }
-                return TickOutcome(decision: decision, mainnet: summary.mainnet)
+                return TickOutcome(decision: decision, mainnet: opened.session.network.mainnet)
             case .disagreed, .failed, .unsettled:
                 return .failure(reason: summary.reason ?? "the run failed")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cycle
 import EthCore
 import EthRPC
 import Execution
@@ -40,8 +41,7 @@ struct DryRunCommand: ParsableCommand {
         let planOut = PlanOutput(inputs: inputs, result: result)
         var report: DryRunReport? = nil
         if let plan = result.plan, !plan.transactions.isEmpty {
-            let connection = try NodeConnection.open(urls: rpc.urls, network: inputs.network, timeout: rpc.rpcTimeout,
-                                                     deadline: rpc.commandDeadline)
+            let session = try inputs.session ?? StateReading.session(network: inputs.network, rpc: rpc, deadline: rpc.commandDeadline)
             let state = inputs.state
             let context = DryRunContext(
                 quoteToken: inputs.portfolio.quoteToken,
@@ -51,7 +51,7 @@ struct DryRunCommand: ParsableCommand {
                                        inputs.network.gas.maxPriorityFeePerGas),
                 maxFeePerGas: inputs.network.gas.maxFeePerGas)
             do {
-                report = try Simulator(client: connection.client).simulate(plan, context: context)
+                report = try Simulator(client: session.client).simulate(plan, context: context)
             } catch {
                 throw CLIError("\(error)")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cycle
 import EthCore
 import Execution
 import Foundation
@@ -49,22 +50,28 @@ struct PlanInputs {
     var network: NetworkConfig
     var state: ChainState
     var source: String
+    /// The node the state was read from (nil for a snapshot file): a dry run simulates on the same node.
+    var session: NodeSession?
 
     static func load(portfolioPath: String, network name: String?, stateFile: String?, rpc: RPCOptions) throws -> PlanInputs {
         let portfolio = try ConfigLoading.portfolio(path: portfolioPath)
         let network = try ConfigLoading.network(named: name ?? portfolio.network)
         let state: ChainState
         let source: String
+        var session: NodeSession?
         if let stateFile {
             state = try SnapshotFile.load(stateFile)
             source = stateFile
         } else {
-            let loaded = try StateReading.read(network: network, portfolio: portfolio, rpc: rpc, block: nil, deadline: rpc.commandDeadline)
+            let node = try StateReading.session(network: network, rpc: rpc, deadline: rpc.commandDeadline)
+            let loaded = try StateReading.read(node, portfolio: portfolio, block: nil)
             state = loaded.state
             source = loaded.node
+            session = node
         }
         try ConfigLoading.validate(portfolio, file: portfolioPath, knownTokens: Set(state.tokens.map(\.symbol)))
-        return PlanInputs(portfolio: portfolio, portfolioFile: portfolioPath, network: network, state: state, source: source)
+        return PlanInputs(portfolio: portfolio, portfolioFile: portfolioPath, network: network, state: state, source: source,
+                          session: session)
     }
 
     static func plan(_ inputs: PlanInputs) throws -> PlanningResult {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cycle
 import EthCore
 import Execution
 import Foundation
@@ -24,7 +25,7 @@ struct Rehearse: ParsableCommand {
         var runId: Int64?
         var passed: Bool
         var reason: String?
-        var execution: RunCommand.ExecutionSummary?
+        var execution: ExecutionSummary?
     }
 
     func run() throws {
@@ -33,7 +34,7 @@ struct Rehearse: ParsableCommand {
         guard !network.mainnet else { throw CLIError("--network: \(network.name) is mainnet; rehearse on a testnet (sepolia) or the devnet") }
         let lock = try TickLock.acquire(dataDir: cycle.dataDir, network: network.name)
         defer { lock.release() }
-        let summary = try cycle.cycle(key: try cycle.keyOptions.load())
+        let summary = try cycle.cycle(key: try cycle.keyOptions.load(), node: try cycle.openNode())
 
         var reason = summary.reason
         var passed = summary.status == .completed
@@ -41,7 +42,7 @@ struct Rehearse: ParsableCommand {
             passed = false
             reason = "nothing to rehearse: the decision was skip (\(summary.reason ?? ""))"
         }
-        if let routes = summary.execution?.routes {
+        if let routes = summary.execution?.summary.routes {
             for r in routes where (r.actualOut ?? .zero) < r.minOut {
                 passed = false
                 reason = "\(r.sell)→\(r.buy) paid less than its minimum output"
@@ -49,7 +50,7 @@ struct Rehearse: ParsableCommand {
         }
         let report = Report(network: network.name, portfolio: cycle.portfolioOption.portfolio,
                             fingerprint: RehearsalLog.fingerprint(portfolio), runId: summary.runId, passed: passed,
-                            reason: reason, execution: summary.execution)
+                            reason: reason, execution: summary.execution?.summary)
         try reporting("rehearsal log") {
             try RehearsalLog.append(RehearsalRecord(fingerprint: report.fingerprint, portfolio: report.portfolio, network: network.name,
                                                     runId: summary.runId, passed: passed, at: Date(), reason: reason),

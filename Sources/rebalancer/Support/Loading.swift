@@ -1,3 +1,4 @@
+import Cycle
 import EthCore
 import EthRPC
 import Foundation
@@ -81,40 +82,6 @@ enum ConfigLoading {
     }
 }
 
-/// The node to read from, chosen among `--rpc-url`s (or the network's default), with the chain
-/// head when several nodes were compared (it pins the read without another request).
-struct NodeConnection {
-    var client: EthClient
-    var head: BlockHeader?
-    /// Nodes that were not used and why, for stderr.
-    var refused: [String]
-
-    /// `deadline`: the command's total (read-only commands); without one each request still has
-    /// `timeout` seconds, retries included.
-    static func open(urls: [String], network: NetworkConfig, timeout: Double = 30, deadline: RPCDeadline? = nil) throws -> NodeConnection {
-        var list = urls.filter { !$0.isEmpty }
-        if list.isEmpty {
-            do {
-                list = [try RPCEndpoint.resolveURL(explicit: nil, networkVariable: network.rpcUrlEnv,
-                                                   defaultURL: network.defaultRpcUrl)]
-            } catch { throw CLIError("--rpc-url: \(error)") }
-        }
-        var clients: [EthClient] = []
-        for url in list {
-            let policy = RetryPolicy(callTimeoutSeconds: timeout, deadline: deadline)
-            do { clients.append(try EthClient(HTTPTransport.Configuration(url: url), retryPolicy: policy)) } catch {
-                throw CLIError("--rpc-url \(RedactedURL(url).display): \(error)")
-            }
-        }
-        guard let only = clients.first else { throw CLIError("--rpc-url: no RPC URL given") }
-        if clients.count == 1 { return NodeConnection(client: only, head: nil, refused: []) }
-        do {
-            let choice = try NodeSelection.choose(clients, now: Clock.now())
-            return NodeConnection(client: choice.client, head: choice.head, refused: choice.refused)
-        } catch { throw CLIError("--rpc-url: \(error)") }
-    }
-}
-
 enum Clock {
     static func now() -> UInt64 { UInt64(max(0, Date().timeIntervalSince1970)) }
 }
@@ -124,26 +91,26 @@ func note(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// The portfolio's state read from the node: the holder's balances and allowances for every
-/// router and vault, the operator's gas money, every pool, at one pinned block. Refused nodes and
-/// an old block are reported on stderr (the block age against the portfolio's policy).
+/// The portfolio's state read from the node through one `NodeSession` (the node chosen among
+/// `--rpc-url`s once); refused nodes and an old block are reported on stderr (the block age against
+/// the portfolio's policy).
 enum StateReading {
+    static func session(network: NetworkConfig, rpc: RPCOptions, deadline: RPCDeadline? = nil) throws -> NodeSession {
+        let session = try reporting("--rpc-url") {
+            try NodeSession(urls: rpc.urls, network: network, callTimeoutSeconds: rpc.rpcTimeout, deadline: deadline)
+        }
+        for line in session.refused { note("warning: \(line)") }
+        return session
+    }
+
     static func read(network: NetworkConfig, portfolio: PortfolioConfig, rpc: RPCOptions, block: UInt64?,
                      deadline: RPCDeadline? = nil) throws -> LoadedState {
-        let connection = try NodeConnection.open(urls: rpc.urls, network: network, timeout: rpc.rpcTimeout, deadline: deadline)
-        for line in connection.refused { note("warning: \(line)") }
-        let loader = StateLoader(client: connection.client, network: network, networkFile: ConfigLoading.networkLabel(network.name))
-        // The rebalancing vault is a spender only when the holder is another address (EOA mode deposits).
-        let extra = portfolio.vault.map { $0 == portfolio.holder ? [] : [$0] } ?? []
-        let maxAge = portfolio.policy.maxBlockAgeSeconds
-        let pinned: BlockTag = block.map { .number($0) } ?? connection.head.map { .number($0.number) } ?? .latest
-        let request = StateRequest(
-            holder: portfolio.holder, operator: portfolio.operator,
-            spenders: StateRequest.spenders(of: network, extra: extra), block: pinned,
-            maxBlockAgeSeconds: maxAge.isFinite && maxAge > 0 ? UInt64(min(maxAge, 1e12)) : nil,
-            vault: portfolio.mode == .vault ? portfolio.vault : nil)
+        try read(session(network: network, rpc: rpc, deadline: deadline), portfolio: portfolio, block: block)
+    }
+
+    static func read(_ session: NodeSession, portfolio: PortfolioConfig, block: UInt64?) throws -> LoadedState {
         let loaded: LoadedState
-        do { loaded = try loader.load(request) } catch { throw CLIError("\(error)") }
+        do { loaded = try session.read(portfolio: portfolio, block: block) } catch { throw CLIError("\(error)") }
         if let stale = loaded.stale {
             note("warning: stale block: \(stale.summary) (policy.maxBlockAgeSeconds)")
         }

@@ -1,0 +1,105 @@
+import EthCore
+import Execution
+import Market
+import Strategy
+
+/// How one cycle ended: what `run` maps to its exit code, the daemon to its alerts, and a
+/// rehearsal to its report.
+public struct CycleResult: Sendable {
+    public enum Status: Sendable, Equatable {
+        case completed
+        case skipped
+        /// The dry run disagreed with the plan; nothing was sent.
+        case disagreed
+        /// A transaction reverted or was dropped.
+        case failed
+        /// Nothing planned, or a send's fate unknown, until the chain settles the operator's transactions.
+        case unsettled
+    }
+
+    public var status: Status
+    public var runId: Int64?
+    public var decision: Decision?
+    /// Why it skipped, failed or is unsettled, in words.
+    public var reason: String?
+    /// The skip reasons (and a routing failure), as journaled.
+    public var reasons: [String] = []
+    /// Filled when transactions were sent.
+    public var execution: CycleExecution?
+}
+
+/// What was sent and what the chain did with it.
+public struct CycleExecution: Sendable {
+    public var transactions: [PlannedTransaction]
+    public var outcomes: [SendOutcome]
+    public var routes: [RouteOutcome]
+    /// The state the plan was made from (for amounts' decimals).
+    public var state: ChainState
+    public var allocation: [AllocationRow]
+    public var summary: ExecutionSummary
+}
+
+/// The numbers a rehearsal compares: predicted against actual per route, gas, cost, time.
+public struct ExecutionSummary: Sendable, Encodable {
+    public var routes: [RouteOutcome]
+    public var gasEstimated: UInt64
+    public var gasUsed: UInt64
+    public var costWei: UInt256
+    public var dryRunCostWei: UInt256
+    public var feesPaid: Double
+    public var quoteToken: String
+    public var secondsToConfirmation: Double
+}
+
+/// What the cycle tells its caller as it goes (notes on stderr, a progress line per poll).
+public enum CycleEvent: Sendable, CustomStringConvertible {
+    case settledEarlierTransactions
+    case unsettled(String)
+    case dryRunDisagreed(runId: Int64?, why: String)
+    case unestimatedGas(count: Int, method: String)
+    case sent(runId: Int64, hashes: [Hash32])
+    case confirmer(ConfirmerEvent)
+
+    public var description: String {
+        switch self {
+        case .settledEarlierTransactions: return "run: settled earlier unfinished transactions first (see `rebalancer history`)"
+        case .unsettled(let why): return "run: \(why)"
+        case .dryRunDisagreed(let runId, let why):
+            return "run \(runId.map(String.init) ?? "?"): the dry run disagrees with the plan, nothing sent: \(why)"
+        case .unestimatedGas(let count, let method):
+            return "run: \(count) transaction(s) not simulated (\(method)); their gas limits are the plan's estimates + 50 %"
+        case .sent(let runId, let hashes):
+            return "run \(runId): sent \(hashes.count) transaction(s): \(hashes.map(\.hex).joined(separator: ", "))"
+        case .confirmer(let event): return "  \(event)"
+        }
+    }
+}
+
+/// Why a cycle stopped before it could decide; one line naming the file, field or node.
+public enum CycleError: Error, Sendable, CustomStringConvertible {
+    case keyIsNotOperator(key: Address, operator: Address, portfolioFile: String)
+    case node(String)
+    case portfolio(file: String, reason: String)
+    /// The pools read do not link a portfolio token to the quote token (the node's pools, not the portfolio, are short).
+    case noPrice(token: String, quote: String, source: String)
+    case journal(String)
+    case dryRun(String)
+    case noGasEstimate(label: String)
+    case confirmation(runId: Int64, reason: String)
+
+    public var description: String {
+        switch self {
+        case .keyIsNotOperator(let key, let op, let file):
+            return "the key is for \(key.checksummed), but \(file) names operator \(op.checksummed)"
+        case .node(let why): return why
+        case .portfolio(let file, let why): return "\(file): \(why)"
+        case .noPrice(let token, let quote, let source):
+            return "\(source): no pool path prices \(token) in \(quote) (the pools read there do not link \(token) to \(quote))"
+        case .journal(let why): return "journal: \(why)"
+        case .dryRun(let why): return "dry run: \(why)"
+        case .noGasEstimate(let label): return "\(label): no gas estimate and no planned gas; nothing sent"
+        case .confirmation(let runId, let why):
+            return "run \(runId): \(why) (the journal keeps the rest; run again to reconcile)"
+        }
+    }
+}
