@@ -81,8 +81,10 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution", "TestSupport"]),
         .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore", "TestOracles"]),
         .testTarget(
-            name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore"],
+            name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"],
             exclude: ["Fixtures"]),
+        // The rebalance cycle against a scripted node (its control flow; the devnet tests run it whole).
+        .testTarget(name: "CycleTests", dependencies: ["Cycle", "Execution", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore", "TestOracles"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore", "TestOracles"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "EthRPC", "EthCore", "TestOracles"], exclude: ["Fixtures"]),

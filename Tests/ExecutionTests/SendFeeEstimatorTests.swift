@@ -1,6 +1,7 @@
 import EthCore
 import EthRPC
 @testable import Market
+import TestSupport
 import Testing
 
 @testable import Execution

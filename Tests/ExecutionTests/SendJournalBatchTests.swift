@@ -1,5 +1,6 @@
 import EthCore
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Execution

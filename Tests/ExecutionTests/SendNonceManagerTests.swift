@@ -1,6 +1,7 @@
 import EthCore
 import EthRPC
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Execution

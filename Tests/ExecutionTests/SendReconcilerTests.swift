@@ -2,6 +2,7 @@ import EthCore
 import EthRPC
 import EthSigning
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Execution
