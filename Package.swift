@@ -1,7 +1,10 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Layers point down only: rebalancer → Execution → Routing → Strategy → Market → EthRPC → EthSigning → EthCore.
+// Layers point down only (docs/ARCHITECTURE.md):
+//   rebalancer (CLI) → Cycle → Execution → Routing, Strategy → Market → EthCore
+//   Cycle and Execution also use MarketLoading (→ Market, EthRPC) and EthSigning; EthRPC → EthCore;
+//   EthSigning → EthCore. Market, Strategy and Routing compute only: no RPC, no I/O.
 let package = Package(
     name: "Rebalancer",
     platforms: [.macOS(.v14)],
@@ -9,12 +12,13 @@ let package = Package(
         .executable(name: "rebalancer", targets: ["rebalancer"]),
         .library(name: "EthCore", targets: ["EthCore"]),
     ],
+    // Exact versions: Package.resolved is not committed on these machines, and this binary moves money.
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
-        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/attaswift/BigInt", exact: "6.0.1"),
     ],
     targets: [
         // C modules
@@ -36,15 +40,20 @@ let package = Package(
         // JSON-RPC over libcurl: batches, retries, rate limit, typed eth_ API, Multicall3.
         .target(name: "EthRPC", dependencies: ["EthCore", "CCurl"]),
 
-        // Tokens, pool models with exact on-chain integer math, the chain-state snapshot.
-        .target(name: "Market", dependencies: ["EthCore", "EthRPC"]),
+        // Tokens, pool models with exact on-chain integer math, the chain-state snapshot, network
+        // files. Computing only: no RPC.
+        .target(name: "Market", dependencies: ["EthCore"]),
+
+        // Loading a ChainState from a node: one Multicall3 round trip at a pinned block, pair
+        // discovery through factories, node selection.
+        .target(name: "MarketLoading", dependencies: ["Market", "EthRPC", "EthCore"]),
 
         // Targets, policy, valuation, drift, guards, the netted trade set. Computes only.
         .target(name: "Strategy", dependencies: ["Market", "EthCore"]),
 
-        // Pool graph, path search, optimal split across paths, gas-aware route choice; the planner
-        // that turns a strategy outcome into routes. Computing only.
-        .target(name: "Routing", dependencies: ["Strategy", "Market", "EthCore"]),
+        // Pool graph, path search, optimal split across paths, gas-aware route choice. Computing only;
+        // it knows pools and amounts, not strategies.
+        .target(name: "Routing", dependencies: ["Market", "EthCore"]),
 
         // Plan builder, fees, simulation, signing and sending, the journal, alerts.
         .target(
@@ -58,23 +67,23 @@ let package = Package(
         // report. `run`, `daemon` and `rehearse` drive it.
         .target(
             name: "Cycle",
-            dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore"]),
+            dependencies: ["Execution", "Routing", "Strategy", "Market", "MarketLoading", "EthRPC", "EthSigning", "EthCore"]),
 
         // The command line.
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "Cycle", "Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
+                "Cycle", "Execution", "MarketLoading", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Benchmarks: `swift run -c release rebalancer-bench`.
         .executableTarget(
             name: "rebalancer-bench",
-            dependencies: ["EthCore", "EthSigning", "CSecp256k1", "Market", "Strategy", "Routing", "TestOracles"]),
+            dependencies: ["EthCore", "EthSigning", "CSecp256k1", "Market", "Strategy", "Routing", "Execution", "TestOracles"]),
 
         // Runs the built `rebalancer` binary the way a user does (shared by the CLI and devnet tests).
-        .target(name: "TestSupport", dependencies: ["EthRPC"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["EthRPC", "EthCore"], path: "Tests/TestSupport"),
         // The suite's one seeded generator and oracles that share no code with what they check
         // (the bench measures against them too).
         .target(name: "TestOracles", dependencies: ["EthCore"], path: "Tests/TestOracles"),
@@ -87,7 +96,7 @@ let package = Package(
         .testTarget(name: "CycleTests", dependencies: ["Cycle", "Execution", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore", "TestOracles"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore", "TestOracles"]),
-        .testTarget(name: "MarketTests", dependencies: ["Market", "EthRPC", "EthCore", "TestOracles"], exclude: ["Fixtures"]),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "MarketLoading", "EthRPC", "EthCore", "TestOracles"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EthCoreTests",
             dependencies: [
@@ -104,6 +113,6 @@ let package = Package(
             name: "SendingIntegrationTests",
             dependencies: ["Execution", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport", "rebalancer"]),
         // Against a running devnet (DEVNET_RPC_URL): state loading, deployment through the Swift signer.
-        .testTarget(name: "IntegrationTests", dependencies: ["Execution", "Routing", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore", "TestSupport", "rebalancer"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Execution", "MarketLoading", "Routing", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore", "TestSupport", "rebalancer"]),
     ]
 )

@@ -3,6 +3,7 @@ import EthRPC
 import Execution
 import Foundation
 import Market
+import MarketLoading
 import Strategy
 
 /// The node a process talks to, chosen once: with several RPC URLs the freshest node is used for

@@ -4,6 +4,7 @@ import EthSigning
 import Execution
 import Foundation
 import Market
+import MarketLoading
 import Routing
 import Strategy
 

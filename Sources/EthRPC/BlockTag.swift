@@ -1,3 +1,5 @@
+import EthCore
+
 /// Which block a read refers to. State reads always name one, so that several reads can be pinned
 /// to the same block number and agree with each other.
 public enum BlockTag: Sendable, Hashable, CustomStringConvertible {

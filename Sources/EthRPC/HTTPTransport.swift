@@ -1,3 +1,4 @@
+import EthCore
 import CCurl
 import Foundation
 

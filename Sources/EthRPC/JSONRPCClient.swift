@@ -1,3 +1,4 @@
+import EthCore
 import Foundation
 
 /// One JSON-RPC method call, before an id is assigned.

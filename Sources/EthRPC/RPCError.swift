@@ -1,3 +1,4 @@
+import EthCore
 // Every way a JSON-RPC exchange can fail, each with a one-line message that says what happened
 // and whether retrying can help.
 

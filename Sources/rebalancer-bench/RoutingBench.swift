@@ -1,4 +1,5 @@
 import EthCore
+import Execution
 import Foundation
 import Market
 import Routing

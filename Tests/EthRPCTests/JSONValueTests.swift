@@ -1,3 +1,4 @@
+import EthCore
 import Testing
 
 @testable import EthRPC

@@ -2,6 +2,7 @@ import EthCore
 import Foundation
 import Market
 @testable import Routing
+@testable import Execution
 import Strategy
 
 /// The devnet's network file and a snapshot over its addresses, for plan-builder tests.

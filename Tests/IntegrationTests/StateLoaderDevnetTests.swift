@@ -3,6 +3,7 @@ import EthRPC
 import EthSigning
 import Foundation
 @testable import Market
+import MarketLoading
 import Testing
 
 /// The state loader against the running devnet over HTTP: every value it reads is compared with a

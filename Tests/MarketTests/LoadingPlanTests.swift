@@ -3,6 +3,7 @@ import EthRPC
 import Foundation
 import Testing
 @testable import Market
+@testable import MarketLoading
 
 /// The loader's pure parts: which Multicall3 members a read has, and how their answers become a
 /// snapshot or a typed error naming the pool or token. No node.

@@ -1,3 +1,4 @@
+import EthCore
 import EthRPC
 import Foundation
 

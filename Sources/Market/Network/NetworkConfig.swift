@@ -63,6 +63,15 @@ public struct NetworkConfig: Sendable, Equatable {
         public var feeBps: UInt64?
         /// Weighted pools: the vault's 32-byte pool id.
         public var poolId: [UInt8]?
+
+        public init(dex: String, kind: PoolKind, address: Address, tokens: [String], feeBps: UInt64? = nil, poolId: [UInt8]? = nil) {
+            self.dex = dex
+            self.kind = kind
+            self.address = address
+            self.tokens = tokens
+            self.feeBps = feeBps
+            self.poolId = poolId
+        }
     }
 
     /// Upper bounds the fee estimator never exceeds, wei.

@@ -1,4 +1,4 @@
-import EthRPC
+import EthCore
 import Foundation
 
 /// Why JSONDecoder called a file "not valid JSON", said with the field when there is one.

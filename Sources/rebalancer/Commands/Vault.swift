@@ -5,6 +5,7 @@ import EthSigning
 import Execution
 import Foundation
 import Market
+import MarketLoading
 
 /// The owner's side of the rebalancing vault: deploy, allowlist, fund, withdraw, set the operator,
 /// the guardian and the limits; the guardian's: pause. Every transaction goes through the same

@@ -3,6 +3,7 @@ import EthCore
 import EthRPC
 import Foundation
 import Market
+import MarketLoading
 import Strategy
 
 /// Reading the network file, the portfolio file and connecting to the node, each failure as one

@@ -1,4 +1,5 @@
 import TestSupport
+import EthCore
 import EthRPC
 
 /// Builds JSON-RPC replies for a `LocalHTTPServer`: answers each request object (single or batch)

@@ -1,4 +1,5 @@
 import EthCore
+import Market
 import EthRPC
 
 /// Why a chain-state read failed, as one line naming the node, the pool or token, and the call.

@@ -1,4 +1,5 @@
 import EthCore
+import Market
 import EthRPC
 
 /// The Multicall3 members of one state read and how their answers become a `ChainState`. Pure:

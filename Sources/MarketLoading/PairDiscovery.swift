@@ -1,4 +1,5 @@
 import EthCore
+import Market
 import EthRPC
 
 /// Finding a network's constant-product pairs when its file lists factories but no pools:

@@ -1,4 +1,5 @@
 import EthCore
+import Market
 import EthRPC
 
 /// What one state read is about: whose balances, which allowances, at which block.

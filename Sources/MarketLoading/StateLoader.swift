@@ -1,4 +1,5 @@
 import EthCore
+import Market
 import EthRPC
 import Foundation
 

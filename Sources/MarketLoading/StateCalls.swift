@@ -1,4 +1,5 @@
 import EthCore
+import Market
 
 /// The view functions the state loader calls, with their published signatures (ERC-20, Multicall3,
 /// Uniswap V2 pair and factory, Balancer V2 vault and weighted pool). Built from types, not parsed

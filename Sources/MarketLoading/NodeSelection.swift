@@ -1,3 +1,4 @@
+import Market
 import EthRPC
 
 /// Choosing one node among several RPC URLs: every node's head is fetched (`StalenessCheck.survey`),

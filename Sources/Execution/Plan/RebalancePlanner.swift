@@ -1,5 +1,6 @@
 import EthCore
 import Market
+import Routing
 import Strategy
 
 /// The trades of a strategy outcome, each routed with exact quotes. Routes are quoted in order
