@@ -106,6 +106,7 @@ if Context.environment["REBALANCER_FUZZ"] != nil {
         ("chain-state", ["Market", "EthCore"]),
         ("portfolio", ["Strategy", "EthCore"]),
         ("network", ["Market", "EthCore"]),
+        ("snapshot-plan", ["Execution", "Strategy", "Market", "EthCore"]),
     ]
     for target in fuzzTargets {
         package.targets.append(
