@@ -116,3 +116,24 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["Execution", "MarketLoading", "Routing", "Market", "Strategy", "EthRPC", "EthSigning", "EthCore", "TestSupport", "rebalancer"]),
     ]
 )
+
+// libFuzzer targets (Fuzz/README.md). Declared only when REBALANCER_FUZZ is set, so the ordinary
+// build never compiles them; scripts/fuzz sets it and builds with -sanitize=fuzzer into .build-fuzz.
+if Context.environment["REBALANCER_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("abi-decoding", ["EthCore"]),
+        ("rlp", ["EthCore"]),
+        ("transaction", ["EthSigning", "EthCore"]),
+        ("jsonrpc-reply", ["EthRPC", "EthCore"]),
+        ("chain-state", ["Market", "EthCore"]),
+        ("portfolio", ["Strategy", "EthCore"]),
+        ("network", ["Market", "EthCore"]),
+        ("snapshot-plan", ["Execution", "Strategy", "Market", "EthCore"]),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: "fuzz-\(target.name)", dependencies: target.dependencies, path: "Fuzz/Targets/\(target.name)",
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}
