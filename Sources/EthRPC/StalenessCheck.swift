@@ -46,11 +46,6 @@ public struct StalenessCheck: Sendable, Equatable {
             problems: [.blockTooOld(blockNumber: header.number, ageSeconds: age, maxAgeSeconds: maxBlockAgeSeconds)])
     }
 
-    /// Throws `.staleNode` when the header is too old.
-    public func requireFresh(_ header: BlockHeader, now: UInt64, node: String) throws(RPCError) {
-        if let report = check(header, now: now, node: node) { throw .staleNode(report) }
-    }
-
     /// Compares head block numbers of several nodes; returns a report for every node more than
     /// `maxBlocksBehind` behind the highest.
     public func compare(heads: [(node: String, blockNumber: UInt64)]) -> [StalenessReport] {
@@ -107,10 +102,5 @@ public struct NodeSurvey: Sendable {
             best = (i, h.number)
         }
         return best?.index
-    }
-
-    /// Throws the first stale node's report, so that no caller uses a stale node silently.
-    public func requireNoneStale() throws(RPCError) {
-        if let first = stale.first { throw .staleNode(first) }
     }
 }

@@ -50,7 +50,7 @@ public struct RouteLeg: Sendable, Hashable, Codable {
 }
 
 /// How to sell `amountIn` of `sell` for `buy`: parallel legs whose inputs sum exactly to `amountIn`
-/// and whose exact outputs sum to `amountOut`. Encodes to the route JSON of shared/DESIGN.md
+/// and whose exact outputs sum to `amountOut`. Encodes to the route JSON of docs/ARCHITECTURE.md
 /// (integers, including `gas`, as decimal strings; `priceImpactBps` a number).
 public struct Route: Sendable, Hashable, Codable {
     public var sell: String

@@ -19,7 +19,6 @@ struct StalenessCheckTests {
         #expect(report?.problems == [.blockTooOld(blockNumber: 100, ageSeconds: 61, maxAgeSeconds: 60)])
         // A block from the future (clock skew) is not stale.
         #expect(check.check(Self.header(100, timestamp: 2_000), now: 1_000, node: "n") == nil)
-        #expect(throws: RPCError.self) { try check.requireFresh(Self.header(1, timestamp: 0), now: 1_000, node: "n") }
     }
 
     @Test func nodeBehindTheBestIsReported() {
@@ -54,6 +53,5 @@ struct StalenessCheckTests {
         #expect(survey.stale.first?.node == lagging.url)
         #expect(survey.stale.first?.problems.count == 2)  // behind and too old
         #expect(survey.bestFreshIndex == 0)
-        #expect(throws: RPCError.self) { try survey.requireNoneStale() }
     }
 }

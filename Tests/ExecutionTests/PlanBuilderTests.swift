@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func vaultCallMatchesTheVaultEncodingVector() throws {
-        // VAULT.md's vector: 1 WETH → USDC on the uniswap-v2 pair, min 2900 USDC, deadline 1764000000.
+        // the encoding example of docs/VAULT.md: 1 WETH → USDC on the uniswap-v2 pair, min 2900 USDC, deadline 1764000000.
         let amount = F.e(1, 18), out = UInt256(2_900_000_000)
         let route = F.route([F.leg([(F.uniWethUsdc, "WETH", "USDC", amount, out)])], slippageBps: 0)
         let plan = try PlanBuilder.build(trades: F.trades([route]), state: F.state(), network: F.network(),

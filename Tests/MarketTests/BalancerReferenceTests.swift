@@ -4,7 +4,7 @@ import Testing
 @testable import Market
 
 /// Every case of `Fixtures/balancer_cases.json`, generated once by the independent Python model
-/// `Fixtures/balancer_reference.py` of BALANCER_MATH.md, must match to the wei (and revert with
+/// `Fixtures/balancer_reference.py` of docs/BALANCER_MATH.md, must match to the wei (and revert with
 /// the same reason).
 @Suite struct BalancerReferenceTests {
     struct SwapCase: Decodable {

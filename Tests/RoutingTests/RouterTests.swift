@@ -270,7 +270,7 @@ import TestOracles
         #expect(try JSONDecoder().decode(Route.self, from: data) == route)
         let bad = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"gas\":\"\(route.gas)\"", with: "\"gas\":\"lots\"")
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Route.self, from: Data(bad.utf8)) }
-        // The example from shared/DESIGN.md decodes (no per-hop detail there).
+        // The example from docs/ARCHITECTURE.md decodes (no per-hop detail there).
         let example = """
             {"sell": "WETH", "buy": "USDC", "amountIn": "5000000000000000000", "amountOut": "14912345678",
              "minOut": "14837783949", "priceImpactBps": 41.7, "gas": "187000",

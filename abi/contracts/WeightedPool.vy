@@ -3,7 +3,7 @@
 @title Balancer-V2-compatible weighted pool (swap pricing only)
 @notice Holds no tokens: the vault keeps the balances and asks `onSwap` for the price, exactly as
         Balancer V2's minimal-swap-info pools do. Pricing follows Balancer V2's weighted pool to the
-        wei (BALANCER_MATH.md): amounts are upscaled to 18 decimals with per-token scaling factors,
+        wei (docs/BALANCER_MATH.md): amounts are upscaled to 18 decimals with per-token scaling factors,
         the swap fee is taken from the amount in (GIVEN_IN) or added to it (GIVEN_OUT), and the
         WeightedMath formulas round in the pool's favour. Joins/exits and BPT are not implemented
         (the devnet vault seeds balances with an admin function).

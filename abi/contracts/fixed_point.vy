@@ -1,7 +1,7 @@
 # pragma version 0.4.3
 """
 @title Balancer V2 FixedPoint (18 decimals), implemented anew in Vyper
-@notice Rounding-directed fixed-point helpers with Balancer V2's semantics (BALANCER_MATH.md).
+@notice Rounding-directed fixed-point helpers with Balancer V2's semantics (docs/BALANCER_MATH.md).
         Vyper's checked arithmetic reverts on overflow where Balancer reverts with BAL#000..#005;
         division by zero uses Balancer's BAL#004 ZERO_DIVISION.
 """

@@ -3,7 +3,7 @@
 @title Balancer V2 LogExpMath, implemented anew in Vyper
 @notice x^y for 18-decimal fixed-point numbers as exp(y * ln(x)), with Balancer V2's published
         constants, series lengths and integer division order, so results agree to the wei with
-        Balancer and with the Swift quoter (see BALANCER_MATH.md). All arithmetic is int256;
+        Balancer and with the Swift quoter (see docs/BALANCER_MATH.md). All arithmetic is int256;
         Vyper's `//` and `%` on int256 truncate toward zero like Solidity's.
         Vyper has no recursion, so the negative branches of exp/ln call a positive-only helper.
         Reverts use Balancer's codes: BAL#006 X_OUT_OF_BOUNDS, BAL#007 Y_OUT_OF_BOUNDS,

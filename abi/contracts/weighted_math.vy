@@ -2,7 +2,7 @@
 """
 @title Balancer V2 WeightedMath swap formulas, implemented anew in Vyper
 @notice Out-given-in and in-given-out for a weighted pool, on 18-decimal upscaled amounts, with
-        Balancer's rounding directions (BALANCER_MATH.md). A trade may not take in more than 30 %
+        Balancer's rounding directions (docs/BALANCER_MATH.md). A trade may not take in more than 30 %
         of the in-balance (BAL#304 MAX_IN_RATIO) nor take out more than 30 % of the out-balance
         (BAL#305 MAX_OUT_RATIO).
 """

@@ -1,5 +1,5 @@
 """Balancer-V2-compatible vault and weighted pools against an independent Python implementation of
-/work/brief/BALANCER_MATH.md (Python ints; Solidity-style truncating signed division), which is in
+docs/BALANCER_MATH.md (Python ints; Solidity-style truncating signed division), which is in
 turn sanity-checked against float math."""
 
 import math

@@ -269,14 +269,6 @@ extension UInt256 {
     @inlinable public func multiplied(by rhs: UInt256) -> UInt256? {
         let r = multipliedReportingOverflow(by: rhs); return r.overflow ? nil : r.partialValue
     }
-    public func divided(by rhs: UInt256) -> UInt256? {
-        rhs.isZero ? nil : quotientAndRemainder(dividingBy: rhs).quotient
-    }
-
-    /// `self - rhs`, or zero when `rhs` is larger.
-    @inlinable public func saturatingSubtract(_ rhs: UInt256) -> UInt256 {
-        let r = subtractingReportingOverflow(rhs); return r.overflow ? .zero : r.partialValue
-    }
 
     /// Integer square root, rounded down.
     public func squareRoot() -> UInt256 {

@@ -12,7 +12,7 @@ enum ContractFunctions {
     /// `batchSwap(kind, BatchSwapStep[], assets, FundManagement, limits, deadline) returns (assetDeltas)`.
     static let balancerBatchSwapSignature =
         "batchSwap(uint8,(bytes32,uint256,uint256,uint256,bytes)[],address[],(address,bool,address,bool),int256[],uint256)(int256[])"
-    /// `rebalance(Step[] steps, MinReceived[] minReceived, uint256 deadline)`, VAULT.md.
+    /// `rebalance(Step[] steps, MinReceived[] minReceived, uint256 deadline)`, docs/VAULT.md.
     static let rebalanceSignature = "rebalance((address,address,address,uint256,uint256)[],(address,uint256)[],uint256)"
 
     static func function(_ signature: String) throws(PlanBuildError) -> ABIFunction {

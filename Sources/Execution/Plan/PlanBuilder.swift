@@ -126,7 +126,7 @@ public enum PlanBuilder {
                         symbolIn: hop.tokenIn, symbolOut: hop.tokenOut, routeIndex: r, legIndex: l, hopIndex: h))
                 }
             }
-            // A token that any route sells cannot be checked: its balance may fall overall (VAULT.md).
+            // A token that any route sells cannot be checked: its balance may fall overall (docs/VAULT.md).
             // The strategy nets trades so this does not happen; a hand-made plan keeps the legs' bounds.
             if trades.routes.contains(where: { $0.sell == route.buy }) { continue }
             let token = try context.address(of: route.buy, route: r)

@@ -1,7 +1,7 @@
 import EthCore
 import Foundation
 
-// The snapshot's JSON form (shared/DESIGN.md, "Interfaces that others rely on"), its validation,
+// The snapshot's JSON form (docs/ARCHITECTURE.md, "Interfaces that others rely on"), its validation,
 // and its encoding. All integers that can exceed 2^53 are decimal strings; chain id, block number,
 // timestamp, decimals and feeBps are JSON numbers (strings accepted too).
 

@@ -13,7 +13,7 @@ struct RouteCommand: ParsableCommand {
         discussion: """
             Reads a ChainState snapshot (`rebalancer snapshot --out FILE`, or written by hand) and needs no node. \
             Routing is gas-aware at the snapshot's base fee plus priority fee, with gas priced through the \
-            wrapped native token (--native). `--json` prints the route JSON of shared/DESIGN.md.
+            wrapped native token (--native). `--json` prints the route JSON of docs/ARCHITECTURE.md.
             """)
 
     @Option(help: ArgumentHelp("ChainState snapshot file.", valueName: "file"))
@@ -113,7 +113,7 @@ enum SnapshotFile {
     }
 }
 
-/// The route JSON of shared/DESIGN.md, exactly: no per-hop detail.
+/// The route JSON of docs/ARCHITECTURE.md, exactly: no per-hop detail.
 struct RouteOutput: Encodable {
     struct Leg: Encodable {
         var path: [String]

@@ -2,7 +2,7 @@
 """Generates signing_vectors.json with eth-account (an independent implementation) as the oracle.
 
 Run once and commit the JSON; the Swift tests read the JSON and never call Python:
-    /work/wt-devnet/.venv/bin/python Tests/EthSigningTests/Fixtures/make_vectors.py
+    .venv/bin/python Tests/EthSigningTests/Fixtures/make_vectors.py
 
 Keys are keccak256("rebalancer test key N"): public test keys, not secrets.
 """
