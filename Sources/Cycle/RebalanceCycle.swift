@@ -101,12 +101,7 @@ public struct RebalanceCycle {
         }
 
         // 4. Dry run at this block: it must agree with the plan to the wei, or nothing is sent.
-        let context = DryRunContext(
-            quoteToken: portfolio.quoteToken,
-            nativePriceInQuote: network.wrappedNative.flatMap { outcome.prices.price($0) },
-            baseFeePerGas: state.block.baseFeePerGas,
-            priorityFeePerGas: min(state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas, network.gas.maxPriorityFeePerGas),
-            maxFeePerGas: network.gas.maxFeePerGas)
+        let context = DryRunContext(state: state, network: network, portfolio: portfolio, prices: outcome.prices)
         let simulation: DryRunReport
         do { simulation = try Simulator(client: client).simulate(plan, context: context) } catch { throw .dryRun("\(error)") }
         let planJSON = JournalJSON.encode(PlanRecord(trades: plan.trades, transactions: plan.transactions.map(\.label), deadline: plan.deadline))

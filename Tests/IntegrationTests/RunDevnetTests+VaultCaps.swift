@@ -39,3 +39,21 @@ extension RunDevnetTests {
         #expect(info.contains("WETH") && info.contains("vault price"), "\(info)")
     }
 }
+
+extension RunDevnetTests {
+    /// Hardening item 6: a deposit above the owner's balance said "no revert data"; now one line
+    /// naming the amount and the balance, and nothing is sent.
+    @Test func aDepositAboveTheBalanceIsOneLineAndNothingIsSent() throws {
+        let (client, _) = try Devnet.connect()
+        let owner = try keyFile("owner-overdeposit.key", Self.ownerKey)
+        let vault = try cli(["vault", "deploy", "--network", "devnet", "--key-file", owner, "--operator", Self.operatorAddress, "--quiet"]).out
+        let ownerAddress = try Address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+        let nonce = try client.getTransactionCount(ownerAddress, block: .latest)
+        let result = try cli(["vault", "deposit", "--network", "devnet", "--vault", vault, "--key-file", owner, "--token", "WETH",
+                              "--amount", "1000000"], expectStatus: 1)
+        #expect(result.errorLine.contains("--amount: 1000000 WETH is more than the") && result.errorLine.contains("nothing sent"),
+                "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(try client.getTransactionCount(ownerAddress, block: .latest) == nonce)
+    }
+}

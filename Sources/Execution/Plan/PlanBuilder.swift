@@ -27,7 +27,7 @@ public enum PlanBuilder {
     ) throws(PlanBuildError) -> RebalancePlan {
         let context = Context(state: state, network: network, portfolio: portfolio, deadline: deadline)
         var plan = RebalancePlan(
-            mode: portfolio.mode == .vault ? .vault : .eoa, chainId: state.chainId, blockNumber: state.block.number,
+            mode: portfolio.mode, chainId: state.chainId, blockNumber: state.block.number,
             trades: trades, transactions: [], deadline: deadline)
         guard !trades.routes.isEmpty else { return plan }
         switch portfolio.mode {

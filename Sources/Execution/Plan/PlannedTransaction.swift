@@ -1,5 +1,6 @@
 import EthCore
 import Routing
+import Strategy
 
 /// One transaction of a plan, before fees, nonce and signature: what to call, from whom.
 public struct PlannedTransaction: Sendable, Codable, Hashable {
@@ -34,9 +35,7 @@ public struct PlannedTransaction: Sendable, Codable, Hashable {
 
 /// The transactions that carry out a trade plan, in order.
 public struct RebalancePlan: Sendable, Codable {
-    public enum Mode: String, Sendable, Codable { case vault, eoa }
-
-    public var mode: Mode
+    public var mode: CustodyMode
     public var chainId: UInt64
     /// The block the plan was computed at.
     public var blockNumber: UInt64
@@ -47,7 +46,7 @@ public struct RebalancePlan: Sendable, Codable {
     /// Vault mode: the `rebalance` call as data (steps with their quotes), for re-encoding in simulation.
     public var vaultCall: VaultRebalanceCall? = nil
 
-    public init(mode: Mode, chainId: UInt64, blockNumber: UInt64, trades: TradePlan, transactions: [PlannedTransaction], deadline: UInt64) {
+    public init(mode: CustodyMode, chainId: UInt64, blockNumber: UInt64, trades: TradePlan, transactions: [PlannedTransaction], deadline: UInt64) {
         self.mode = mode
         self.chainId = chainId
         self.blockNumber = blockNumber

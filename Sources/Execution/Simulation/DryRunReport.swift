@@ -1,6 +1,7 @@
 import EthCore
 import Market
 import Routing
+import Strategy
 
 /// How the dry run simulated the plan (printed in every report).
 public enum SimulationMethod: String, Sendable, Codable {
@@ -97,7 +98,7 @@ public struct CostSummary: Sendable, Codable, Hashable {
 /// What a dry run found: every transaction simulated at the plan's block, gas and its cost, and
 /// whether the simulation agrees with the plan to the wei. `--json` prints it as is.
 public struct DryRunReport: Sendable, Codable {
-    public var mode: RebalancePlan.Mode
+    public var mode: CustodyMode
     public var chainId: UInt64
     public var blockNumber: UInt64
     /// The block the simulation ran on (the pinned block, or the head for a snapshot replay).

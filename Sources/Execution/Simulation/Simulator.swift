@@ -2,6 +2,7 @@ import EthCore
 import EthRPC
 import Market
 import Routing
+import Strategy
 
 /// What the simulator needs besides the plan: fee levels and a price for the native token.
 public struct DryRunContext: Sendable {
@@ -22,6 +23,17 @@ public struct DryRunContext: Sendable {
         self.priorityFeePerGas = priorityFeePerGas
         self.maxFeePerGas = maxFeePerGas
         self.gasMarginPercent = gasMarginPercent
+    }
+
+    /// The context of a plan made from `state`: the snapshot's base and priority fee (the
+    /// priority fee capped by the network file), the wrapped native token's price for gas in the
+    /// quote token.
+    public init(state: ChainState, network: NetworkConfig, portfolio: PortfolioConfig, prices: PriceTable) {
+        self.init(quoteToken: portfolio.quoteToken,
+                  nativePriceInQuote: network.wrappedNative.flatMap { prices.price($0) },
+                  baseFeePerGas: state.block.baseFeePerGas,
+                  priorityFeePerGas: min(state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas, network.gas.maxPriorityFeePerGas),
+                  maxFeePerGas: network.gas.maxFeePerGas)
     }
 
     /// The gas price we would pay now: base fee + priority fee, never above the cap.

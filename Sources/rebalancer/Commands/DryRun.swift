@@ -42,14 +42,8 @@ struct DryRunCommand: ParsableCommand {
         var report: DryRunReport? = nil
         if let plan = result.plan, !plan.transactions.isEmpty {
             let session = try inputs.session ?? StateReading.session(network: inputs.network, rpc: rpc, deadline: rpc.commandDeadline)
-            let state = inputs.state
-            let context = DryRunContext(
-                quoteToken: inputs.portfolio.quoteToken,
-                nativePriceInQuote: inputs.network.wrappedNative.flatMap { result.outcome.prices.price($0) },
-                baseFeePerGas: state.block.baseFeePerGas,
-                priorityFeePerGas: min(state.priorityFeePerGas ?? inputs.network.gas.maxPriorityFeePerGas,
-                                       inputs.network.gas.maxPriorityFeePerGas),
-                maxFeePerGas: inputs.network.gas.maxFeePerGas)
+            let context = DryRunContext(state: inputs.state, network: inputs.network, portfolio: inputs.portfolio,
+                                        prices: result.outcome.prices)
             do {
                 report = try Simulator(client: session.client).simulate(plan, context: context)
             } catch {

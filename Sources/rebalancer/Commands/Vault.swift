@@ -135,6 +135,17 @@ struct Vault: ParsableCommand {
             let transfer = try ABIFunction(signature: "transfer(address,uint256)")
             let data = try transfer.encodeCall([.address(try vault.address()), .uint(raw)])
             let key = try keyOptions.load()
+            // A transfer above the balance reverts without a reason on most tokens: say it plainly first.
+            let ctx = try sending.open()
+            let balanceOf = try ABIFunction(signature: "balanceOf(address)(uint256)")
+            let reply = try reporting("\(token).balanceOf") {
+                try ctx.client.call(to: entry.address, data: try balanceOf.encodeCall([.address(key.address)]), block: .latest)
+            }
+            let held = UInt256(bigEndian: reply.prefix(32)) ?? .zero
+            guard held >= raw else {
+                throw CLIError("--amount: \(amount) \(token) is more than the \(Units.exact(held, decimals: entry.decimals)) \(token) "
+                               + "that \(key.address.checksummed) holds; nothing sent")
+            }
             _ = try Vault.send([("deposit \(amount) \(token)", entry.address, data)], purpose: "vault deposit", options: sending, key: key)
             print("deposited \(amount) \(token) (\(raw) raw) into \(try vault.address().checksummed)")
         }
