@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layers point down only (docs/ARCHITECTURE.md):
 //   rebalancer (CLI) → Cycle → Execution → Routing, Strategy → Market → EthCore
-//   Cycle and Execution also use MarketLoading (→ Market, EthRPC) and EthSigning; EthRPC → EthCore;
+//   Operations (reports, alerts) → Execution; Cycle also uses MarketLoading (→ Market, EthRPC);
+//   Execution uses EthRPC and EthSigning; EthRPC → EthCore;
 //   EthSigning → EthCore. Market, Strategy and Routing compute only: no RPC, no I/O.
 let package = Package(
     name: "Rebalancer",
@@ -55,13 +56,19 @@ let package = Package(
         // it knows pools and amounts, not strategies.
         .target(name: "Routing", dependencies: ["Market", "EthCore"]),
 
-        // Plan builder, fees, simulation, signing and sending, the journal, alerts.
+        // Planning pipeline, plan builder, the vault's calls, simulation, fees, signing and sending,
+        // confirmation and reconciliation, the journal, outcomes and the run report's data.
         .target(
             name: "Execution",
             dependencies: [
-                "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "CCurl",
+                "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+
+        // What an operator sees and is told: the HTML report of a run, alerts by webhook and e-mail.
+        .target(
+            name: "Operations",
+            dependencies: ["Execution", "Routing", "Strategy", "Market", "EthCore", "CCurl"]),
 
         // One rebalance over one node session: reconcile, read, decide, plan, dry run, send, confirm,
         // report. `run`, `daemon` and `rehearse` drive it.
@@ -73,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "Cycle", "Execution", "MarketLoading", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
+                "Cycle", "Operations", "Execution", "MarketLoading", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -90,7 +97,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution", "TestSupport"]),
         .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore", "TestOracles"]),
         .testTarget(
-            name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"],
+            name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"]),
+        .testTarget(
+            name: "OperationsTests", dependencies: ["Operations", "Execution", "Routing", "Strategy", "Market", "EthCore"],
             exclude: ["Fixtures"]),
         // The rebalance cycle against a scripted node (its control flow; the devnet tests run it whole).
         .testTarget(name: "CycleTests", dependencies: ["Cycle", "Execution", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"]),

@@ -104,7 +104,7 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let receiver = Process()
         receiver.executableURL = root.appendingPathComponent(".venv/bin/python")
-        receiver.arguments = [root.appendingPathComponent("Tests/ExecutionTests/Fixtures/webhook_receiver.py").path, outdir.path]
+        receiver.arguments = [root.appendingPathComponent("Tests/OperationsTests/Fixtures/webhook_receiver.py").path, outdir.path]
         let input = Pipe(), output = Pipe()
         receiver.standardInput = input
         receiver.standardOutput = output

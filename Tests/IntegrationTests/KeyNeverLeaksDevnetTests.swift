@@ -141,7 +141,7 @@ import Testing
         try FileManager.default.createDirectory(at: outdir, withIntermediateDirectories: true)
         let receiver = Process()
         receiver.executableURL = Devnet.repositoryRoot.appendingPathComponent(".venv/bin/python")
-        receiver.arguments = [Devnet.repositoryRoot.appendingPathComponent("Tests/ExecutionTests/Fixtures/webhook_receiver.py").path, outdir.path]
+        receiver.arguments = [Devnet.repositoryRoot.appendingPathComponent("Tests/OperationsTests/Fixtures/webhook_receiver.py").path, outdir.path]
         let input = Pipe(), output = Pipe()
         receiver.standardInput = input
         receiver.standardOutput = output

@@ -21,7 +21,7 @@ extension RouteSummary {
     /// A route from the router, pools named by `poolLabels` (the short address otherwise).
     public init(route: Route, poolLabels: [Address: String] = [:], amountOutActual: UInt256? = nil) {
         func pool(_ address: Address) -> PoolRef {
-            PoolRef(label: poolLabels[address] ?? ReportFormat.shortAddress(address), address: address)
+            PoolRef(label: poolLabels[address] ?? Self.shortAddress(address), address: address)
         }
         let legs = route.legs.map { leg -> Leg in
             var amounts: [UInt256] = []
@@ -33,6 +33,14 @@ extension RouteSummary {
         self.init(sell: route.sell, buy: route.buy, amountIn: route.amountIn, amountOutPredicted: route.amountOut,
                   minOut: route.minOut, amountOutActual: amountOutActual, priceImpactBps: route.priceImpactBps,
                   gasEstimated: route.gas, legs: legs)
+    }
+}
+
+extension RouteSummary {
+    /// `0xAbCd…1234`: a pool the network file does not name.
+    public static func shortAddress(_ address: Address) -> String {
+        let s = address.checksummed
+        return String(s.prefix(6)) + "…" + String(s.suffix(4))
     }
 }
 

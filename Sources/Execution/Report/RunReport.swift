@@ -58,7 +58,7 @@ public struct RunReport: Sendable, Codable, Hashable {
         }
     }
 
-    func decimals(of symbol: String) -> Int? { tokens.first { $0.symbol == symbol }?.decimals }
+    public func decimals(of symbol: String) -> Int? { tokens.first { $0.symbol == symbol }?.decimals }
 }
 
 /// One token's weight before and after, against its target and band (all percent).

@@ -3,6 +3,7 @@ import Cycle
 import EthSigning
 import Execution
 import Foundation
+import Operations
 #if canImport(Glibc)
 import Glibc
 #endif

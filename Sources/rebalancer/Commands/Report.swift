@@ -1,6 +1,7 @@
 import ArgumentParser
 import Execution
 import Foundation
+import Operations
 
 /// `rebalancer report --html FILE`: a self-contained HTML page for a journaled run (the newest by
 /// default): allocation before/after against targets and bands, the routes, gas and cost,

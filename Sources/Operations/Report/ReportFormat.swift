@@ -1,4 +1,5 @@
 import EthCore
+import Execution
 import Foundation
 
 /// Number and text formatting for the report: fixed (locale-free) thousands separators, amounts
@@ -80,10 +81,7 @@ enum ReportFormat {
 
     static func gwei(_ wei: UInt256) -> String { value(wei.doubleValue / 1e9) + " gwei" }
 
-    static func shortAddress(_ address: Address) -> String {
-        let s = address.checksummed
-        return String(s.prefix(6)) + "…" + String(s.suffix(4))
-    }
+    static func shortAddress(_ address: Address) -> String { RouteSummary.shortAddress(address) }
 
     /// "2026-11-25 22:53 UTC"
     static func time(_ date: Date) -> String {

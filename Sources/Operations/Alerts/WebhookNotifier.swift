@@ -1,5 +1,6 @@
 import CCurl
 import EthRPC
+import Execution
 import Foundation
 
 /// Posts alerts to a Slack- or Discord-style incoming webhook. The body is

@@ -1,3 +1,4 @@
+import Execution
 /// The allocation as inline SVG: per token a "before" and an "after" bar on one percent axis,
 /// the band as a shaded range behind them and the target as a tick.
 enum AllocationChart {

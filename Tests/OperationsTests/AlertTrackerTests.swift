@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Execution
+@testable import Operations
 @testable import Strategy
 
 @Suite struct AlertTrackerTests {

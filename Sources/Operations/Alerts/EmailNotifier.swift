@@ -1,5 +1,6 @@
 import CCurl
 import EthRPC
+import Execution
 import Foundation
 
 /// Where and how to send alert e-mail.

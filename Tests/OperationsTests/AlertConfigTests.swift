@@ -1,5 +1,6 @@
 import Testing
 @testable import Execution
+@testable import Operations
 
 @Suite struct AlertConfigTests {
     @Test func emptyEnvironmentMeansNoChannels() throws {

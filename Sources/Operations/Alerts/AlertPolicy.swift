@@ -1,3 +1,4 @@
+import Execution
 /// When a scheduled run should page the operator.
 public struct AlertPolicy: Sendable, Codable, Hashable {
     /// Failed ticks in a row before the first alert. One flaky RPC reply should not page anyone;

@@ -29,7 +29,7 @@ enum FixtureError: Error, CustomStringConvertible {
     }
 }
 
-/// A Python fixture server from Tests/ExecutionTests/Fixtures, run as a subprocess. It prints
+/// A Python fixture server from Tests/OperationsTests/Fixtures, run as a subprocess. It prints
 /// "READY <port>" when listening, records what it receives as JSON files in `outputDirectory`,
 /// and exits when its stdin closes (`stop()` or this test process ending).
 final class PythonFixture {

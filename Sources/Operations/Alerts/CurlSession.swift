@@ -1,5 +1,6 @@
 import CCurl
 import EthRPC
+import Execution
 import Foundation
 
 /// One libcurl easy handle for one alert delivery: options, the error buffer, the response body,

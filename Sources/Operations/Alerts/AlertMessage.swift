@@ -1,3 +1,4 @@
+import Execution
 import Foundation
 
 /// One message for the operator, channel-neutral: the webhook posts `text`, e-mail uses

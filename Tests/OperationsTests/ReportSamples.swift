@@ -1,6 +1,7 @@
 import EthCore
 import Foundation
 @testable import Execution
+@testable import Operations
 
 /// A realistic report: three tokens 62/8/30 → 40/30/30, two routes (one split over two pools,
 /// one through an intermediate token), vault custody.

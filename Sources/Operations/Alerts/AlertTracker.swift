@@ -1,3 +1,4 @@
+import Execution
 import Foundation
 
 /// Turns a stream of tick outcomes into at most one alert per incident and one recovery message

@@ -1,3 +1,4 @@
+import Execution
 /// A channel that delivers alert messages (webhook, e-mail).
 public protocol AlertNotifier: Sendable {
     func send(_ message: AlertMessage) throws(AlertError)

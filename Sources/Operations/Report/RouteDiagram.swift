@@ -1,3 +1,4 @@
+import Execution
 /// One route as inline SVG: the sold token on the left, the bought token on the right, each leg
 /// a branch between them through its pool(s) and intermediate tokens. Splits are parallel branches.
 enum RouteDiagram {

@@ -1,3 +1,4 @@
+import Execution
 import EthCore
 
 /// Renders a `RunReport` as one self-contained HTML page: inline CSS and SVG, no scripts, no

@@ -4,6 +4,7 @@ import Routing
 @testable import Strategy
 import Testing
 @testable import Execution
+@testable import Operations
 
 @Suite struct ReportTests {
     @Test func rendersEverySectionWithFormattedNumbers() {

@@ -1,4 +1,5 @@
 import EthRPC
+import Execution
 import Foundation
 
 /// Alert settings from the environment (credentials never come from a config file):

@@ -1,3 +1,4 @@
+import Execution
 /// Why an alert could not be configured or delivered. Every message is one line; URLs in it are
 /// masked (webhook tokens and SMTP passwords never appear).
 public enum AlertError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import Execution
 import Foundation
 
 /// What the tracker remembers between ticks. Small and Codable so a daemon can persist it (in the

@@ -1,3 +1,4 @@
+import Execution
 import Foundation
 
 /// An RFC 5322 message for SMTP: Date, From, To, Subject, Message-ID and MIME headers, CRLF line

@@ -1,3 +1,4 @@
+import Execution
 /// How one scheduled tick (check → decide → maybe send) ended, as far as alerting cares.
 public enum TickOutcome: Sendable, Hashable, Codable {
     /// The tick ran to the end: it rebalanced, or it skipped for a benign reason (inside the bands,
