@@ -10,12 +10,12 @@ import Testing
 
     @Test func deployCodeCarriesTheConstructorArguments() throws {
         let balancer = try Address("0x90F79bf6EB2c4f870365E785982E1f101E93b906")
-        let code = VaultCalls.deployCode(owner: Self.owner, operator: Self.op, balancerVault: balancer)
+        let code = try VaultCalls.deployCode(owner: Self.owner, operator: Self.op, balancerVault: balancer)
         let initCode = try Hex.decode(RebalancingVaultBytecode.hex)
         #expect(initCode.count > 1000)
         #expect(Array(code.prefix(initCode.count)) == initCode)
         #expect(Array(code.suffix(96)) == Self.owner.word + Self.op.word + balancer.word)
-        let none = VaultCalls.deployCode(owner: Self.owner, operator: Self.op, balancerVault: nil)
+        let none = try VaultCalls.deployCode(owner: Self.owner, operator: Self.op, balancerVault: nil)
         #expect(Array(none.suffix(32)) == Address.zero.word)
     }
 

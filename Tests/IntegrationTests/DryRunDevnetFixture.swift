@@ -38,7 +38,7 @@ enum DryRunDevnet {
     /// file, and returns its address.
     static func deployVault(_ client: EthClient, network: NetworkConfig, operator: Address) throws -> Address {
         let owner = try account3()
-        let receipt = try Devnet.send(client, key: owner, to: nil, data: VaultCalls.deployCode(
+        let receipt = try Devnet.send(client, key: owner, to: nil, data: try VaultCalls.deployCode(
             owner: owner.address, operator: `operator`, balancerVault: VaultCalls.balancerVault(of: network)), gasLimit: 8_000_000)
         #expect(receipt.status)
         let vault = try #require(receipt.contractAddress)

@@ -18,7 +18,7 @@ extension StateLoaderDevnetTests {
         let owner = try Devnet.account7()
         let operatorAddress = Devnet.dev0
         let deployment = try Devnet.send(client, key: owner, to: nil,
-                                         data: VaultCalls.deployCode(owner: owner.address, operator: operatorAddress,
+                                         data: try VaultCalls.deployCode(owner: owner.address, operator: operatorAddress,
                                                                            balancerVault: VaultCalls.balancerVault(of: network)),
                                          gasLimit: 6_000_000)
         #expect(deployment.status)

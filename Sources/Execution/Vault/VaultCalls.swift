@@ -4,25 +4,41 @@ import Market
 /// Calldata for the rebalancing vault's owner functions and its deployment (see
 /// abi/contracts/RebalancingVault.vy). Pure: the sender signs and sends what this builds.
 public enum VaultCalls {
-    public enum PoolKind: UInt8, Sendable {
-        case constantProduct = 0
-        case weighted = 1
+    // The owner's functions, built from types (no signature text to parse). Every argument is a
+    // static ABI type, so the calldata is the selector and one 32-byte word per argument: it cannot
+    // fail to encode.
+    static let setTokenAllowedFn = ABIFunction(name: "setTokenAllowed", inputs: [.init(type: .address), .init(type: .bool)])
+    static let allowPoolFn = ABIFunction(name: "allowPool", inputs: [.init(type: .address), .init(type: .uint(8)), .init(type: .address)])
+    static let setFactoryAllowedFn = ABIFunction(name: "setFactoryAllowed", inputs: [.init(type: .address), .init(type: .bool)])
+    static let setPriceFeedFn = ABIFunction(name: "setPriceFeed", inputs: [.init(type: .address), .init(type: .address), .init(type: .uint(256))])
+    static let setLimitsFn = ABIFunction(name: "setLimits", inputs: Array(repeating: .init(type: .uint(256)), count: 4))
+    static let setGuardianFn = ABIFunction(name: "setGuardian", inputs: [.init(type: .address)])
+    static let pauseFn = ABIFunction(name: "pause", inputs: [])
+    static let unpauseFn = ABIFunction(name: "unpause", inputs: [])
+    static let sweepETHFn = ABIFunction(name: "sweepETH", inputs: [.init(type: .address)])
+    static let withdrawFn = ABIFunction(name: "withdraw", inputs: [.init(type: .address), .init(type: .uint(256)), .init(type: .address)])
+    static let setOperatorFn = ABIFunction(name: "setOperator", inputs: [.init(type: .address)])
+    static let ownerFn = ABIFunction(name: "owner", inputs: [], outputs: [.init(type: .address)])
+    static let operatorFn = ABIFunction(name: "operator", inputs: [], outputs: [.init(type: .address)])
+
+    /// One argument as its 32-byte word.
+    enum Word {
+        case address(Address)
+        case uint(UInt256)
+        case bool(Bool)
+
+        var bytes: [UInt8] {
+            switch self {
+            case .address(let a): return a.word
+            case .uint(let v): return v.bigEndianBytes
+            case .bool(let b): return UInt256(b ? 1 : 0).bigEndianBytes
+            }
+        }
     }
 
-    // Constant signatures: a typo here fails every test that touches the vault, never a user.
-    static let setTokenAllowedFn = try! ABIFunction(signature: "setTokenAllowed(address,bool)")
-    static let allowPoolFn = try! ABIFunction(signature: "allowPool(address,uint8,address)")
-    static let setFactoryAllowedFn = try! ABIFunction(signature: "setFactoryAllowed(address,bool)")
-    static let setPriceFeedFn = try! ABIFunction(signature: "setPriceFeed(address,address,uint256)")
-    static let setLimitsFn = try! ABIFunction(signature: "setLimits(uint256,uint256,uint256,uint256)")
-    static let setGuardianFn = try! ABIFunction(signature: "setGuardian(address)")
-    static let pauseFn = try! ABIFunction(signature: "pause()")
-    static let unpauseFn = try! ABIFunction(signature: "unpause()")
-    static let sweepETHFn = try! ABIFunction(signature: "sweepETH(address)")
-    static let withdrawFn = try! ABIFunction(signature: "withdraw(address,uint256,address)")
-    static let setOperatorFn = try! ABIFunction(signature: "setOperator(address)")
-    static let ownerFn = try! ABIFunction(signature: "owner()(address)")
-    static let operatorFn = try! ABIFunction(signature: "operator()(address)")
+    static func calldata(_ function: ABIFunction, _ words: Word...) -> [UInt8] {
+        function.selector + words.flatMap(\.bytes)
+    }
 
     /// The vault's limits (`setLimits`); the contract's defaults are `.defaults`.
     public struct Limits: Sendable, Equatable {
@@ -47,10 +63,9 @@ public enum VaultCalls {
 
     /// Init code followed by the ABI-encoded constructor arguments `(owner, operator, balancerVault)`;
     /// no Balancer vault (zero) means no weighted pool can be listed.
-    public static func deployCode(owner: Address, operator: Address, balancerVault: Address?) -> [UInt8] {
+    public static func deployCode(owner: Address, operator: Address, balancerVault: Address?) throws(HexError) -> [UInt8] {
         // The generated constant is hex the build checks (devnet/tests/test_vault_artifacts.py).
-        let code = (try? Hex.decode(RebalancingVaultBytecode.hex)) ?? []
-        return code + owner.word + `operator`.word + (balancerVault ?? .zero).word
+        try Hex.decode(RebalancingVaultBytecode.hex) + owner.word + `operator`.word + (balancerVault ?? .zero).word
     }
 
     /// The Balancer vault a network's weighted pools trade in (the first weighted DEX's), if any.
@@ -59,49 +74,57 @@ public enum VaultCalls {
     }
 
     public static func setTokenAllowed(_ token: Address, _ allowed: Bool) -> [UInt8] {
-        (try? setTokenAllowedFn.encodeCall([.address(token), .bool(allowed)])) ?? []
+        calldata(setTokenAllowedFn, .address(token), .bool(allowed))
     }
 
     /// Kind 0 (a pair) names the allowed factory that made it; kind 1 (weighted) takes none.
     public static func allowPool(_ pool: Address, kind: PoolKind, factory: Address?) -> [UInt8] {
-        (try? allowPoolFn.encodeCall([.address(pool), .uint(UInt256(UInt64(kind.rawValue))), .address(factory ?? .zero)])) ?? []
+        calldata(allowPoolFn, .address(pool), .uint(UInt256(vaultKindCode(kind))), .address(factory ?? .zero))
+    }
+
+    /// The vault's code for a pool kind (`KIND_CONSTANT_PRODUCT = 0`, `KIND_WEIGHTED = 1`).
+    static func vaultKindCode(_ kind: PoolKind) -> UInt64 {
+        switch kind {
+        case .constantProduct: return 0
+        case .weighted: return 1
+        }
     }
 
     public static func setFactoryAllowed(_ factory: Address, _ allowed: Bool) -> [UInt8] {
-        (try? setFactoryAllowedFn.encodeCall([.address(factory), .bool(allowed)])) ?? []
+        calldata(setFactoryAllowedFn, .address(factory), .bool(allowed))
     }
 
     /// `feed` nil removes the token's feed.
     public static func setPriceFeed(token: Address, feed: Address?, heartbeat: UInt64) -> [UInt8] {
-        (try? setPriceFeedFn.encodeCall([.address(token), .address(feed ?? .zero), .uint(UInt256(heartbeat))])) ?? []
+        calldata(setPriceFeedFn, .address(token), .address(feed ?? .zero), .uint(UInt256(heartbeat)))
     }
 
     public static func setLimits(_ limits: Limits) -> [UInt8] {
-        (try? setLimitsFn.encodeCall([.uint(UInt256(limits.maxLossBps)), .uint(UInt256(limits.maxCallPercent)),
-                                      .uint(UInt256(limits.maxDailyPercent)), .uint(UInt256(limits.maxDailyLossBps))])) ?? []
+        calldata(setLimitsFn, .uint(UInt256(limits.maxLossBps)), .uint(UInt256(limits.maxCallPercent)),
+                 .uint(UInt256(limits.maxDailyPercent)), .uint(UInt256(limits.maxDailyLossBps)))
     }
 
     public static func setGuardian(_ guardian: Address) -> [UInt8] {
-        (try? setGuardianFn.encodeCall([.address(guardian)])) ?? []
+        calldata(setGuardianFn, .address(guardian))
     }
 
-    public static var pause: [UInt8] { (try? pauseFn.encodeCall([])) ?? [] }
-    public static var unpause: [UInt8] { (try? unpauseFn.encodeCall([])) ?? [] }
+    public static var pause: [UInt8] { calldata(pauseFn) }
+    public static var unpause: [UInt8] { calldata(unpauseFn) }
 
     public static func sweepETH(to: Address) -> [UInt8] {
-        (try? sweepETHFn.encodeCall([.address(to)])) ?? []
+        calldata(sweepETHFn, .address(to))
     }
 
     public static func withdraw(token: Address, amount: UInt256, to: Address) -> [UInt8] {
-        (try? withdrawFn.encodeCall([.address(token), .uint(amount), .address(to)])) ?? []
+        calldata(withdrawFn, .address(token), .uint(amount), .address(to))
     }
 
     public static func setOperator(_ operator: Address) -> [UInt8] {
-        (try? setOperatorFn.encodeCall([.address(`operator`)])) ?? []
+        calldata(setOperatorFn, .address(`operator`))
     }
 
-    public static var ownerCall: [UInt8] { (try? ownerFn.encodeCall([])) ?? [] }
-    public static var operatorCall: [UInt8] { (try? operatorFn.encodeCall([])) ?? [] }
+    public static var ownerCall: [UInt8] { calldata(ownerFn) }
+    public static var operatorCall: [UInt8] { calldata(operatorFn) }
 
     /// What `allowlist` emits, in the order the owner must send it: factories and price feeds
     /// before tokens (a token without a fresh price stops every rebalance), tokens before pools

@@ -68,7 +68,9 @@ struct Vault: ParsableCommand {
             let ctx = try sending.open()
             let nonce = try reporting("--rpc-url") { try NonceManager(client: ctx.client, journal: ctx.journal).nextNonce(for: key.address) }
             // fixed for the vault's life: weighted pools can only be listed in this Balancer vault
-            let code = VaultCalls.deployCode(owner: key.address, operator: operatorAddress, balancerVault: VaultCalls.balancerVault(of: ctx.network))
+            let code = try reporting("vault bytecode") {
+                try VaultCalls.deployCode(owner: key.address, operator: operatorAddress, balancerVault: VaultCalls.balancerVault(of: ctx.network))
+            }
             let outcomes = try Vault.send([("deploy rebalancing vault", nil, code)], purpose: "vault deploy", options: sending, key: key)
             let address = Address.contractAddress(deployer: key.address, nonce: outcomes.first?.nonce ?? nonce)
             if quiet {
