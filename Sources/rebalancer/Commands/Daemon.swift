@@ -82,8 +82,7 @@ struct Daemon: ParsableCommand {
         defer { daemonLock.release() }
         let key = try cycle.keyOptions.load()
         let alerts = try reporting("alert settings") { try AlertConfig.fromEnvironment(ProcessInfo.processInfo.environment) }
-        let statePath = URL(fileURLWithPath: JournalLocation.dataDirectory(cycle.dataDir))
-            .appendingPathComponent(networkName).appendingPathComponent("alert-state.json").path
+        let statePath = DataDirectory(cycle.dataDir).alertStatePath(network: networkName)
         var tracker = AlertTracker(policy: alerts.policy, state: Self.loadAlertState(statePath),
                                    label: "rebalancer \(networkName) \(cycle.portfolioOption.portfolio)")
         signal(SIGTERM) { _ in stopRequested = 1 }

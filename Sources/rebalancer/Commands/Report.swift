@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
     var network: String = "devnet"
 
     func run() throws {
-        let path = JournalLocation.path(dataDir: dataDir, network: network)
+        let path = DataDirectory(dataDir).journalPath(network: network)
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError("no journal at \(path): nothing has run on \(network) with this data directory yet")
         }

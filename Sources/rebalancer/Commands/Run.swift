@@ -74,11 +74,7 @@ struct RunCommand: ParsableCommand {
         }
         for line in session.refused { note("warning: \(line)") }
         try reporting("--rpc-url") { try session.verifyChain() }
-        let dir = JournalLocation.dataDirectory(dataDir)
-        let journalPath = try reporting("--data-dir \(dir)") { try SendingOptions.journalPath(dataDir: dir, network: network.name) }
-        let journal = try reporting("--data-dir \(dir)") { try Journal(path: journalPath) }
-        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: journalPath)
-        return Node(session: session, journal: journal)
+        return Node(session: session, journal: try DataDirectory(dataDir).openJournal(network: network.name))
     }
 
     /// One cycle: the portfolio file read afresh, the mainnet rules, then the library's cycle, printed.

@@ -16,7 +16,7 @@ struct RehearsalRecord: Codable {
 
 enum RehearsalLog {
     static func path(dataDir: String?) -> String {
-        URL(fileURLWithPath: JournalLocation.dataDirectory(dataDir)).appendingPathComponent("rehearsals.json").path
+        DataDirectory(dataDir).rehearsalLogPath
     }
 
     /// The same targets, quote token, custody mode and policy make the same fingerprint on any

@@ -36,27 +36,9 @@ struct SendingOptions: ParsableArguments {
             try RPCEndpoint.resolveURL(explicit: rpcUrl, networkVariable: network.rpcUrlEnv, defaultURL: network.defaultRpcUrl)
         }
         let client = try reporting("--rpc-url") { try EthClient(url: url) }
-        let dir = JournalLocation.dataDirectory(dataDir)
-        let path = try reporting("--data-dir \(dir)") { try Self.journalPath(dataDir: dir, network: network.name) }
-        let journal = try reporting("--data-dir \(dir)") { try Journal(path: path) }
-        // Only the operator reads the journal (its directory is 0700 too).
-        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        let journal = try DataDirectory(dataDir).openJournal(network: network.name)
         try reporting("--network \(network.name)") { try TransactionSender.verifyChainId(client: client, network: network) }
         return Context(network: network, client: client, journal: journal)
-    }
-
-    /// `<data-dir>/<network>/journal.sqlite`, creating both directories with mode 0700.
-    static func journalPath(dataDir: String, network: String) throws -> String {
-        let root = URL(fileURLWithPath: (dataDir as NSString).expandingTildeInPath)
-        let dir = root.appendingPathComponent(network)
-        for d in [root, dir] {
-            if !FileManager.default.fileExists(atPath: d.path) {
-                try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
-            }
-        }
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir.path)
-        return dir.appendingPathComponent("journal.sqlite").path
     }
 
     /// Progress on a terminal, silence otherwise.
@@ -133,19 +115,4 @@ func reconcileAndWait(_ ctx: SendingOptions.Context, options: SendingOptions, ke
     let finished = try reporting("reconcile") { try reconciler.finishEndedRuns() }
     for f in report.finishedRuns + finished { print("run \(f.runId): \(f.status.rawValue)") }
     return !report.decisions.isEmpty || !report.problems.isEmpty || !report.finishedRuns.isEmpty || !finished.isEmpty
-}
-
-
-/// Where the journal lives: `<data dir>/<network>/journal.sqlite`, the data dir from the flag,
-/// `REBALANCER_DATA_DIR`, or `~/.rebalancer`.
-enum JournalLocation {
-    static func dataDirectory(_ flag: String?) -> String {
-        if let flag { return (flag as NSString).expandingTildeInPath }
-        if let env = ProcessInfo.processInfo.environment["REBALANCER_DATA_DIR"], !env.isEmpty { return (env as NSString).expandingTildeInPath }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".rebalancer").path
-    }
-
-    static func path(dataDir: String?, network: String) -> String {
-        URL(fileURLWithPath: dataDirectory(dataDir)).appendingPathComponent(network).appendingPathComponent("journal.sqlite").path
-    }
 }

@@ -16,9 +16,9 @@ struct TickLock {
         guard NetworkConfig.isNetworkName(network) else {
             throw CLIError("network \"\(network)\": a network is a name (letters, digits, - and _), not a path")
         }
-        let dir = URL(fileURLWithPath: JournalLocation.dataDirectory(dataDir)).appendingPathComponent(network)
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let path = dir.appendingPathComponent(name).path
+        let directory = DataDirectory(dataDir)
+        try directory.prepare(network: network)
+        let path = directory.lockPath(network: network, name: name)
         let fd = open(path, O_RDWR | O_CREAT, 0o600)
         guard fd >= 0 else { throw CLIError("cannot open the lock file \(path): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
