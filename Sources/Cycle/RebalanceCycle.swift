@@ -74,8 +74,7 @@ public struct RebalanceCycle {
         let history = (try? journal.priceHistory(network: network.name, quote: portfolio.quoteToken,
                                                  limit: portfolio.policy.movingAverageWindow)) ?? []
         if !history.isEmpty, state.priceHistory == nil {
-            state.priceHistory = PriceHistory(quote: portfolio.quoteToken, samples: history.map {
-                PriceHistory.Sample(timestamp: $0.timestamp, prices: $0.prices) })
+            state.priceHistory = PriceHistory(quote: portfolio.quoteToken, samples: history)
         }
         let result: PlanningResult
         do { result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: now()) } catch {

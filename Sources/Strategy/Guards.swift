@@ -77,7 +77,7 @@ public enum Guards {
 
     /// A price far from its recent average: a manipulated pool or a crash in progress. Either way,
     /// rebalancing into it now is the falling-knife trade the runbook warns about.
-    static func movingAverage(prices: PriceTable, history: [PriceObservation], policy: Policy,
+    static func movingAverage(prices: PriceTable, history: [PriceHistory.Sample], policy: Policy,
                               judged: Set<String>? = nil) -> [SkipReason] {
         let recent = history.sorted { $0.timestamp < $1.timestamp }.suffix(policy.movingAverageWindow)
         var reasons: [SkipReason] = []

@@ -1,19 +1,6 @@
 import EthCore
 import Market
 
-/// A price seen at some earlier time, for the moving-average guard (from the journal or the
-/// snapshot's history).
-public struct PriceObservation: Sendable, Codable, Hashable {
-    public var timestamp: UInt64
-    /// Whole quote tokens per whole token, by symbol.
-    public var prices: [String: Double]
-
-    public init(timestamp: UInt64, prices: [String: Double]) {
-        self.timestamp = timestamp
-        self.prices = prices
-    }
-}
-
 /// Everything the strategy reads, as one plain value: built from a `ChainState` snapshot, whether
 /// it came from the node or from a file.
 public struct MarketView: Sendable {
@@ -27,14 +14,14 @@ public struct MarketView: Sendable {
     public var gasPriceWei: UInt256
     /// Symbol of the wrapped native token (to price gas in the quote token).
     public var wrappedNative: String?
-    public var priceHistory: [PriceObservation]
+    public var priceHistory: [PriceHistory.Sample]
     /// In vault mode: what the rebalancing vault allows one call (its limits, budget and prices).
     public var vault: VaultBounds?
     /// For each token, every pool hop leaving it: built once so path searches don't rescan all pools.
     let edges: [String: [PoolEdge]]
 
     public init(tokens: [Token], balances: [String: UInt256], pools: [any Pool], blockNumber: UInt64 = 0,
-                blockTimestamp: UInt64, gasPriceWei: UInt256, wrappedNative: String?, priceHistory: [PriceObservation] = []) {
+                blockTimestamp: UInt64, gasPriceWei: UInt256, wrappedNative: String?, priceHistory: [PriceHistory.Sample] = []) {
         self.tokens = tokens
         self.balances = balances
         self.pools = pools

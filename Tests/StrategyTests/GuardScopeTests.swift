@@ -7,8 +7,8 @@ import Testing
 /// Guards block for the plan's own prices and pools, and one wild observation does not poison the
 /// moving average for a whole window.
 @Suite struct GuardScopeTests {
-    func hourly(_ prices: [[String: Double]]) -> [PriceObservation] {
-        prices.enumerated().map { k, p in PriceObservation(timestamp: Fixture.now - UInt64(3600 * (prices.count - k)), prices: p) }
+    func hourly(_ prices: [[String: Double]]) -> [PriceHistory.Sample] {
+        prices.enumerated().map { k, p in PriceHistory.Sample(timestamp: Fixture.now - UInt64(3600 * (prices.count - k)), prices: p) }
     }
 
     @Test func oneWildObservationDoesNotBlockTheNextRuns() throws {

@@ -33,7 +33,7 @@ enum Fixture {
     static let now: UInt64 = 1_764_000_000
 
     static func market(pools: [any Pool] = pools, balances: [String: UInt256] = balances, timestamp: UInt64 = now - 12,
-                       gasPriceWei: UInt256 = 20_000_000_000, history: [PriceObservation] = []) -> MarketView {
+                       gasPriceWei: UInt256 = 20_000_000_000, history: [PriceHistory.Sample] = []) -> MarketView {
         MarketView(tokens: tokens, balances: balances, pools: pools, blockNumber: 100, blockTimestamp: timestamp,
                    gasPriceWei: gasPriceWei, wrappedNative: "WETH", priceHistory: history)
     }

@@ -166,7 +166,7 @@ import Testing
     }
 
     @Test func priceFarFromMovingAverage() throws {
-        let history = (0..<5).map { PriceObservation(timestamp: Fixture.now - UInt64(3600 * (5 - $0)), prices: ["WETH": 2000, "WBTC": 60000]) }
+        let history = (0..<5).map { PriceHistory.Sample(timestamp: Fixture.now - UInt64(3600 * (5 - $0)), prices: ["WETH": 2000, "WBTC": 60000]) }
         let outcome = try Strategist.evaluate(portfolio: Fixture.portfolio(), market: Fixture.market(history: history), now: Fixture.now)
         #expect(outcome.decision.action == .skip)
         guard case .priceOffMovingAverage(let token, _, let average, let deviation, _)? = outcome.decision.reasons.first else {

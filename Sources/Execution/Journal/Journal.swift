@@ -1,6 +1,7 @@
 import EthCore
 import Foundation
 import GRDB
+import Market
 import Strategy
 
 public enum JournalError: Error, CustomStringConvertible {
@@ -249,7 +250,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Recent observations, oldest first, grouped by block, as the strategy's guard wants them.
-    public func priceHistory(network: String, quote: String, limit: Int) throws(JournalError) -> [PriceObservation] {
+    public func priceHistory(network: String, quote: String, limit: Int) throws(JournalError) -> [PriceHistory.Sample] {
         try read { db in
             let blocks = try Int64.fetchAll(db, sql: """
                 SELECT DISTINCT blockTimestamp FROM price WHERE network = ? AND quote = ?
@@ -260,7 +261,7 @@ public final class Journal: @unchecked Sendable {
                 .order(Column("blockTimestamp")).fetchAll(db)
             var byTime: [Int64: [String: Double]] = [:]
             for r in rows { byTime[r.blockTimestamp, default: [:]][r.token] = r.price }
-            return byTime.keys.sorted().map { PriceObservation(timestamp: UInt64($0), prices: byTime[$0]!) }
+            return byTime.keys.sorted().map { PriceHistory.Sample(timestamp: UInt64($0), prices: byTime[$0]!) }
         }
     }
 }

@@ -37,15 +37,7 @@ public enum PlanningPipeline {
     /// The strategy's view of a snapshot: base fee plus the snapshot's priority fee (or the network's
     /// cap when the snapshot has none) as the gas price.
     public static func market(state: ChainState, network: NetworkConfig) -> MarketView {
-        let priority = state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas
-        let gasPrice = min(state.block.baseFeePerGas.adding(priority) ?? network.gas.maxFeePerGas, network.gas.maxFeePerGas)
-        let history = (state.priceHistory?.samples ?? []).map { PriceObservation(timestamp: $0.timestamp, prices: $0.prices) }
-        var view = MarketView(tokens: state.tokens, balances: state.balances, pools: state.poolModels, blockNumber: state.block.number,
-                              blockTimestamp: state.block.timestamp, gasPriceWei: gasPrice,
-                              wrappedNative: network.wrappedNative.flatMap { state.token($0) == nil ? nil : $0 },
-                              priceHistory: history)
-        view.vault = state.vault
-        return view
+        MarketView(state: state, wrappedNative: network.wrappedNative, gas: network.gas)
     }
 
     /// The routes' net flows measured by the vault's rule, as the vault will measure the call.
