@@ -51,7 +51,7 @@ import Testing
                       "--gas-limit", "21000", "--value", "1ether", "0x3535353535353535353535353535353535353535"]
         let viaKeystore = try CLIRunner.run(common + ["--keystore", keystore, "--password-file", password])
         #expect(viaKeystore.out == Self.eip155Raw, "\(viaKeystore.stderr)")
-        let viaFile = try CLIRunner.run(common + ["--private-key-file", keyFile])
+        let viaFile = try CLIRunner.run(common + ["--key-file", keyFile])
         #expect(viaFile.out == Self.eip155Raw, "\(viaFile.stderr)")
 
         let decoded = try CLIRunner.run(["util", "decode-tx", Self.eip155Raw])

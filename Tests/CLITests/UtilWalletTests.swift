@@ -55,7 +55,7 @@ enum UtilVectors {
 
         let dir = try ScratchDirectory()
         let keyFile = try dir.file("key", UtilVectors.key + "\n")
-        let fromFile = try CLIRunner.run(["util", "wallet", "address", "--private-key-file", keyFile])
+        let fromFile = try CLIRunner.run(["util", "wallet", "address", "--key-file", keyFile])
         #expect(fromFile.out == UtilVectors.address, "\(fromFile.stderr)")
 
         let keystore = try dir.file("keystore.json", UtilVectors.keystore)
@@ -90,7 +90,7 @@ enum UtilVectors {
         // Never overwritten; wrong password refused.
         #expect(try failure(["wallet", "new", "--keystore", path, "--password-file", password, "--light-kdf"]).contains("already exists"))
         let wrong = try dir.file("wrong", "not it")
-        #expect(try failure(["wallet", "address", "--keystore", path, "--password-file", wrong]) == "Error: keystore: wrong password for keystore \(path)")
+        #expect(try failure(["wallet", "address", "--keystore", path, "--password-file", wrong]) == "Error: --keystore: wrong password for keystore \(path)")
         // No terminal to prompt on.
         #expect(try failure(["wallet", "new", "--keystore", dir.path("other.json"), "--light-kdf"]).contains("--password-file"))
         #expect(try failure(["wallet", "address", "--keystore", path]).contains("not a terminal"))
@@ -103,7 +103,7 @@ enum UtilVectors {
         let keystore = try dir.file("keystore.json", UtilVectors.keystore)
         let r = try CLIRunner.run(["util", "wallet", "address", "--keystore", keystore], stdin: UtilVectors.keystorePassword + "\n")
         #expect(r.status == 1 && r.stdout.isEmpty)
-        #expect(r.errorLine == "Error: keystore: a keystore password is needed but stdin is not a terminal; set ETH_PASSWORD or pass a password file",
+        #expect(r.errorLine == "Error: --keystore: a keystore password is needed but stdin is not a terminal; set ETH_PASSWORD or pass a password file",
                 "\(r.stderr)")
     }
 
@@ -120,7 +120,7 @@ enum UtilVectors {
     @Test func keysAreRefusedOnTheCommandLineAndNeverEchoed() throws {
         let refused = try failure(["wallet", "address", "--private-key", UtilVectors.key])
         #expect(refused.contains("ETH_PRIVATE_KEY"))
-        #expect(refused.contains("--private-key-file"))
+        #expect(refused.contains("--key-file"))
         #expect(try failure(["wallet", "sign", "hi", "--private-key=\(UtilVectors.key)"]).contains("ETH_PRIVATE_KEY"))
         #expect(try failure(["mktx", "--private-key", UtilVectors.key, "--chain", "1", "--nonce", "0", "--gas-limit", "21000",
                              "--gas-price", "1gwei", "--legacy", "0x3535353535353535353535353535353535353535"]).contains("ETH_PRIVATE_KEY"))
@@ -128,7 +128,7 @@ enum UtilVectors {
         // A key pasted as an argument is refused, not echoed in an "unexpected argument" error.
         #expect(try failure(["wallet", "address", UtilVectors.key]).contains("takes no arguments"))
         #expect(try failure(["wallet", "sign", "hi", UtilVectors.key], environment: Self.env).contains("one message only"))
-        #expect(try failure(["wallet", "address"]) == "Error: no signing key: set ETH_PRIVATE_KEY, or use --private-key-file or --keystore")
+        #expect(try failure(["wallet", "address"]) == "Error: no signing key: set ETH_PRIVATE_KEY, or use --key-file or --keystore")
         let short = try failure(["wallet", "address"], environment: ["ETH_PRIVATE_KEY": String(UtilVectors.key.dropLast())])
         #expect(short.contains("ETH_PRIVATE_KEY"))
         #expect(!short.contains(String(UtilVectors.keyDigits.dropLast())))
@@ -137,12 +137,12 @@ enum UtilVectors {
 
         let dir = try ScratchDirectory()
         let open = try dir.file("key", UtilVectors.key, mode: 0o644)
-        let permissive = try failure(["wallet", "address", "--private-key-file", open])
+        let permissive = try failure(["wallet", "address", "--key-file", open])
         #expect(permissive.contains("chmod 600"))
-        #expect(permissive.hasPrefix("Error: private-key-file:"))
-        #expect(try failure(["wallet", "address", "--private-key-file", dir.path("missing")]).contains("cannot read"))
+        #expect(permissive.hasPrefix("Error: --key-file:"))
+        #expect(try failure(["wallet", "address", "--key-file", dir.path("missing")]).contains("cannot read"))
         let garbage = try dir.file("garbage", "0x" + String(repeating: "zz", count: 32))
-        #expect(try failure(["wallet", "address", "--private-key-file", garbage]).contains("not hexadecimal"))
+        #expect(try failure(["wallet", "address", "--key-file", garbage]).contains("not hexadecimal"))
         let badKeystore = try dir.file("bad.json", "{\"version\": 3}")
         let password = try dir.file("password", "x")
         #expect(try failure(["wallet", "address", "--keystore", badKeystore, "--password-file", password]).contains("malformed"))

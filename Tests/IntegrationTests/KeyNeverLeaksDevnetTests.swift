@@ -105,13 +105,13 @@ import Testing
         for (n, body) in alertBodies.enumerated() { hay.add("alert body \(n)", body) }
 
         // util commands that hold a key, from a key file and from the environment.
-        try cli(["util", "wallet", "address", "--private-key-file", op], hay)
+        try cli(["util", "wallet", "address", "--key-file", op], hay)
         try cli(["util", "wallet", "sign", "Hello, rebalancer!"], hay, environment: ["ETH_PRIVATE_KEY": Self.operatorKey])
         try cli(["util", "mktx", "--chain", "31337", "--nonce", "7", "--gas-limit", "21000", "--gas-price", "30gwei",
                  "--priority-gas-price", "1gwei", "--value", "1wei", Self.operatorAddress], hay, environment: ["ETH_PRIVATE_KEY": Self.operatorKey])
         // A bad key file's error must not echo it either (the key and one digit too many).
         let bad = try keyFile("bad.key", Self.operatorKey + "0")
-        try cli(["util", "wallet", "address", "--private-key-file", bad], hay, expectStatus: 1)
+        try cli(["util", "wallet", "address", "--key-file", bad], hay, expectStatus: 1)
 
         // Every file the program wrote in its data directory: journal database, WAL, alert state.
         let data = dir.appendingPathComponent("data")

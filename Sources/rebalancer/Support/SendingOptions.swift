@@ -52,44 +52,6 @@ struct SendingOptions: ParsableArguments {
     }
 }
 
-/// Where the key comes from: never a command-line argument.
-struct KeyOptions: ParsableArguments {
-    @Option(help: "File holding the hex private key (mode 0600). Default: the ETH_PRIVATE_KEY environment variable.")
-    var keyFile: String?
-
-    @Option(help: "Keystore v3 file; password from --password-file, ETH_PASSWORD, or a prompt.")
-    var keystore: String?
-
-    @Option(help: "File holding the keystore's password (mode 0600).")
-    var passwordFile: String?
-
-    func validate() throws {
-        if keyFile != nil && keystore != nil {
-            throw CLIError("--key-file: give either --key-file or --keystore, not both")
-        }
-        if passwordFile != nil && keystore == nil {
-            throw CLIError("--password-file: only used with --keystore")
-        }
-    }
-
-    func load() throws -> PrivateKey {
-        let source: KeySource
-        if let keystore {
-            let password: PasswordSource
-            if let passwordFile { password = .file(path: passwordFile) }
-            else if ProcessInfo.processInfo.environment[PasswordSource.defaultEnvironmentVariable] != nil {
-                password = .environment(variable: PasswordSource.defaultEnvironmentVariable)
-            } else { password = .prompt }
-            source = .keystore(path: keystore, password: password)
-        } else if let keyFile {
-            source = .keyFile(path: keyFile)
-        } else {
-            source = .environment(variable: KeySource.defaultEnvironmentVariable)
-        }
-        return try reporting("key") { try source.load() }
-    }
-}
-
 func printOutcome(_ o: SendOutcome) {
     var line = "\(o.label): \(o.status.rawValue) hash \(o.hashHex) nonce \(o.nonce)"
     if let block = o.blockNumber { line += " block \(block)" }

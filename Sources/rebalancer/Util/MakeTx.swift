@@ -16,7 +16,7 @@ extension Util {
 
                 Amounts take units: 1ether, 30gwei, 1.5gwei, 100wei, or plain wei (decimal or 0x). \
                 --legacy with --access-list gives an EIP-2930 (type 1) transaction. The key comes \
-                from ETH_PRIVATE_KEY, --private-key-file or --keystore, never from the command line.
+                from ETH_PRIVATE_KEY, --key-file or --keystore, never from the command line.
                 """)
 
         @Flag(help: "A legacy (EIP-155) transaction with --gas-price, instead of EIP-1559.")
@@ -52,7 +52,7 @@ extension Util {
                   help: "<to> [<sig> <args...> | <0xcalldata>], or with --create <0xinitcode> [<constructor(types)> <args...>].")
         var positionals: [String] = []
 
-        @OptionGroup var key: SigningKeyOptions
+        @OptionGroup var key: KeyOptions
 
         func run() throws {
             // Options after the positionals land here (allUnrecognized keeps negative numbers as
@@ -61,7 +61,7 @@ extension Util {
                 throw CLIError("\(unknown.split(separator: "=").first ?? ""): unknown option")
             }
             let transaction = try makeTransaction()
-            let signingKey = try key.loadKey()
+            let signingKey = try key.load()
             print(transaction.sign(with: signingKey).rawHex)
         }
 

@@ -16,7 +16,7 @@ extension Util.Wallet {
         static let configuration = CommandConfiguration(
             commandName: "address", abstract: "Print the checksummed address of the signing key.")
 
-        @OptionGroup var key: SigningKeyOptions
+        @OptionGroup var key: KeyOptions
 
         /// Caught so that a key pasted as an argument is refused without being echoed back.
         @Argument(help: .hidden)
@@ -24,12 +24,12 @@ extension Util.Wallet {
 
         func validate() throws {
             if !unexpected.isEmpty {
-                throw CLIError("wallet address takes no arguments; the key comes from ETH_PRIVATE_KEY, --private-key-file or --keystore")
+                throw CLIError("wallet address takes no arguments; the key comes from ETH_PRIVATE_KEY, --key-file or --keystore")
             }
         }
 
         func run() throws {
-            print(try key.loadKey().address.checksummed)
+            print(try key.load().address.checksummed)
         }
     }
 
@@ -40,7 +40,7 @@ extension Util.Wallet {
         @Argument(help: "The message: text (signed as UTF-8), or 0x-hex (signed as those bytes).")
         var message: String
 
-        @OptionGroup var key: SigningKeyOptions
+        @OptionGroup var key: KeyOptions
 
         /// Caught so that a key pasted as an extra argument is refused without being echoed back.
         @Argument(help: .hidden)
@@ -48,7 +48,7 @@ extension Util.Wallet {
 
         func validate() throws {
             if !unexpected.isEmpty {
-                throw CLIError("message: one message only (quote it); the key comes from ETH_PRIVATE_KEY, --private-key-file or --keystore")
+                throw CLIError("message: one message only (quote it); the key comes from ETH_PRIVATE_KEY, --key-file or --keystore")
             }
         }
 
@@ -56,7 +56,7 @@ extension Util.Wallet {
             let bytes: [UInt8] = message.hasPrefix("0x") || message.hasPrefix("0X")
                 ? try reporting("message") { try Hex.decode(message) }
                 : Array(message.utf8)
-            let signingKey = try key.loadKey()
+            let signingKey = try key.load()
             print(PersonalMessage.sign(bytes, with: signingKey).hexString)
         }
     }
