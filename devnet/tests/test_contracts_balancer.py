@@ -11,6 +11,8 @@ from eth_utils import keccak
 from devnet import contracts, fixtures
 from devnet.contracts import Contract, ContractError
 
+pytestmark = pytest.mark.usefixtures("dep_snapshot")
+
 # ----------------------------------------------------------------------------- reference math
 
 ONE = 10**18
@@ -311,19 +313,6 @@ def test_log_exp_math_matches_reference_to_the_wei(harness):
 
 DEADLINE = 2**255
 GIVEN_IN, GIVEN_OUT = 0, 1
-
-
-@pytest.fixture(scope="module")
-def dep():
-    return fixtures.deploy_all(fixtures.make_tester())
-
-
-@pytest.fixture(autouse=True)
-def isolated(dep):
-    tester = dep.tokens["WETH"].tester
-    snapshot = tester.take_snapshot()
-    yield
-    tester.revert_to_snapshot(snapshot)
 
 
 def pool_named(dep, name: str) -> dict:

@@ -3,13 +3,7 @@
 import pytest
 from eth_abi import decode, encode
 
-from devnet import fixtures
 from devnet.contracts import ContractError
-
-
-@pytest.fixture(scope="module")
-def dep():
-    return fixtures.deploy_all(fixtures.make_tester())
 
 
 def test_selector_is_multicall3s(dep):

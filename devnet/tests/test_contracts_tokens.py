@@ -6,19 +6,9 @@ from eth_utils import keccak
 from devnet import fixtures
 from devnet.contracts import ContractError
 
+pytestmark = pytest.mark.usefixtures("dep_snapshot")
+
 TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
-
-
-@pytest.fixture(scope="module")
-def dep():
-    return fixtures.deploy_all(fixtures.make_tester())
-
-
-@pytest.fixture(autouse=True)
-def isolated(dep):
-    snapshot = dep.tokens["WETH"].tester.take_snapshot()
-    yield
-    dep.tokens["WETH"].tester.revert_to_snapshot(snapshot)
 
 
 def test_metadata_and_dev_balances(dep):

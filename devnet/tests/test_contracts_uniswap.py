@@ -6,31 +6,13 @@ import random
 import pytest
 
 from devnet import fixtures
+from devnet.oracles import uniswap_v2_amount_in as amount_in
+from devnet.oracles import uniswap_v2_amount_out as amount_out
 from devnet.contracts import Contract, ContractError
 
+pytestmark = pytest.mark.usefixtures("dep_snapshot")
+
 DEADLINE = 2**255
-
-
-def amount_out(amount_in: int, reserve_in: int, reserve_out: int) -> int:
-    with_fee = amount_in * 997
-    return with_fee * reserve_out // (reserve_in * 1000 + with_fee)
-
-
-def amount_in(amount_out_: int, reserve_in: int, reserve_out: int) -> int:
-    return reserve_in * amount_out_ * 1000 // ((reserve_out - amount_out_) * 997) + 1
-
-
-@pytest.fixture(scope="module")
-def dep():
-    return fixtures.deploy_all(fixtures.make_tester())
-
-
-@pytest.fixture(autouse=True)
-def isolated(dep):
-    tester = dep.tokens["WETH"].tester
-    snapshot = tester.take_snapshot()
-    yield
-    tester.revert_to_snapshot(snapshot)
 
 
 def pair(dep, dex: str, a: str, b: str) -> Contract:

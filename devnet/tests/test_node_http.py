@@ -14,13 +14,6 @@ import pytest
 from devnet.node_testing import REPO_ROOT, DEV_ADDRESS_0, DevnetProcess, RpcClient
 
 
-@pytest.fixture(scope="module")
-def devnet():
-    process = DevnetProcess()
-    yield process
-    assert process.stop() == 0
-
-
 @pytest.fixture
 def rpc(devnet):
     client = devnet.client()

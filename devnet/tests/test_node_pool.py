@@ -17,25 +17,7 @@ from devnet.node_testing import (
 )
 
 
-@pytest.fixture(scope="module")
-def devnet():
-    process = DevnetProcess()
-    yield process
-    assert process.stop() == 0
-
-
-@pytest.fixture(scope="module")
-def rpc(devnet):
-    client = devnet.client()
-    yield client
-    client.close()
-
-
-@pytest.fixture(autouse=True)
-def isolated(rpc):
-    snapshot = rpc.call("evm_snapshot")
-    yield
-    assert rpc.call("evm_revert", snapshot) is True
+pytestmark = pytest.mark.usefixtures("rpc_snapshot")
 
 
 def nonce_of(rpc, tag="latest"):

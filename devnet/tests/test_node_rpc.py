@@ -8,7 +8,6 @@ from devnet.node_testing import (
     DEV_ADDRESS_1,
     DEV_KEY_0,
     GWEI,
-    DevnetProcess,
     RpcCallError,
     calldata,
     compile_probe_contract,
@@ -18,26 +17,8 @@ from devnet.node_testing import (
 ETHER = 10**18
 
 
-@pytest.fixture(scope="module")
-def devnet():
-    process = DevnetProcess()
-    yield process
-    assert process.stop() == 0
-
-
-@pytest.fixture(scope="module")
-def rpc(devnet):
-    client = devnet.client()
-    yield client
-    client.close()
-
-
-@pytest.fixture(autouse=True)
-def isolated(rpc):
-    """Each test starts from the same chain: snapshot before, revert after."""
-    snapshot = rpc.call("evm_snapshot")
-    yield
-    assert rpc.call("evm_revert", snapshot) is True
+# Each test starts from the same chain: snapshot before, revert after.
+pytestmark = pytest.mark.usefixtures("rpc_snapshot")
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import pytest
 from eth_utils import keccak, to_checksum_address
 
 from devnet import fixtures, vault_fixture
+from devnet.oracles import uniswap_v2_amount_out as amount_out
 from devnet.contracts import Contract, ContractError, compile_all
 
 ZERO = "0x" + "00" * 20
@@ -18,12 +19,6 @@ TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
 VAULT_FUNDING = {"WETH": 50, "USDC": 200_000, "USDT": 200_000, "DAI": 100_000, "WBTC": 2, "LINK": 1_000}
 # maxLossBps, maxCallPercent, maxDailyPercent, maxDailyLossBps: no value limit gets in the way
 LOOSE_LIMITS = (10_000, 100, 100, 10_000)
-
-
-def amount_out(amount_in: int, reserve_in: int, reserve_out: int) -> int:
-    """Uniswap V2's getAmountOut (0.3 % fee), the oracle for the vault's computed outputs."""
-    with_fee = amount_in * 997
-    return with_fee * reserve_out // (reserve_in * 1000 + with_fee)
 
 
 @pytest.fixture(scope="module")

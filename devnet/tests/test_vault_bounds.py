@@ -13,6 +13,7 @@ import pytest
 from eth_utils import to_canonical_address, to_checksum_address
 
 from devnet import fixtures, vault_fixture
+from devnet.oracles import uniswap_v2_amount_out as amount_out
 from devnet.contracts import Contract, ContractError, compile_all
 from devnet.node_chain import DevChain, decode_revert_reason
 from devnet.node_errors import RpcError
@@ -23,11 +24,6 @@ DAY = 86400
 ZERO = "0x" + "00" * 20
 DEMO_FUNDING = {"WETH": 20_666_666 * 10**12, "WBTC": 13_333_333, "USDC": 30_000 * 10**6}
 DEFAULT_LIMITS = (100, 10, 30, 30)
-
-
-def amount_out(amount_in: int, reserve_in: int, reserve_out: int) -> int:
-    with_fee = amount_in * 997
-    return with_fee * reserve_out // (reserve_in * 1000 + with_fee)
 
 
 class Node:
