@@ -195,16 +195,8 @@ public struct RebalanceCycle {
     /// Settles journaled transactions of earlier runs; true when there were any.
     func settleEarlierRuns(key: PrivateKey) throws(CycleError) -> Bool {
         let reconciler = Reconciler(client: client, journal: journal, droppedAfterBlocks: confirmation.droppedAfterBlocks)
-        do {
-            let report = try reconciler.reconcile()
-            if !report.pending.isEmpty {
-                let confirmer = Confirmer(client: client, journal: journal, network: network, key: key, policy: confirmation,
-                                          progress: forwarded)
-                _ = try confirmer.confirm(records: report.pending)
-            }
-            let finished = try reconciler.finishEndedRuns()
-            return !report.decisions.isEmpty || !report.finishedRuns.isEmpty || !finished.isEmpty
-        } catch { throw .node("reconcile: \(error)") }
+        let confirmer = Confirmer(client: client, journal: journal, network: network, key: key, policy: confirmation, progress: forwarded)
+        do { return try reconciler.settle(confirmer: confirmer).foundEarlierWork } catch { throw .node("reconcile: \(error)") }
     }
 
     /// The confirmer's progress as the caller's events.

@@ -157,6 +157,26 @@ public struct Reconciler: Sendable {
         return report
     }
 
+    /// What every command that sends does first: reconcile, wait (through `confirmer`) for what is
+    /// still pending, then finish the runs that ended.
+    public struct Settlement: Sendable {
+        public var report: Report
+        public var outcomes: [SendOutcome]
+        /// Runs finished after the wait (those finished by the reconcile itself are in `report`).
+        public var finishedAfterWait: [(runId: Int64, status: RunStatus)]
+
+        /// True when the journal held earlier work (so nothing new should be started blindly).
+        public var foundEarlierWork: Bool {
+            !report.decisions.isEmpty || !report.problems.isEmpty || !report.finishedRuns.isEmpty || !finishedAfterWait.isEmpty
+        }
+    }
+
+    public func settle(confirmer: Confirmer) throws(SendError) -> Settlement {
+        let report = try reconcile()
+        let outcomes = report.pending.isEmpty ? [] : try confirmer.confirm(records: report.pending)
+        return Settlement(report: report, outcomes: outcomes, finishedAfterWait: try finishEndedRuns())
+    }
+
     /// Recent rows marked `dropped` at a nonce where the journal has nothing mined: a receipt for any
     /// of them means the chain mined it after all (a send answered with an error, a node that lagged).
     /// The row becomes mined, and its run goes back to `sending` so `finishEndedRuns` judges it again.

@@ -64,17 +64,14 @@ func printOutcome(_ o: SendOutcome) {
 /// Reconciles the journal with the chain and waits for what is still pending; reports what it did.
 /// Returns true when it found earlier work (so the caller does not start anything new).
 func reconcileAndWait(_ ctx: SendingOptions.Context, options: SendingOptions, key: PrivateKey?) throws -> Bool {
-    let reconciler = Reconciler(client: ctx.client, journal: ctx.journal, droppedAfterBlocks: options.policy(ctx.network).droppedAfterBlocks)
-    let report = try reporting("reconcile") { try reconciler.reconcile() }
-    for d in report.decisions { print("reconcile: \(d.label) nonce \(d.nonce) \(d.hash): \(d.action)") }
-    for p in report.problems { print("reconcile: \(p)") }
-    if !report.pending.isEmpty {
-        let confirmer = Confirmer(client: ctx.client, journal: ctx.journal, network: ctx.network, key: key,
-                                  policy: options.policy(ctx.network), progress: options.progress)
-        let outcomes = try reporting("confirm") { try confirmer.confirm(records: report.pending) }
-        outcomes.forEach(printOutcome)
-    }
-    let finished = try reporting("reconcile") { try reconciler.finishEndedRuns() }
-    for f in report.finishedRuns + finished { print("run \(f.runId): \(f.status.rawValue)") }
-    return !report.decisions.isEmpty || !report.problems.isEmpty || !report.finishedRuns.isEmpty || !finished.isEmpty
+    let policy = options.policy(ctx.network)
+    let reconciler = Reconciler(client: ctx.client, journal: ctx.journal, droppedAfterBlocks: policy.droppedAfterBlocks)
+    let confirmer = Confirmer(client: ctx.client, journal: ctx.journal, network: ctx.network, key: key, policy: policy,
+                              progress: options.progress)
+    let settled = try reporting("reconcile") { try reconciler.settle(confirmer: confirmer) }
+    for d in settled.report.decisions { print("reconcile: \(d.label) nonce \(d.nonce) \(d.hash): \(d.action)") }
+    for p in settled.report.problems { print("reconcile: \(p)") }
+    settled.outcomes.forEach(printOutcome)
+    for f in settled.report.finishedRuns + settled.finishedAfterWait { print("run \(f.runId): \(f.status.rawValue)") }
+    return settled.foundEarlierWork
 }
