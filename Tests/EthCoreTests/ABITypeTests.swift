@@ -126,17 +126,6 @@ import Testing
             _ = try? ABIValue.parse(text, as: t)
         }
     }
-
-    @Test func deeplyNestedJSONIsRefused() throws {
-        for depth in [40, 600, 5000] {
-            var json = #"{"type": "bool"}"#
-            for _ in 0..<depth { json = #"{"type": "tuple", "components": ["# + json + "]}" }
-            let text = #"[{"type": "function", "name": "f", "inputs": ["# + json + "]}]"
-            #expect(throws: ABIError.self, "depth \(depth)") { try ABIContract(json: text) }
-        }
-        let ok = #"[{"type": "function", "name": "f", "inputs": [{"type": "tuple", "components": [{"type": "tuple[]", "components": [{"type": "bool"}]}]}]}]"#
-        #expect(try ABIContract(json: ok).functions.first?.signature == "f(((bool)[]))")
-    }
 }
 
 @Suite struct ABIErrorMessageTests {
