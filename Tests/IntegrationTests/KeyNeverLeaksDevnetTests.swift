@@ -9,9 +9,9 @@ import Testing
 /// Each is searched for the keys' hex (with or without 0x, any case) and, in binary files, their
 /// raw 32 bytes. Keys are anvil's public devnet keys (accounts 1 and 2, as in RunDevnetTests).
 @Suite(.serialized) struct KeyNeverLeaksDevnetTests {
-    static let ownerKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"     // account 1, public devnet key
-    static let operatorKey = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"  // account 2, public devnet key
-    static let operatorAddress = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+    static let ownerKey = RunDevnetTests.ownerKey
+    static let operatorKey = RunDevnetTests.operatorKey
+    static let operatorAddress = RunDevnetTests.operatorAddress
 
     let dir: URL
     let env: [String: String]
