@@ -112,10 +112,3 @@ public enum RebalancePlanner {
         return total
     }
 }
-
-extension Pool {
-    /// `applyingSwap` through an existential: returns the moved pool as `any Pool`.
-    func applyingSwapErased(amountIn: UInt256, amountOut: UInt256, from i: Int, to j: Int) -> (any Pool)? {
-        applyingSwap(amountIn: amountIn, amountOut: amountOut, from: i, to: j)
-    }
-}
