@@ -1,9 +1,10 @@
 import EthCore
 import Market
 
-/// The pools one trade may use, as a network of token flows: every pool direction on some
-/// candidate path from `sell` to `buy`, each direction one edge however many paths run through it
-/// (so a pool shared by several paths is priced once, for its total), and the tokens they join.
+/// The pools one trade may use, as a network of token flows: every pool direction between two
+/// tokens that some candidate path from `sell` to `buy` steps between, each direction one edge
+/// however many paths run through it (so a pool shared by several paths is priced once, for its
+/// total), and the tokens they join.
 struct FlowNetwork {
     struct Edge {
         /// Index into `PoolGraph.pools`, and the pool's own token indices.
@@ -18,6 +19,9 @@ struct FlowNetwork {
         let gas: UInt64
         /// `gas` priced in raw units of the output token.
         let gasValue: Double
+        /// The curve's marginal rate at no input and at its largest input.
+        let spotRate: Double
+        let marginalAtCap: Double
     }
 
     /// Graph token ids; `sell` and `buy` index into this.
@@ -45,18 +49,29 @@ struct FlowNetwork {
             return tokens.count - 1
         }
         _ = index(b)
-        struct Key: Hashable { let pool: Int, tokenIn: Int, tokenOut: Int }
-        var seen = Set<Key>()
-        var edges: [Edge] = []
+        // Every pool between two tokens that some candidate path steps between: paths of two or
+        // more hops are searched over the deepest few pools per pair only, but the flow takes
+        // every parallel pool at the cost of one more edge each.
+        struct Pair: Hashable { let from: Int, to: Int }
+        var pairs: [Pair] = []
+        var seenPairs = Set<Pair>()
         for p in paths {
-            for h in p.hops where seen.insert(Key(pool: h.pool, tokenIn: h.tokenIn, tokenOut: h.tokenOut)).inserted {
+            for h in p.hops {
                 let pool = graph.pools[h.pool]
                 guard let from = graph.id(of: pool.tokens[h.tokenIn]), let to = graph.id(of: pool.tokens[h.tokenOut]) else { continue }
+                if seenPairs.insert(Pair(from: from, to: to)).inserted { pairs.append(Pair(from: from, to: to)) }
+            }
+        }
+        var edges: [Edge] = []
+        for pair in pairs {
+            for e in graph.edges[pair.from] where e.to == pair.to {
+                let pool = graph.pools[e.pool]
                 let gas = Router.saturatingSum(pool.swapGas, options.stepOverheadGas)
+                let curve = PathCurve(hops: [PathCurve.Hop(pool: pool, i: e.tokenIn, j: e.tokenOut)])
                 edges.append(Edge(
-                    pool: h.pool, tokenIn: h.tokenIn, tokenOut: h.tokenOut, from: index(from), to: index(to),
-                    curve: PathCurve(hops: [PathCurve.Hop(pool: pool, i: h.tokenIn, j: h.tokenOut)]),
-                    gas: gas, gasValue: options.gasValue(gas)))
+                    pool: e.pool, tokenIn: e.tokenIn, tokenOut: e.tokenOut, from: index(pair.from), to: index(pair.to),
+                    curve: curve, gas: gas, gasValue: options.gasValue(gas),
+                    spotRate: curve.marginal(at: 0), marginalAtCap: curve.marginal(at: curve.maxIn)))
             }
         }
         self.tokens = tokens

@@ -30,7 +30,8 @@ enum FlowSolver {
         guard amount > 0, amount.isFinite, n >= 2 else { return nil }
         var logPrice = start.map { $0.map { $0 > 0 ? Foundation.log($0) : 0 } } ?? initialLogPrices(network, active: active)
         logPrice[network.buy] = 0
-        var state = evaluate(network, amount: amount, active: active, logPrice: logPrice)
+        var guesses = [Double](repeating: 0, count: network.edges.count)
+        var state = evaluate(network, amount: amount, active: active, logPrice: logPrice, guesses: &guesses)
         var damping = 1e-3
         for _ in 0..<200 {
             let scale = max(abs(state.value), 1e-300)
@@ -42,7 +43,7 @@ enum FlowSolver {
                 guard let step = newtonStep(state, buy: network.buy, damping: damping) else { damping *= 10; continue }
                 var trial = logPrice
                 for t in 0..<n where t != network.buy { trial[t] += step[t] }
-                let next = evaluate(network, amount: amount, active: active, logPrice: trial)
+                let next = evaluate(network, amount: amount, active: active, logPrice: trial, guesses: &guesses)
                 if next.value.isFinite, next.value <= state.value {
                     improved = next.value < state.value || worstGradient(next, buy: network.buy) < worst
                     logPrice = trial
@@ -91,7 +92,7 @@ enum FlowSolver {
         return value.map { Foundation.log($0 > 0 ? $0 : floor * 1e-6) }
     }
 
-    static func evaluate(_ network: FlowNetwork, amount: Double, active: [Bool], logPrice: [Double]) -> State {
+    static func evaluate(_ network: FlowNetwork, amount: Double, active: [Bool], logPrice: [Double], guesses: inout [Double]) -> State {
         let n = network.tokens.count
         let price = logPrice.map { Foundation.exp($0) }
         var excess = [Double](repeating: 0, count: n)
@@ -103,7 +104,8 @@ enum FlowSolver {
         for (k, e) in network.edges.enumerated() where active[k] {
             let u = e.from, v = e.to
             let rate = price[u] / price[v]
-            let x = e.curve.input(atMarginal: rate, limit: .infinity)
+            let x = input(e, atMarginal: rate, guess: guesses[k])
+            guesses[k] = x
             guard x > 0, x.isFinite else { continue }
             let y = e.curve.out(x)
             inputs[k] = x
@@ -124,6 +126,33 @@ enum FlowSolver {
             hessian[t][t] += abs(gradient[t])
         }
         return State(value: value, gradient: gradient, hessian: hessian, inputs: inputs, outputs: outputs)
+    }
+
+    /// The edge's input at which its marginal rate is `rate`. Closed form for constant product;
+    /// otherwise safeguarded Newton steps on 1/sqrt(marginal) (nearly linear in the input) from the
+    /// previous evaluation's input, which is close because prices move little between evaluations;
+    /// the curve's own bracketing search if that does not settle.
+    static func input(_ e: FlowNetwork.Edge, atMarginal rate: Double, guess: Double) -> Double {
+        let curve = e.curve
+        if case .constantProduct = curve.shape { return curve.input(atMarginal: rate, limit: .infinity) }
+        guard rate > 0 else { return curve.maxIn }
+        if e.spotRate <= rate { return 0 }
+        if e.marginalAtCap >= rate { return curve.maxIn }
+        let target = 1 / rate.squareRoot()
+        var lo = 0.0, hi = curve.maxIn
+        var x = min(max(guess, 0), hi)
+        for _ in 0..<12 {
+            let h = 1 / curve.marginal(at: x).squareRoot() - target
+            if abs(h) <= target * 1e-13 { return x }
+            if h > 0 { hi = x } else { lo = x }
+            let dx = max(x * 1e-7, 1)
+            let slope = (1 / curve.marginal(at: x + dx).squareRoot() - target - h) / dx
+            var next = slope > 0 && slope.isFinite ? x - h / slope : .nan
+            if !(next > lo && next < hi) { next = lo + (hi - lo) / 2 }
+            if abs(next - x) <= x * 1e-14 { return next }
+            x = next
+        }
+        return curve.input(atMarginal: rate, limit: .infinity)
     }
 
     static func responsiveness(_ curve: PathCurve, at x: Double, rate: Double) -> Double {

@@ -4,9 +4,9 @@ import Market
 /// The network side of the router: the flow over every candidate path's pools at once, made exact.
 extension Router {
     /// The best exact step plan over `network`, net of gas: the flow optimum, then, while some used
-    /// edge earns less than its gas at the optimum's prices (its surplus ν_to·out − ν_from·in is what
-    /// dropping it costs, to first order), the same without the worst such edge. Each round's exact
-    /// steps are kept if they beat the best so far. `nil` when no round gives executable steps.
+    /// edges earn less than their gas at the optimum's prices (an edge's surplus ν_to·out − ν_from·in
+    /// is what dropping it costs, to first order), the same without them. Each round's exact steps
+    /// are kept if they beat the best so far. `nil` when no round gives executable steps.
     static func networkSteps(
         _ network: FlowNetwork, amount: Double, amountIn: UInt256, graph: PoolGraph
     ) -> ExactSteps? {
@@ -27,14 +27,16 @@ extension Router {
                best.map({ netGain(exact, over: $0) > 0 }) ?? true {
                 best = exact
             }
-            var worst: (edge: Int, margin: Double)?
+            // Every edge that earns less than its gas goes at once; the next round re-prices the rest.
+            var dropped = false
             for (k, e) in network.edges.enumerated() where used[k] {
                 let surplus = flow.prices[e.to] * flow.outputs[k] - flow.prices[e.from] * flow.inputs[k]
-                let margin = surplus - e.gasValue
-                if margin < 0, margin < worst?.margin ?? 0 { worst = (k, margin) }
+                if surplus < e.gasValue {
+                    active[k] = false
+                    dropped = true
+                }
             }
-            guard let worst else { break }
-            active[worst.edge] = false
+            if !dropped { break }
         }
         return best
     }

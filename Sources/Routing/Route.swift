@@ -97,6 +97,12 @@ public struct Route: Sendable, Hashable, Codable {
         }
     }
 
+    /// Whether an execution leg's output is part of `amountOut`: every leg of a plain route, the
+    /// steps into `buy` of a step route (the others buy what later steps spend).
+    public func outputCounts(_ leg: RouteLeg) -> Bool {
+        steps == nil || leg.hops.last?.tokenOut == buy
+    }
+
     enum CodingKeys: String, CodingKey {
         case sell, buy, amountIn, amountOut, minOut, priceImpactBps, gas, legs, steps
     }

@@ -204,7 +204,7 @@ enum RoutingBench {
             return (sorted.first ?? 0, sorted.isEmpty ? 0 : sorted[sorted.count / 2])
         }
         let f = summary(flowRatios), p = summary(splitRatios)
-        let text = { (s: (worst: Double, median: Double)) in String(format: "worst %.4f %%, median %.4f %%", s.worst * 100, s.median * 100) }
+        let text = { (s: (worst: Double, median: Double)) in String(format: "worst %.5f %%, median %.5f %%", s.worst * 100, s.median * 100) }
         rows.append(Row(name: "networks of 5–15 pools: flow route / dual bound (\(instances), hubs, weighted)",
                         value: failed == 0 ? text(f) : "\(failed) failed", reference: "target worst ≥ 99.99 %"))
         rows.append(Row(name: "  the same, split over pool-disjoint paths only (before issue 13)", value: text(p)))
