@@ -24,7 +24,7 @@ extension Router {
                 continue
             }
             if let exact = ExactSteps(network: network, inputs: flow.inputs, amountIn: amountIn, graph: graph),
-               best.map({ netGain(exact, over: $0) > 0 }) ?? true {
+               best.map({ beats(exact.amountOut, gasValue: exact.gasValue, $0.amountOut, gasValue: $0.gasValue) }) ?? true {
                 best = exact
             }
             // Every edge that earns less than its gas goes at once; the next round re-prices the rest.
@@ -39,15 +39,6 @@ extension Router {
             if !dropped { break }
         }
         return best
-    }
-
-    /// Output gained by `a` over `b`, net of their gas, in raw units of the output token.
-    static func netGain(_ a: ExactSteps, over b: ExactSteps) -> Double {
-        difference(a.amountOut, b.amountOut) - (a.gasValue - b.gasValue)
-    }
-
-    static func difference(_ a: UInt256, _ b: UInt256) -> Double {
-        a >= b ? (a - b).doubleValue : -(b - a).doubleValue
     }
 
     /// Among the used edges that Kahn's algorithm cannot order, the one carrying the least value.

@@ -70,13 +70,10 @@ public enum Router {
         return try assemble(sell: sell, buy: buy, amountIn: amountIn, legs: legs, candidates: candidates, graph: graph, options: options)
     }
 
-    /// Whether the steps yield more output net of gas than the legs (by at least one unit with free gas).
+    /// Whether the steps yield more output net of gas than the legs.
     static func stepsBeat(_ steps: ExactSteps, _ legs: [ExactLeg], _ candidates: [Candidate]) -> Bool {
         guard let legsOut = total(legs.map(\.amountOut)) else { return true }
-        let gain = difference(steps.amountOut, legsOut)
-        let legsGas = legs.reduce(0.0) { $0 + candidates[$1.candidate].gasValue }
-        if gain == 0 && steps.gasValue == legsGas { return false }
-        return gain - (steps.gasValue - legsGas) > 0
+        return beats(steps.amountOut, gasValue: steps.gasValue, legsOut, gasValue: legs.reduce(0.0) { $0 + candidates[$1.candidate].gasValue })
     }
 
     // MARK: - Pieces
@@ -105,11 +102,16 @@ public enum Router {
     static func isBetter(_ a: [ExactLeg], than b: [ExactLeg], _ candidates: [Candidate]) -> Bool {
         guard let outA = total(a.map(\.amountOut)) else { return false }
         guard let outB = total(b.map(\.amountOut)) else { return true }
-        let outGain = outA >= outB ? (outA - outB).doubleValue : -(outB - outA).doubleValue
-        let gasA = a.reduce(0.0) { $0 + candidates[$1.candidate].gasValue }
-        let gasB = b.reduce(0.0) { $0 + candidates[$1.candidate].gasValue }
-        if outGain == 0 && gasA == gasB { return false }
-        return outGain - (gasA - gasB) > 0
+        return beats(outA, gasValue: a.reduce(0.0) { $0 + candidates[$1.candidate].gasValue },
+                     outB, gasValue: b.reduce(0.0) { $0 + candidates[$1.candidate].gasValue })
+    }
+
+    /// Whether output `a` at gas worth `gasA` is more, net, than `b` at `gasB` (gas in raw units of
+    /// the output token); an exact tie is not better.
+    static func beats(_ a: UInt256, gasValue gasA: Double, _ b: UInt256, gasValue gasB: Double) -> Bool {
+        let gain = a >= b ? (a - b).doubleValue : -(b - a).doubleValue
+        if gain == 0 && gasA == gasB { return false }
+        return gain - (gasA - gasB) > 0
     }
 
     static func total(_ xs: [UInt256]) -> UInt256? {
