@@ -74,8 +74,15 @@ struct ExactSteps {
         return ([largest] + edges.indices.filter { $0 != largest && !shares[$0].isZero }).map { (edges[$0], shares[$0]) }
     }
 
-    /// Tokens in an order where every used edge runs forward (Kahn's algorithm); `nil` on a cycle.
+    /// Tokens in an order where every used edge runs forward; `nil` on a cycle.
     static func tokenOrder(_ network: FlowNetwork, used: [Bool]) -> [Int]? {
+        let order = acyclicPrefix(network, used: used)
+        return order.count == network.tokens.count ? order : nil
+    }
+
+    /// Kahn's algorithm over the used edges: the tokens it can order, in order; the rest lie on or
+    /// behind a cycle.
+    static func acyclicPrefix(_ network: FlowNetwork, used: [Bool]) -> [Int] {
         let n = network.tokens.count
         var indegree = [Int](repeating: 0, count: n)
         for (k, e) in network.edges.enumerated() where used[k] { indegree[e.to] += 1 }
@@ -88,6 +95,6 @@ struct ExactSteps {
                 if indegree[e.to] == 0 { ready.append(e.to) }
             }
         }
-        return order.count == n ? order : nil
+        return order
     }
 }

@@ -43,19 +43,9 @@ extension Router {
 
     /// Among the used edges that Kahn's algorithm cannot order, the one carrying the least value.
     static func thinnestCycleEdge(_ network: FlowNetwork, flow: FlowSolver.Solution) -> Int? {
-        let n = network.tokens.count
-        var indegree = [Int](repeating: 0, count: n)
         let used = flow.inputs.map { $0 > 0 }
-        for (k, e) in network.edges.enumerated() where used[k] { indegree[e.to] += 1 }
-        var done = [Bool](repeating: false, count: n)
-        var ready = (0..<n).filter { indegree[$0] == 0 }
-        while let t = ready.popLast() {
-            done[t] = true
-            for (k, e) in network.edges.enumerated() where used[k] && e.from == t {
-                indegree[e.to] -= 1
-                if indegree[e.to] == 0 { ready.append(e.to) }
-            }
-        }
+        var done = [Bool](repeating: false, count: network.tokens.count)
+        for t in ExactSteps.acyclicPrefix(network, used: used) { done[t] = true }
         var thinnest: (edge: Int, value: Double)?
         for (k, e) in network.edges.enumerated() where used[k] && !done[e.from] && !done[e.to] {
             let value = flow.prices[e.from] * flow.inputs[k]

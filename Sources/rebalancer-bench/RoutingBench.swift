@@ -22,12 +22,12 @@ enum RoutingBench {
     static let e18 = UInt256(decimal: "1000000000000000000")!
 
     /// 50 A/B pools: prices within ±1 %, depths from thin to deep, fees 0.05–1 %.
-    static func parallelPools(_ n: Int, _ rng: inout Rng) -> [ConstantProductPool] {
-        (0..<n).map { k in
+    static func parallelPools(_ n: Int, _ rng: inout Rng) throws -> [ConstantProductPool] {
+        try (0..<n).map { k in
             let depth = Double.random(in: 50...5000, using: &rng)
             let price = 3000 * Double.random(in: 0.99...1.01, using: &rng)
             let fee = [5, 30, 30, 30, 100].randomElement(using: &rng)!
-            return ConstantProductPool(address: addr(1000 + k), tokens: ["A", "B"],
+            return try ConstantProductPool(address: addr(1000 + k), tokens: ["A", "B"],
                                        reserves: [UInt256(truncating: depth * 1e18)!, UInt256(truncating: depth * price * 1e6)!],
                                        feeBps: UInt64(fee))
         }
@@ -48,7 +48,7 @@ enum RoutingBench {
         return total
     }
 
-    static func run(seconds: Double, targets: inout [Target]) -> [Row] {
+    static func run(seconds: Double, targets: inout [Target]) throws -> [Row] {
         var rows: [Row] = []
         var rng = Rng(seed: 2026)
         var worst = Double.infinity, best = 0.0, worstVsFive = Double.infinity
@@ -57,7 +57,7 @@ enum RoutingBench {
         var timed: [any Pool] = []
         var timedAmount = UInt256.zero
         for k in 0..<instances {
-            let pools = parallelPools(50, &rng)
+            let pools = try parallelPools(50, &rng)
             let amount = UInt256(truncating: Double.random(in: 10...2000, using: &rng) * 1e18)!
             let quotes = pools.map { GreedySplitOracle.uniswapV2Out(reserveIn: $0.reserves[0], reserveOut: $0.reserves[1], feeBps: $0.feeBps) }
             guard let route = must(try? Router.route(sell: "A", buy: "B", amountIn: amount, pools: pools), "route, instance \(k)"),
@@ -84,9 +84,9 @@ enum RoutingBench {
                         ratio: String(format: "%.0fx under", 1e-3 / t)))
         targets.append(Target(name: "route across 50 parallel pools", measured: String(format: "%.3f ms", t * 1000), goal: "< 1 ms", met: t < 1e-3))
 
-        networkRows(&rows, &targets)
+        try networkRows(&rows, &targets)
 
-        let (portfolio, market) = tenTokenMarket(&rng)
+        let (portfolio, market) = try tenTokenMarket(&rng)
         // Timed only when it plans: a failing plan (fast or slow) is a failure, not a number.
         func plan() -> TradePlan? {
             guard let outcome = must(try? Strategist.evaluate(portfolio: portfolio, market: market, now: market.blockTimestamp), "strategy"),
@@ -116,7 +116,7 @@ enum RoutingBench {
 
     /// Ten tokens priced 1…5000 USDC, 200 pools (mostly pairs, some weighted) over random pairs,
     /// and a portfolio far from its targets.
-    static func tenTokenMarket(_ rng: inout Rng) -> (PortfolioConfig, MarketView) {
+    static func tenTokenMarket(_ rng: inout Rng) throws -> (PortfolioConfig, MarketView) {
         let symbols = ["USDC", "WETH", "WBTC", "DAI", "LINK", "UNI", "AAVE", "MKR", "CRV", "SNX"]
         let prices: [Double] = [1, 3000, 60000, 1, 15, 8, 90, 1500, 0.5, 2.5]
         let decimals = [6, 18, 8, 18, 18, 18, 18, 18, 18, 18]
@@ -131,12 +131,12 @@ enum RoutingBench {
             let skew = Double.random(in: 0.998...1.002, using: &rng)
             if k % 10 == 9 {
                 let w = UInt256(5) * e18 / 10
-                pools.append(WeightedPool(address: addr(5000 + k), poolId: [UInt8](repeating: UInt8(k % 256), count: 32),
+                pools.append(try WeightedPool(address: addr(5000 + k), poolId: [UInt8](repeating: UInt8(k % 256), count: 32),
                                           tokens: [symbols[i], symbols[j]], decimals: [decimals[i], decimals[j]],
                                           balances: [raw(i, value: depth), raw(j, value: depth * skew)], weights: [w, w],
                                           swapFee: UInt256(3) * e18 / 1000))
             } else {
-                pools.append(ConstantProductPool(address: addr(5000 + k), tokens: [symbols[i], symbols[j]],
+                pools.append(try ConstantProductPool(address: addr(5000 + k), tokens: [symbols[i], symbols[j]],
                                                  reserves: [raw(i, value: depth), raw(j, value: depth * skew)]))
             }
         }
@@ -156,7 +156,7 @@ enum RoutingBench {
     /// G (direct pairs, both hubs, a hub-to-hub pool; constant-product and 50/50 or 80/20 weighted
     /// pools; prices consistent across pools), each routed with and without the flow network and
     /// compared with the independent dual bound.
-    static func networkRows(_ rows: inout [Row], _ targets: inout [Target]) {
+    static func networkRows(_ rows: inout [Row], _ targets: inout [Target]) throws {
         var rng = Rng(seed: 1313)
         let price: [String: Double] = ["A": 3000, "B": 1, "H": 1, "G": 60000]
         let decimals: [String: Int] = ["A": 18, "B": 6, "H": 18, "G": 8]
@@ -178,14 +178,14 @@ enum RoutingBench {
                     let fee = UInt256(3) * e18 / 1000
                     // Weighted balances hold value in proportion to their weights.
                     let ba = ra * heavy * 2, bb = rb * (1 - heavy) * 2
-                    pools.append(WeightedPool(address: addr(90_000 + n), poolId: [UInt8](repeating: UInt8(n), count: 32),
+                    pools.append(try WeightedPool(address: addr(90_000 + n), poolId: [UInt8](repeating: UInt8(n), count: 32),
                                               tokens: [a, b], decimals: [decimals[a]!, decimals[b]!],
                                               balances: [UInt256(truncating: ba)!, UInt256(truncating: bb)!], weights: [wa, wb],
                                               swapFee: fee))
                     oraclePools.append(.init(tokens: [a, b], curve: .weighted(balances: [ba, bb], weights: [heavy, 1 - heavy], gamma: 0.997)))
                 } else {
                     let fee = [UInt64(5), 30, 30, 100].randomElement(using: &rng)!
-                    pools.append(ConstantProductPool(address: addr(90_000 + n), tokens: [a, b],
+                    pools.append(try ConstantProductPool(address: addr(90_000 + n), tokens: [a, b],
                                                      reserves: [UInt256(truncating: ra)!, UInt256(truncating: rb)!], feeBps: fee))
                     oraclePools.append(.init(tokens: [a, b], curve: .constantProduct(reserves: [ra, rb], gamma: 1 - Double(fee) / 10_000)))
                 }

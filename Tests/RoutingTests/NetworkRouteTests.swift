@@ -19,7 +19,7 @@ import TestOracles
 
     @Test func poolSharedByTwoPathsTakesTheirSum() throws {
         // The issue's case: two equal pools lead to the hub, one deep pool from the hub to the buy token.
-        let pools: [any Pool] = [
+        let pools: [any Pool] = try [
             cp(1, "A", "H", raw(1_000), raw(1_000)), cp(2, "A", "H", raw(1_000), raw(1_000)),
             cp(3, "H", "B", raw(100_000), raw(100_000)),
         ]
@@ -39,7 +39,7 @@ import TestOracles
 
     @Test func hubOutputSplitsOverParallelPools() throws {
         // The mirror case: one deep pool into the hub, the hub's amount split over two equal pools.
-        let pools: [any Pool] = [
+        let pools: [any Pool] = try [
             cp(1, "A", "H", raw(100_000), raw(100_000)),
             cp(2, "H", "B", raw(1_000), raw(1_000)), cp(3, "H", "B", raw(1_000), raw(1_000)),
         ]
@@ -54,7 +54,7 @@ import TestOracles
 
     @Test func symmetricHubsShareTheInputEvenly() throws {
         // Two hubs, each reached by two equal pools and left by one: four equal quarters.
-        let pools: [any Pool] = [
+        let pools: [any Pool] = try [
             cp(1, "A", "H", raw(2_000), raw(2_000)), cp(2, "A", "H", raw(2_000), raw(2_000)),
             cp(3, "A", "G", raw(2_000), raw(2_000)), cp(4, "A", "G", raw(2_000), raw(2_000)),
             cp(5, "H", "B", raw(50_000), raw(50_000)), cp(6, "G", "B", raw(50_000), raw(50_000)),
@@ -70,7 +70,7 @@ import TestOracles
 
     @Test func stepsThatDoNotPayForTheirGasAreLeftOut() throws {
         // The second pool into the hub adds a little; at a high gas price a second step costs more.
-        let pools: [any Pool] = [
+        let pools: [any Pool] = try [
             cp(1, "A", "H", raw(1_000_000), raw(1_000_000)), cp(2, "A", "H", raw(1_000_000), raw(1_000_000)),
             cp(3, "H", "B", raw(1_000_000), raw(1_000_000)),
         ]
@@ -83,7 +83,7 @@ import TestOracles
     }
 
     @Test func stepRouteJSONRoundTripsAndListsSteps() throws {
-        let pools: [any Pool] = [
+        let pools: [any Pool] = try [
             cp(1, "A", "H", raw(1_000), raw(1_000)), cp(2, "A", "H", raw(1_000), raw(1_000)),
             cp(3, "H", "B", raw(100_000), raw(100_000)),
         ]
@@ -99,7 +99,7 @@ import TestOracles
 
     /// A random network of 5–15 pools: direct pairs, two hubs, a hub-to-hub pool, constant-product
     /// and power-curve (non-closed-form) pools, prices consistent across pools.
-    static func network(seed: UInt64) -> (pools: [any Pool], amount: UInt256) {
+    static func network(seed: UInt64) throws -> (pools: [any Pool], amount: UInt256) {
         var rng = SeededRandom(seed: seed)
         let price: [String: Double] = ["A": 1, "B": 2, "H": 0.5, "G": 4]
         let pairs = [("A", "B"), ("A", "H"), ("A", "G"), ("H", "B"), ("G", "B"), ("H", "G")]
@@ -112,7 +112,7 @@ import TestOracles
             if Int.random(in: 0..<4, using: &rng) == 0 {
                 pools.append(PowerPool(address: poolAddress(100 + n), tokens: [a, b], reserves: [ra, rb]))
             } else {
-                pools.append(cp(100 + n, a, b, ra, rb, feeBps: [5, 30, 100].randomElement(using: &rng)!))
+                pools.append(try cp(100 + n, a, b, ra, rb, feeBps: [5, 30, 100].randomElement(using: &rng)!))
             }
         }
         return (pools, raw(Double.random(in: 10...3_000, using: &rng)))
@@ -120,7 +120,7 @@ import TestOracles
 
     @Test func stepsConserveTokensAndReplayToAmountOut() async {
         await propertyCheck(count: 60, input: Gen<UInt64>.value(in: 1...UInt64.max / 2)) { seed in
-            let (pools, amount) = Self.network(seed: seed)
+            let (pools, amount) = try Self.network(seed: seed)
             guard let route = try? Router.route(sell: "A", buy: "B", amountIn: amount, pools: pools) else {
                 Issue.record("no route for seed \(seed)")
                 return
