@@ -1,0 +1,56 @@
+import EthCore
+import EthRPC
+import Execution
+import Foundation
+import Market
+import Routing
+import Strategy
+import Testing
+
+/// A route whose paths share pools (the devnet's two WETH/USDC pools feed one USDC/WBTC pool)
+/// executes as steps: the vault's dry run probes every step on chain and each must be exact to the
+/// wei, the route's output the sum of its steps into WBTC.
+@Suite(.serialized) struct StepRouteDevnetTests {
+    @Test func vaultStepRouteIsExactToTheWeiPerStep() throws {
+        let (client, _) = try Devnet.connect()
+        let network = try Devnet.network()
+        let owner = try DryRunDevnet.account3(), op = try DryRunDevnet.account4()
+        let vault = try DryRunDevnet.deployVault(client, network: network, operator: op.address)
+        let weth = try #require(network.token("WETH"))
+        let wrap = try Devnet.send(client, key: owner, to: weth.address, data: try DryRunDevnet.call("deposit()", []),
+                                   value: UInt256(10) * weth.token.unit)
+        #expect(wrap.status)
+        try DryRunDevnet.transfer(client, key: owner, token: weth.address, to: vault, amount: UInt256(10) * weth.token.unit)
+
+        let portfolio = PortfolioConfig(network: "devnet", mode: .vault, operator: op.address, vault: vault, quoteToken: "USDC",
+                                        targets: [TargetWeight(token: "WETH", percent: 50), TargetWeight(token: "WBTC", percent: 50)],
+                                        policy: DryRunDevnetTests.policy())
+        let state = try DryRunDevnetTests.load(client, network: network, portfolio: portfolio)
+        // The first of these sizes the pools' current state routes as steps (all of them share pools).
+        var found: Route?
+        for whole: UInt64 in [2, 4, 6, 8, 10] {
+            let route = try Router.route(sell: "WETH", buy: "WBTC", amountIn: UInt256(whole) * weth.token.unit, pools: state.poolModels)
+            if route.steps != nil { found = route; break }
+        }
+        let route = try #require(found, "no WETH→WBTC amount up to 10 WETH routes as steps on this devnet")
+        let steps = try #require(route.steps)
+        let intoBuy = steps.filter { $0.tokenOut == "WBTC" }.reduce(UInt256.zero) { $0 + $1.amountOut }
+        #expect(intoBuy == route.amountOut)
+
+        let trades = TradePlan(routes: [route], routeGas: route.gas, feesPaid: 0, projectedWeights: [:])
+        let plan = try PlanBuilder.build(trades: trades, state: state, network: network, portfolio: portfolio,
+                                         deadline: state.block.timestamp + 600)
+        let call = try #require(plan.vaultCall)
+        #expect(call.steps.count == steps.count)
+        #expect(call.steps.map(\.amountIn) == steps.map(\.amountIn))
+        let context = DryRunContext(quoteToken: "USDC", nativePriceInQuote: nil, baseFeePerGas: state.block.baseFeePerGas,
+                                    priorityFeePerGas: state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas,
+                                    maxFeePerGas: network.gas.maxFeePerGas)
+        let report = try Simulator(client: client).simulate(plan, context: context)
+        #expect(report.method == .vaultExactnessProbes)
+        #expect(report.agrees, "\(report.problems)")
+        #expect(report.steps.count == steps.count)
+        #expect(report.steps.allSatisfy { $0.verdict == .exact }, "\(report.steps)")
+        #expect(report.routes.first?.simulatedOut == route.amountOut)
+    }
+}
