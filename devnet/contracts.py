@@ -1,7 +1,8 @@
 """The project's Vyper contracts: compile (cached), and call them on an eth-tester chain.
 
 Sources live in `abi/contracts/`: files starting with an upper-case letter are contracts, lower-case
-files are modules they import (math, safe token transfers). Compiling every contract takes tens of
+files are modules they import (safe token transfers). Other protocols' contracts are not compiled
+here: the devnet runs their real build artifacts (devnet/vendored.py). Compiling every contract takes tens of
 seconds, so the artifacts (ABI, deploy bytecode, blueprint bytecode) are cached in
 `.build-devnet/` (gitignored) under a key made of the vyper version and the hash of every source
 file: any edit or a different compiler recompiles, otherwise the devnet starts from the cache.
@@ -31,12 +32,6 @@ CLIENT_ABIS = {
     "ERC20": "ERC20",
     "TetherToken": "TetherToken",
     "WETH9": "WETH9",
-    "UniswapV2Factory": "UniswapV2Factory",
-    "UniswapV2Pair": "UniswapV2Pair",
-    "UniswapV2Router02": "UniswapV2Router02",
-    "BalancerVault": "BalancerVault",
-    "WeightedPool": "WeightedPool",
-    "Multicall3": "Multicall3",
     "PriceFeed": "PriceFeed",
 }
 

@@ -7,7 +7,7 @@ themselves, the price feeds and the attacks they stop are in test_vault_bounds.p
 import pytest
 from eth_utils import keccak, to_checksum_address
 
-from devnet import fixtures, vault_fixture
+from devnet import fixtures, vault_fixture, vendored
 from devnet.oracles import uniswap_v2_amount_out as amount_out
 from devnet.contracts import Contract, ContractError, compile_all
 
@@ -60,7 +60,7 @@ def pool(env, dex: str, a: str, b: str) -> str:
 
 
 def pair(env, address: str) -> Contract:
-    return Contract(env["tester"], address, compile_all()["UniswapV2Pair"])
+    return Contract(env["tester"], address, vendored.artifact("uniswap-v2", "UniswapV2Pair"))
 
 
 def reserves(env, pair_address: str, token_in: str) -> tuple[int, int]:

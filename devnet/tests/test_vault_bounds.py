@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from eth_utils import to_canonical_address, to_checksum_address
 
-from devnet import fixtures, vault_fixture
+from devnet import fixtures, vault_fixture, vendored
 from devnet.oracles import uniswap_v2_amount_out as amount_out
 from devnet.contracts import Contract, ContractError, compile_all
 from devnet.node_chain import DevChain, decode_revert_reason
@@ -54,7 +54,7 @@ class Node:
 
     def pair(self, dex: str, a: str, b: str) -> Contract:
         address = self.names.get(f"{dex}.{a}-{b}") or self.names[f"{dex}.{b}-{a}"]
-        return Contract(self.chain.tester, address, compile_all()["UniswapV2Pair"])
+        return Contract(self.chain.tester, address, vendored.artifact("uniswap-v2", "UniswapV2Pair"))
 
     def feed(self, sym: str) -> Contract:
         return self.dep.feeds[sym]
