@@ -29,6 +29,8 @@ struct ChainStateWire: Codable {
         var balances: [WireInteger]?
         var weights: [WireInteger]?
         var swapFee: WireInteger?
+        /// 1: the 2021 factories' pow; absent or 2: later factories'.
+        var mathVersion: WireUInt64?
     }
 
     var chainId: WireUInt64
@@ -96,7 +98,8 @@ extension ChainStateWire {
             case .weighted(let p):
                 PoolWire(kind: PoolKind.weighted.rawValue, dex: p.dex, address: p.address.checksummed, tokens: p.tokens,
                          poolId: Hex.encode(p.poolId), balances: p.balances.map { WireInteger($0.description) },
-                         weights: p.weights.map { WireInteger($0.description) }, swapFee: WireInteger(p.swapFee.description))
+                         weights: p.weights.map { WireInteger($0.description) }, swapFee: WireInteger(p.swapFee.description),
+                         mathVersion: p.mathVersion == .v2 ? nil : WireUInt64(UInt64(p.mathVersion.rawValue)))
             }
         }
         owner = s.owner?.checksummed
@@ -271,9 +274,19 @@ extension ChainState {
                 }
                 decimals.append(d)
             }
+            let version = try Self.mathVersion(p.mathVersion, path.key("mathVersion"))
             return .weighted(WeightedPool(address: address, poolId: poolId, tokens: p.tokens, decimals: decimals,
-                                          balances: balances, weights: weights, swapFee: swapFee, dex: p.dex))
+                                          balances: balances, weights: weights, swapFee: swapFee, dex: p.dex,
+                                          mathVersion: version))
         }
+    }
+
+    static func mathVersion(_ wire: WireUInt64?, _ path: JSONFieldPath) throws(ChainStateError) -> BalancerMathVersion {
+        guard let wire else { return .v2 }
+        guard let version = BalancerMathVersion(rawValue: Int(clamping: wire.value)) else {
+            throw ChainStateError(path, "must be 1 (Balancer's 2021 factories) or 2, got \(wire.value)")
+        }
+        return version
     }
 
     static func integer(_ w: WireInteger, _ path: JSONFieldPath) throws(ChainStateError) -> UInt256 {
