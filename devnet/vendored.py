@@ -29,8 +29,7 @@ MULTICALL3_SIGNER = "0x05f32B3cC3888453ff71B01135B34FF8e41263F2"
 def artifact(protocol: str, name: str) -> Artifact:
     """devnet/artifacts/<protocol>/<name>.json as an Artifact."""
     data = json.loads((ARTIFACTS_DIR / protocol / f"{name}.json").read_text())
-    return Artifact(name=name, abi=data["abi"], bytecode=bytes.fromhex(data["bytecode"].removeprefix("0x")),
-                    blueprint=b"")
+    return Artifact(name=name, abi=data["abi"], bytecode=bytes.fromhex(data["bytecode"].removeprefix("0x")))
 
 
 def multicall3_deployment() -> bytes:
@@ -71,7 +70,7 @@ def interface(name: str, signatures: list[str]) -> Artifact:
         abi.append({"type": "function", "name": fname, "stateMutability": "nonpayable",
                     "inputs": [_param(t) for t in _split_types(inputs)],
                     "outputs": [_param(t) for t in _split_types(outputs)]})
-    return Artifact(name=name, abi=abi, bytecode=b"", blueprint=b"")
+    return Artifact(name=name, abi=abi, bytecode=b"")
 
 
 # Balancer V2 weighted pools (every factory's pools have these views).

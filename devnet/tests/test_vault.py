@@ -531,7 +531,7 @@ def test_a_hooked_token_cannot_reenter_the_vault(env):
 
     out = vyper.compile_code(HOOK_TOKEN + "\n@external\n@view\ndef decimals() -> uint8:\n    return 18\n",
                              output_formats=["abi", "bytecode"])
-    hook = deploy(env["tester"], Artifact("HookToken", out["abi"], bytes.fromhex(out["bytecode"][2:]), b""),
+    hook = deploy(env["tester"], Artifact("HookToken", out["abi"], bytes.fromhex(out["bytecode"][2:])),
                   sender=env["owner"])
     vault, owner, weth = env["vault"], env["owner"], env["dep"].tokens["WETH"]
     factory = env["dep"].factories["uniswap-v2"]

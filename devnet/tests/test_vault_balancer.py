@@ -256,7 +256,7 @@ def test_exact_approval_resets_a_left_over_usdt_allowance_and_claims_are_not_tru
     import vyper
 
     out = vyper.compile_code(SHORT_CHANGING_VAULT, output_formats=["abi", "bytecode"])
-    artifact = Artifact("ShortChangingVault", out["abi"], bytes.fromhex(out["bytecode"][2:]), b"")
+    artifact = Artifact("ShortChangingVault", out["abi"], bytes.fromhex(out["bytecode"][2:]))
     owner = env["owner"]
     fake = deploy(env["tester"], artifact, [token(env, "USDC"), token(env, "USDT")], sender=owner)
     usdt = env["dep"].tokens["USDT"]

@@ -545,7 +545,7 @@ def test_allow_pool_checks_the_pair_against_an_allowed_factory(node):
     weth, usdc = node.token("WETH").address, node.token("USDC").address
     uni = node.names["uniswap-v2.factory"]
     out = vyper.compile_code(FAKE_PAIR, output_formats=["abi", "bytecode"])
-    fake = Artifact("FakePair", out["abi"], bytes.fromhex(out["bytecode"][2:]), b"")
+    fake = Artifact("FakePair", out["abi"], bytes.fromhex(out["bytecode"][2:]))
     # deploy through the pool (after the fixtures, eth-tester no longer mines)
     ctor = fake.bytecode + bytes(12) + bytes.fromhex(weth[2:]) + bytes(12) + bytes.fromhex(usdc[2:])
     nonce = node.chain.state_at(node.chain.head()).get_nonce(to_canonical_address(owner))
