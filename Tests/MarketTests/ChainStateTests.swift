@@ -61,7 +61,11 @@ import Testing
         // A version-1 weighted pool keeps its math version; version 2, the default, is not written.
         var v1 = s
         for (k, pool) in v1.pools.enumerated() {
-            if case .weighted(var w) = pool { w.mathVersion = .v1; v1.pools[k] = .weighted(w) }
+            if case .weighted(let w) = pool {
+                v1.pools[k] = .weighted(try WeightedPool(address: w.address, poolId: w.poolId, tokens: w.tokens, decimals: w.decimals,
+                                                         balances: w.balances, weights: w.weights, swapFee: w.swapFee, dex: w.dex,
+                                                         mathVersion: .v1))
+            }
         }
         let decodedV1 = try ChainState.decode(v1.jsonData())
         #expect(v1 != s && decodedV1 == v1)
@@ -161,7 +165,7 @@ import Testing
 
     @Test func validateChecksValuesBuiltInCode() throws {
         var s = try example()
-        s.pools.append(.constantProduct(ConstantProductPool(address: .zero, tokens: ["WETH", "DAI"], reserves: [1, 2])))
+        s.pools.append(.constantProduct(try ConstantProductPool(address: .zero, tokens: ["WETH", "DAI"], reserves: [1, 2])))
         #expect(throws: ChainStateError(field: "pools[2].tokens", message: "unknown token \"DAI\"")) { try s.validate() }
     }
 }
