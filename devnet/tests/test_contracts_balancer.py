@@ -129,7 +129,7 @@ def test_real_vault_equals_the_reference_to_the_wei(dep, version):
     pools = [p for p in dep.weighted_pools if p["mathVersion"] == version]
     assert pools and {decimals(s) for p in pools for s in p["tokens"]} >= {6, 8, 18}
     outcomes = {"ok": 0, "revert": 0}
-    for n in range(300):
+    for n in range(200):
         info = pools[n % len(pools)]
         _, balances, _ = dep.vault.call("getPoolTokens", pid(info))
         i, j = rng.sample(range(len(info["tokens"])), 2)
@@ -144,7 +144,7 @@ def test_real_vault_equals_the_reference_to_the_wei(dep, version):
             want = BAL_CODE[str(err)][4:]
             outcomes["revert"] += 1
         assert query(dep, info, kind, i, j, amount) == want, (info["name"], kind, i, j, amount)
-    assert outcomes["revert"] >= 10 and outcomes["ok"] >= 200, outcomes
+    assert outcomes["revert"] >= 8 and outcomes["ok"] >= 130, outcomes
 
 
 def test_the_versions_differ_where_the_shortcut_applies(dep):

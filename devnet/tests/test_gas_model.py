@@ -20,13 +20,10 @@ def table() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def env():
-    tester = fixtures.make_tester()
-    dep = fixtures.deploy_all(tester)
-    names = dep.summary()
+def env(dep):
+    tester = dep.tokens["WETH"].tester
     accounts = [to_checksum_address(a) for a in tester.get_accounts()]
-    owner, operator, trader = accounts[1], accounts[2], accounts[4]
-    return tester, dep, names, owner, operator, trader
+    return tester, dep, dep.summary(), accounts[1], accounts[2], accounts[4]  # owner, operator, trader
 
 
 def vault_with(env, symbols):

@@ -7,7 +7,7 @@ public enum GasModel {
     /// Every transaction's intrinsic cost.
     public static let transaction: UInt64 = 21_000
 
-    // MARK: hops (a vault step; the router's hops cost about the same, see `eoaCall`)
+    // MARK: hops (a vault step; the router's hops cost 7,700 less, which `eoaCall` nets out)
 
     /// A step through a Uniswap V2 pair: the input transferred into the pair, `swap`, the vault's
     /// balance checks (measured 62,110).
@@ -31,7 +31,7 @@ public enum GasModel {
     }
 
     /// What a route's leg costs besides its hops: nothing in the vault (the input transfer is part
-    /// of the first step); an EOA leg is its own transaction, which `eoaTrade` prices.
+    /// of the first step); an EOA leg is its own transaction, which `eoaOverhead` prices.
     public static let legOverhead: UInt64 = 0
 
     // MARK: transactions
