@@ -82,7 +82,7 @@ class DevnetProcess:
         self.ready_line = self._read_ready_line(ready_timeout, READY_PREFIX)
         self.url = self.ready_line[len(READY_PREFIX):].strip()
         self.relay_url = None
-        if "--relay-port" in args:
+        if "--no-relay" not in args:
             line = self._read_ready_line(ready_timeout, RELAY_READY_PREFIX)
             self.relay_url = line[len(RELAY_READY_PREFIX):].strip()
 

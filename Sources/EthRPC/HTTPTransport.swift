@@ -64,6 +64,9 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
         /// Larger bodies are refused: a hostile or broken node cannot exhaust memory.
         public var maxResponseBytes: Int = 64 << 20
         public var userAgent: String = "rebalancer-ethrpc/1"
+        /// GET instead of POST, the body ignored: for the REST status APIs beside JSON-RPC (a
+        /// private relay's `/tx/<hash>`).
+        public var httpGet = false
 
         public init(url: String) { self.url = RedactedURL(url) }
     }
@@ -108,7 +111,7 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
         var ok = true
         ok = ok && ccurl_setopt_string(handle, CURLOPT_URL, url.raw) == CURLE_OK
         ok = ok && ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1) == CURLE_OK
-        ok = ok && ccurl_setopt_long(handle, CURLOPT_POST, 1) == CURLE_OK
+        ok = ok && ccurl_setopt_long(handle, configuration.httpGet ? CURLOPT_HTTPGET : CURLOPT_POST, 1) == CURLE_OK
         ok = ok && ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds) == CURLE_OK
         ok = ok && ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, configuration.totalTimeoutMilliseconds) == CURLE_OK
         ok = ok && ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1) == CURLE_OK
@@ -169,6 +172,7 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
             let context = Unmanaged.passUnretained(sink).toOpaque()
             _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
             _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+            if configuration.httpGet { return curl_easy_perform(handle) }
             return body.withUnsafeBytes { raw -> CURLcode in
                 _ = ccurl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
                 // POSTFIELDS is not copied: `body` stays alive until perform returns.

@@ -79,7 +79,7 @@ def signature_header(key: str, body: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def net():
-    process = DevnetProcess("--relay-port", "0")
+    process = DevnetProcess()
     yield process
     assert process.stop() == 0
 
@@ -134,6 +134,10 @@ def store(probe, nonce, amount, tip=GWEI):
 
 def head(rpc):
     return int(rpc.call("eth_blockNumber"), 16)
+
+
+def test_node_names_its_relay(rpc, net):
+    assert rpc.call("devnet_relayUrl") == net.relay_url
 
 
 def test_private_transaction_is_invisible_until_the_miner_puts_it_first(rpc, relay,

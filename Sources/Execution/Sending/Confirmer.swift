@@ -54,10 +54,16 @@ public struct Confirmer: Sendable {
     public var isStale: (@Sendable () -> Bool)?
     /// How the confirmer waits between polls; tests pass one that mines a block instead.
     public var sleep: @Sendable (Double) -> Void
+    /// Where re-sends go. A transaction that went out privately is never bumped into the public
+    /// mempool: after `fallback.afterBlocks` blocks (or its relay giving up) the same bytes go to
+    /// the next relay, and to the public mempool only when allowed and a fresh simulation passes.
+    public var channel: SendChannel
 
     public init(client: EthClient, journal: Journal, network: NetworkConfig, key: PrivateKey?, policy: ConfirmationPolicy,
                 estimator: FeeEstimator = FeeEstimator(), progress: (@Sendable (ConfirmerEvent) -> Void)? = nil,
-                isStale: (@Sendable () -> Bool)? = nil, sleep: @escaping @Sendable (Double) -> Void = RetryPolicy.threadSleep) {
+                isStale: (@Sendable () -> Bool)? = nil, sleep: @escaping @Sendable (Double) -> Void = RetryPolicy.threadSleep,
+                channel: SendChannel = .publicMempool) {
+        self.channel = channel
         self.client = client
         self.journal = journal
         self.network = network
@@ -82,6 +88,12 @@ public struct Confirmer: Sendable {
         /// The first head at which the chain's nonce was past ours with no receipt of ours.
         var nonceSpentSeenAt: UInt64?
         var outcome: SendOutcome?
+        /// The routes the newest transaction's bytes went through ("public", relay names).
+        var routes: [String] = [SendVia.publicName]
+        /// When a receipt was first seen (for how long inclusion took).
+        var minedSeenAt: Date?
+
+        var isPrivate: Bool { routes.last != SendVia.publicName }
     }
 
     /// Waits for the transactions just sent.
@@ -106,8 +118,11 @@ public struct Confirmer: Sendable {
             if slots.contains(where: { $0.sender == sender && $0.nonce == nonce }) { continue }
             let all = try journaled { () throws(JournalError) in try journal.transactions(sender: sender, nonce: nonce) }
             let mine = all.filter { $0.runId == record.runId && $0.intent == record.intent && $0.status != .dropped }
-            slots.append(Slot(label: record.intent, runId: record.runId, sender: sender, nonce: nonce,
-                              candidates: mine.isEmpty ? [record] : mine, replacements: max(0, mine.count - 1)))
+            var slot = Slot(label: record.intent, runId: record.runId, sender: sender, nonce: nonce,
+                            candidates: mine.isEmpty ? [record] : mine, replacements: max(0, mine.count - 1))
+            slot.routes = slot.candidates.last?.routes ?? [SendVia.publicName]
+            slot.sentAtBlock = slot.candidates.last?.sentAtBlock
+            slots.append(slot)
         }
         let started = Date()
         while true {
@@ -132,7 +147,12 @@ public struct Confirmer: Sendable {
     }
 
     private func poll(_ slot: inout Slot, head: UInt64, chainNonces: inout [Address: UInt64]) throws(SendError) {
-        if slot.sentAtBlock == nil { slot.sentAtBlock = head }
+        if slot.sentAtBlock == nil {
+            slot.sentAtBlock = head
+            if let newest = slot.candidates.last, let id = newest.id {
+                try journaled { () throws(JournalError) in try journal.markRoute(id, newest.currentRoute, atBlock: head) }
+            }
+        }
         // A receipt for any of the candidates (newest first) settles the nonce.
         for candidate in slot.candidates.reversed() {
             guard let receipt = try rpc("eth_getTransactionReceipt(\(candidate.hash))", { () throws(RPCError) in
@@ -145,6 +165,7 @@ public struct Confirmer: Sendable {
                                           effectiveGasPrice: receipt.effectiveGasPrice, success: receipt.status)
                 }
                 progress?(.mined(label: slot.label, hash: candidate.hash, block: receipt.blockNumber, success: receipt.status))
+                if slot.minedSeenAt == nil { slot.minedSeenAt = Date() }
             }
             let confirmations = head >= receipt.blockNumber ? Int(clamping: head - receipt.blockNumber + 1) : 0
             if confirmations >= policy.confirmations {
@@ -153,6 +174,12 @@ public struct Confirmer: Sendable {
                     label: slot.label, runId: slot.runId, journalId: candidate.id ?? -1, hash: candidate.hash, nonce: slot.nonce,
                     status: status, gasUsed: receipt.gasUsed, effectiveGasPrice: receipt.effectiveGasPrice,
                     blockNumber: receipt.blockNumber, logs: receipt.logs, replacements: slot.replacements)
+                let sentAt = try journaled { () throws(JournalError) in try journal.transaction(id: candidate.id ?? -1) }
+                slot.outcome?.sentVia = sentAt?.sentVia ?? SendVia.publicName
+                if let first = sentAt?.sentAtBlock ?? slot.candidates.first?.sentAtBlock, receipt.blockNumber >= first {
+                    slot.outcome?.inclusionBlocks = receipt.blockNumber - first
+                }
+                slot.outcome?.inclusionSeconds = (slot.minedSeenAt ?? Date()).timeIntervalSince(candidate.createdAt)
                 progress?(.confirmed(label: slot.label, hash: candidate.hash, confirmations: confirmations))
             }
             return
@@ -198,14 +225,96 @@ public struct Confirmer: Sendable {
             return
         }
 
+        if slot.isPrivate {
+            try privateStep(&slot, head: head, chainNonce: chainNonce)
+            return
+        }
         if let sentAt = slot.sentAtBlock, head >= sentAt, head - sentAt >= UInt64(policy.replaceAfterBlocks), let key,
            key.address == slot.sender {
             try replace(&slot, head: head, key: key)
         }
     }
 
+    /// A privately sent transaction not mined yet: the relay's status beside the receipt, and the
+    /// fallback when the relay gave up or `fallback.afterBlocks` blocks passed. The SAME signed
+    /// bytes move on (same nonce: whichever route lands it, it executes once). With no route left,
+    /// a plan gone stale (or failing a fresh simulation) is cancelled privately; otherwise the
+    /// first relay gets the bytes again.
+    private func privateStep(_ slot: inout Slot, head: UInt64, chainNonce: UInt64) throws(SendError) {
+        guard let current = slot.candidates.last(where: { $0.status == .signed || $0.status == .broadcast }),
+              let id = current.id, let route = slot.routes.last
+        else { return }
+        var moveOn = false
+        do {
+            if let status = try channel.status(of: current.hash, route: route) {
+                if status.rawValue != current.relayStatus {
+                    try journaled { () throws(JournalError) in try journal.markRelayStatus(id, status.rawValue) }
+                    if let i = slot.candidates.lastIndex(where: { $0.id == id }) { slot.candidates[i].relayStatus = status.rawValue }
+                    progress?(.relayStatus(label: slot.label, nonce: slot.nonce, relay: route, status: status.rawValue))
+                }
+                moveOn = status.isFinalMiss
+            }
+        } catch {
+            // The relay's own trouble (a timeout, a 5xx) says nothing about the chain: keep polling.
+            progress?(.nodeError("\(route) status of \(current.hash): \(error)"))
+        }
+        if let sentAt = slot.sentAtBlock, head >= sentAt, head - sentAt >= UInt64(channel.fallback.afterBlocks) { moveOn = true }
+        guard moveOn else { return }
+        slot.sentAtBlock = head  // whatever happens, the next step is another window away
+        let raw: [UInt8]
+        do { raw = try Hex.decode(current.raw) } catch { throw .invalidJournalRecord(id: id, reason: "raw bytes are not hex") }
+
+        var next = channel.nextRoute(after: slot.routes)
+        if next == SendVia.publicName || next == nil {
+            // Leaving the relays (or out of them): only while the transaction still does what the
+            // plan said; each swap checks its minOut on chain, so a call that does not revert
+            // meets every one. Earlier nonces of ours must have landed for the call to mean that.
+            guard chainNonce == slot.nonce else { return }
+            if let problem = resimulate(current) {
+                if let key, key.address == slot.sender {
+                    progress?(.fallbackRefused(label: slot.label, nonce: slot.nonce, reason: "\(problem); cancelling privately"))
+                    try replace(&slot, head: head, key: key, forceCancel: true)
+                } else {
+                    progress?(.fallbackRefused(label: slot.label, nonce: slot.nonce, reason: problem))
+                }
+                return
+            }
+            if next == nil {
+                // Every relay passed on a transaction that still holds: start over with the first.
+                next = channel.via.relayList.first?.name
+                slot.routes = []
+            }
+        }
+        guard let target = next else { return }
+        do {
+            try channel.send(raw, route: target, client: client)
+        } catch .alreadyKnown, .nonceTooLow {
+            // Known there already, or mined meanwhile: the next poll finds the receipt.
+        } catch {
+            // Unknown whether it arrived: it is journaled as sent there; the receipt decides.
+            progress?(.nodeError("re-send to \(target): \(error)"))
+        }
+        try journaled { () throws(JournalError) in try journal.markRoute(id, target) }
+        slot.routes.append(target)
+        progress?(.fellBack(label: slot.label, nonce: slot.nonce, from: route, to: target))
+    }
+
+    /// nil when `record`'s transaction, simulated now at the latest block, succeeds; else why not.
+    private func resimulate(_ record: TransactionRecord) -> String? {
+        guard let decoded = try? SignedTransaction.decode(rawHex: record.raw, expectedChainId: network.chainId),
+              case .dynamicFee(let tx) = decoded.transaction
+        else { return "its journaled bytes do not decode" }
+        let request = CallRequest(to: tx.to, data: tx.data, from: record.sender, value: tx.value, gas: tx.gasLimit)
+        do {
+            _ = try client.call(request, block: .latest)
+            return nil
+        } catch {
+            return "a fresh simulation fails: \(error)"
+        }
+    }
+
     /// Signs and journals a replacement of the slot's newest live transaction, then broadcasts it.
-    private func replace(_ slot: inout Slot, head: UInt64, key: PrivateKey) throws(SendError) {
+    private func replace(_ slot: inout Slot, head: UInt64, key: PrivateKey, forceCancel: Bool = false) throws(SendError) {
         slot.sentAtBlock = head  // whatever happens, the next attempt is another replaceAfterBlocks away
         guard let current = slot.candidates.last(where: { $0.status == .signed || $0.status == .broadcast }),
               let currentId = current.id
@@ -231,7 +340,7 @@ public struct Confirmer: Sendable {
         case .fees(let quote):
             fees = quote
         }
-        let cancel = current.isCancellation || (isStale?() ?? false)
+        let cancel = forceCancel || current.isCancellation || (isStale?() ?? false)
         var next = previous
         next.maxFeePerGas = fees.maxFeePerGas
         next.maxPriorityFeePerGas = fees.maxPriorityFeePerGas
@@ -250,8 +359,11 @@ public struct Confirmer: Sendable {
                                      replacing: currentId, isCancellation: cancel)
         }
         slot.replacements += 1
+        // A private slot's replacement (only ever a cancellation) stays private too.
+        let route = slot.isPrivate ? (channel.via.relayList.first?.name ?? SendVia.publicName) : SendVia.publicName
+        try journaled { () throws(JournalError) in try journal.markRoute(id, route, atBlock: head) }
         do {
-            _ = try client.sendRawTransaction(signed.raw)
+            try channel.send(signed.raw, route: route, client: client)
         } catch .replacementUnderpriced(let message) {
             try journaled { () throws(JournalError) in try journal.markStatus(id, .dropped) }
             progress?(.replacementRefused(label: slot.label, nonce: slot.nonce, error: "replacement underpriced: \(message)"))

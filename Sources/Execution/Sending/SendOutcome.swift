@@ -27,6 +27,12 @@ public struct SendOutcome: Sendable, Equatable {
     public var logs: [Log]
     /// Replacements signed for this step (fee bumps and cancellations).
     public var replacements: Int
+    /// The routes its bytes went through, comma-separated ("public", "flashbots", "flashbots,mevblocker").
+    public var sentVia: String? = nil
+    /// Blocks from the head when it was first sent to the block that included it.
+    public var inclusionBlocks: UInt64? = nil
+    /// Seconds from signing to the first receipt seen.
+    public var inclusionSeconds: Double? = nil
 
     public var hashHex: String { hash.hex }
 }
@@ -46,6 +52,12 @@ public enum ConfirmerEvent: Sendable, CustomStringConvertible {
     case reorged(label: String, nonce: UInt64)
     /// A poll failed with a retryable node error; polling goes on until the timeout.
     case nodeError(String)
+    /// A private relay's status API answered something new.
+    case relayStatus(label: String, nonce: UInt64, relay: String, status: String)
+    /// The same signed bytes went to the next route.
+    case fellBack(label: String, nonce: UInt64, from: String, to: String)
+    /// Leaving the relays was refused (a fresh simulation failed, or no key to cancel with).
+    case fallbackRefused(label: String, nonce: UInt64, reason: String)
 
     public var description: String {
         switch self {
@@ -63,6 +75,10 @@ public enum ConfirmerEvent: Sendable, CustomStringConvertible {
             return "\(label): replacement of nonce \(nonce) refused: \(error); waiting"
         case .dropped(let label, let nonce): return "\(label): nonce \(nonce) was used by a transaction not in the journal; dropped"
         case .nodeError(let what): return "node error while waiting (will retry): \(what)"
+        case .relayStatus(let label, let nonce, let relay, let status): return "\(label): nonce \(nonce) at \(relay): \(status)"
+        case .fellBack(let label, let nonce, let from, let to):
+            return "\(label): nonce \(nonce) not included through \(from); the same signed bytes go to \(to)"
+        case .fallbackRefused(let label, let nonce, let reason): return "\(label): nonce \(nonce) not sent on: \(reason)"
         case .reorged(let label, let nonce): return "\(label): the block with nonce \(nonce)'s receipt was reorganised away; waiting again"
         }
     }

@@ -1,0 +1,78 @@
+import EthCore
+import EthRPC
+import EthSigning
+import Foundation
+
+/// How the sender, confirmer and reconciler get signed bytes out: the public node, or private
+/// relays with a fallback rule. Only sends go to a relay; every read stays on the node.
+public struct SendChannel: Sendable {
+    public var via: SendVia
+    public var fallback: FallbackPolicy
+    /// Signs relay requests (X-Flashbots-Signature); a separate key, never the operator's.
+    public var reputationKey: PrivateKey?
+    /// Each relay request's limit; a relay that does not answer in time may still have the
+    /// transaction: the status API and the chain decide, never a blind re-sign.
+    public var relayTimeoutMilliseconds: Int
+
+    public init(via: SendVia, fallback: FallbackPolicy = FallbackPolicy(afterBlocks: 3), reputationKey: PrivateKey? = nil,
+                relayTimeoutMilliseconds: Int = 10_000) {
+        self.via = via
+        self.fallback = fallback
+        self.reputationKey = reputationKey
+        self.relayTimeoutMilliseconds = relayTimeoutMilliseconds
+    }
+
+    /// Everything to the node's public mempool (how the tool always sent before relays).
+    public static let publicMempool = SendChannel(via: .publicMempool)
+
+    public var isPrivate: Bool { via.isPrivate }
+
+    public func relayClient(_ relay: PrivateRelay) -> RelayClient {
+        RelayClient(relay: relay, reputationKey: reputationKey, timeoutMilliseconds: relayTimeoutMilliseconds)
+    }
+
+    /// New transactions, in nonce order, over the first route. Public: one JSON-RPC batch to the
+    /// node (a transport failure of the whole batch throws). Private: one request each to the
+    /// first relay (relays take no batches); a failure is that member's alone.
+    public func broadcast(_ raws: [[UInt8]], client: EthClient) throws(RPCError) -> [Result<Void, RPCError>] {
+        guard let first = via.relayList.first else {
+            return try client.sendRawTransactions(raws).map { $0.map { _ in () } }
+        }
+        let relay = relayClient(first)
+        var results: [Result<Void, RPCError>] = []
+        for raw in raws {
+            do throws(RPCError) {
+                try relay.sendRawTransaction(raw)
+                results.append(.success(()))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        return results
+    }
+
+    /// The same bytes again over `route` (a journaled route name). A relay this channel no longer
+    /// lists goes to its first route instead; "public" goes to the node.
+    public func send(_ raw: [UInt8], route: String, client: EthClient) throws(RPCError) {
+        if route == SendVia.publicName || !isPrivate {
+            _ = try client.sendRawTransaction(raw)
+            return
+        }
+        guard let relay = via.relay(named: route) ?? via.relayList.first else { return }
+        try relayClient(relay).sendRawTransaction(raw)
+    }
+
+    /// The status API of `route`'s relay; nil for the public route or a relay without one.
+    public func status(of hash: Hash32, route: String) throws(RPCError) -> RelayTxStatus? {
+        guard let relay = via.relay(named: route) else { return nil }
+        return try relayClient(relay).status(of: hash)
+    }
+
+    /// Where a transaction goes when `routes` (the ones it went through) did not include it in time:
+    /// the next relay it has not been to, then the public mempool only when allowed; nil: none left.
+    public func nextRoute(after routes: [String]) -> String? {
+        if let next = via.relayList.first(where: { !routes.contains($0.name) }) { return next.name }
+        if fallback.toPublic, !routes.contains(SendVia.publicName) { return SendVia.publicName }
+        return nil
+    }
+}
