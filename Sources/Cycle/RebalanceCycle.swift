@@ -189,7 +189,8 @@ public struct RebalanceCycle {
         let summary = ExecutionSummary(
             routes: routeOutcomes, gasEstimated: estimated, gasUsed: gasUsed, costWei: cost,
             dryRunCostWei: UInt256(estimated).multiplied(by: dryRunPrice) ?? .zero, feesPaid: plan.trades.feesPaid,
-            quoteToken: portfolio.quoteToken, secondsToConfirmation: Date().timeIntervalSince(sentAt))
+            quoteToken: portfolio.quoteToken, secondsToConfirmation: Date().timeIntervalSince(sentAt),
+            sending: outcomes.map(SendingSummary.init))
         let failure = outcomes.first { $0.status != .mined }.map { "\($0.label): \($0.status.rawValue) (\($0.hashHex))" }
         return CycleResult(status: ok ? .completed : .failed, runId: runId, decision: outcome.decision, reason: failure,
                            execution: CycleExecution(transactions: gasPlanned.transactions, outcomes: outcomes, routes: routeOutcomes,

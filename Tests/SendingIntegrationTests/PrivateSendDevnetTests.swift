@@ -168,6 +168,40 @@ struct PrivateSendDevnetTests {
         #expect(status == .included)
     }
 
+    @Test func toThePublicMempoolOnlyWithFallbackPublicAndAFreshSimulation() throws {
+        let d = try Devnet()
+        let relay = try DevnetRelay(d)
+        let only = relay.lane("only")
+        try relay.configure(only, mode: "withhold")
+        try d.setAutomine(false)
+        defer { try? d.setAutomine(true) }
+        let j = try Devnet.tempJournal()
+        let start = try d.nonce(Devnet.account8, .pending)
+        let events = Box<[ConfirmerEvent]>([])
+
+        // Without --fallback public the bytes never leave the relays: after K blocks they go back
+        // to the (only) relay, and the public node never sees them.
+        let privateOnly = SendChannel(via: .relays([only]), fallback: FallbackPolicy(afterBlocks: 2))
+        let run1 = try d.beginRun(j)
+        let held = try TransactionSender(client: d.client, journal: j, key: d.key8, network: d.network, channel: privateOnly)
+            .send(runId: run1, transactions: [d.transfer("held", value: 21)])
+        var stuckPolicy = confirmer(d, j, channel: privateOnly, events: events, mineEachPoll: true)
+        stuckPolicy.policy.timeoutSeconds = 1.5
+        #expect(throws: SendError.self) { _ = try stuckPolicy.confirm(held) }
+        #expect(try d.client.getTransactionByHash(held[0].hash.bytes) == nil)
+        #expect(try d.nonce(Devnet.account8) == start)
+
+        // With it: after K blocks, a fresh simulation passes, and the same bytes go public.
+        let withPublic = SendChannel(via: .relays([only]), fallback: FallbackPolicy(afterBlocks: 2, toPublic: true))
+        let outcomes = try confirmer(d, j, channel: withPublic, events: events, mineEachPoll: true).confirm(held)
+        #expect(outcomes.map(\.status) == [.mined])
+        #expect(outcomes[0].sentVia == "\(only.name),public")
+        #expect(outcomes[0].hash == held[0].hash)
+        try relay.configure(only, mode: "normal")
+        try d.mine()
+        #expect(try d.nonce(Devnet.account8) == start + 1, "one inclusion")
+    }
+
     @Test func bundlesLandAllOrNothingAndNeedAValidSignature() throws {
         let d = try Devnet()
         let relay = try DevnetRelay(d)

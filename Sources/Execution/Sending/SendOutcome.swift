@@ -35,6 +35,30 @@ public struct SendOutcome: Sendable, Equatable {
     public var inclusionSeconds: Double? = nil
 
     public var hashHex: String { hash.hex }
+
+    /// How it was sent and how long inclusion took, for reports: "flashbots → mevblocker, 3 blocks, 38.2 s".
+    public var sendingText: String {
+        var parts = [(sentVia ?? SendVia.publicName).split(separator: ",").joined(separator: " → ")]
+        if let blocks = inclusionBlocks { parts.append("\(blocks) block\(blocks == 1 ? "" : "s")") }
+        if let seconds = inclusionSeconds { parts.append(String(format: "%.1f s", seconds)) }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// How one transaction of a run was sent, as the run and rehearsal reports show it.
+public struct SendingSummary: Sendable, Codable, Hashable {
+    public var label: String
+    /// Routes in order, comma-separated ("public", "flashbots", "flashbots,mevblocker").
+    public var sentVia: String
+    public var inclusionBlocks: UInt64?
+    public var inclusionSeconds: Double?
+
+    public init(_ outcome: SendOutcome) {
+        label = outcome.label
+        sentVia = outcome.sentVia ?? SendVia.publicName
+        inclusionBlocks = outcome.inclusionBlocks
+        inclusionSeconds = outcome.inclusionSeconds
+    }
 }
 
 /// What the confirmer reports while it waits (the CLI prints these on a TTY).

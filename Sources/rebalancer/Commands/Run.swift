@@ -121,6 +121,8 @@ struct RunOutput: Encodable {
     var reasons: [String]
     var routes: [RouteOutcome]
     var gasUsed: UInt64?
+    /// How each transaction was sent and how long inclusion took.
+    var sending: [SendingSummary] = []
 }
 
 func fmtDays(_ days: Double) -> String { days == days.rounded() ? String(Int(days)) : String(format: "%.1f", days) }
