@@ -202,6 +202,66 @@ struct PrivateSendDevnetTests {
         #expect(try d.nonce(Devnet.account8) == start + 1, "one inclusion")
     }
 
+    @Test func eoaOneAtATimeSendsEachOnceThePreviousLanded() throws {
+        let d = try Devnet()
+        let relay = try DevnetRelay(d)
+        let lane = relay.lane("serial")
+        let j = try Devnet.tempJournal()
+        let run = try d.beginRun(j)
+        let start = try d.nonce(Devnet.account8, .pending)
+        let channel = SendChannel(via: .relays([lane]), batching: .oneAtATime)
+        let sent = try TransactionSender(client: d.client, journal: j, key: d.key8, network: d.network, channel: channel)
+            .send(runId: run, transactions: [d.transfer("approve", value: 1), d.transfer("swap 1", value: 2), d.transfer("swap 2", value: 3)])
+        // Only the first went to the relay (automine: it landed at once); the others wait their turn.
+        #expect(try j.transactions(runId: run).map(\.status) == [.broadcast, .signed, .signed])
+        #expect(try d.nonce(Devnet.account8) == start + 1)
+        let events = Box<[ConfirmerEvent]>([])
+        let outcomes = try confirmer(d, j, channel: channel, events: events, mineEachPoll: false).confirm(sent)
+        #expect(outcomes.map(\.status) == [.mined, .mined, .mined])
+        let blocks = outcomes.compactMap(\.blockNumber)
+        #expect(blocks.count == 3 && blocks[0] < blocks[1] && blocks[1] < blocks[2], "one at a time: \(blocks)")
+        #expect(try d.nonce(Devnet.account8) == start + 3)
+    }
+
+    @Test func eoaBundlesAreRetargetedEachBlockAndLandWhole() throws {
+        let d = try Devnet()
+        let relay = try DevnetRelay(d)
+        let lane = relay.lane("bundle")
+        try relay.configure(lane, mode: "withhold")  // the first targets pass unbuilt
+        try d.setAutomine(false)
+        defer { try? d.setAutomine(true) }
+        let j = try Devnet.tempJournal()
+        let run = try d.beginRun(j)
+        let start = try d.nonce(Devnet.account8, .pending)
+        #expect(throws: SendError.self) {
+            _ = try TransactionSender(client: d.client, journal: j, key: d.key8, network: d.network,
+                                      channel: SendChannel(via: .relays([lane]), batching: .bundle))
+                .send(runId: run, transactions: [d.transfer("no key", value: 1)])
+        }
+        #expect(try j.transactions(runId: run).isEmpty, "nothing signed without a reputation key")
+        let channel = SendChannel(via: .relays([lane]), fallback: FallbackPolicy(afterBlocks: 50), reputationKey: Self.reputationKey,
+                                  batching: .bundle)
+        let sent = try TransactionSender(client: d.client, journal: j, key: d.key8, network: d.network, channel: channel)
+            .send(runId: run, transactions: [d.transfer("approve", value: 1), d.transfer("swap", value: 2)])
+        let polls = Box(0)
+        let events = Box<[ConfirmerEvent]>([])
+        let confirmer = Confirmer(
+            client: d.client, journal: j, network: d.network, key: d.key8,
+            policy: ConfirmationPolicy(confirmations: 1, replaceAfterBlocks: 2, pollIntervalSeconds: 0, timeoutSeconds: 60),
+            progress: { e in events.value.append(e) },
+            sleep: { _ in
+                polls.value += 1
+                if polls.value == 3 { try? relay.configure(lane, mode: "normal") }  // a builder takes it from now on
+                _ = try? d.raw("evm_mine")
+            },
+            channel: channel)
+        let outcomes = try confirmer.confirm(sent)
+        #expect(outcomes.map(\.status) == [.mined, .mined])
+        #expect(outcomes[0].blockNumber == outcomes[1].blockNumber, "the bundle lands whole, in one block")
+        #expect(try blockHashes(d, try #require(outcomes[0].blockNumber)) == sent.map(\.hash.hex))
+        #expect(try d.nonce(Devnet.account8) == start + 2)
+    }
+
     @Test func bundlesLandAllOrNothingAndNeedAValidSignature() throws {
         let d = try Devnet()
         let relay = try DevnetRelay(d)

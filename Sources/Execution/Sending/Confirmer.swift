@@ -125,9 +125,11 @@ public struct Confirmer: Sendable {
             slots.append(slot)
         }
         let started = Date()
+        var bundle = BundleState()
         while true {
             do {
                 let head = try rpc("eth_blockNumber") { () throws(RPCError) in try client.blockNumber() }
+                if channel.sendsBundles { try retarget(&bundle, slots: slots, head: head) }
                 var chainNonces: [Address: UInt64] = [:]
                 for i in slots.indices where slots[i].outcome == nil {
                     try poll(&slots[i], head: head, chainNonces: &chainNonces)
@@ -226,6 +228,7 @@ public struct Confirmer: Sendable {
         }
 
         if slot.isPrivate {
+            if channel.sendsBundles { return }  // the bundle moves as a whole (`retarget`)
             try privateStep(&slot, head: head, chainNonce: chainNonce)
             return
         }
@@ -244,6 +247,26 @@ public struct Confirmer: Sendable {
         guard let current = slot.candidates.last(where: { $0.status == .signed || $0.status == .broadcast }),
               let id = current.id, let route = slot.routes.last
         else { return }
+        if chainNonce < slot.nonce {
+            // One at a time: an earlier transaction of ours has not landed; this one waits, unsent
+            // (or, sent, waits for it), and its window starts when its turn comes.
+            slot.sentAtBlock = head
+            return
+        }
+        if current.status == .signed, channel.sendsOneAtATime {
+            // Its turn: the one before it landed. The same bytes, to the route journaled for it.
+            if let raw = try? Hex.decode(current.raw) {
+                do {
+                    try channel.send(raw, route: route, client: client)
+                    try journaled { () throws(JournalError) in try journal.markBroadcast(id) }
+                    if let i = slot.candidates.lastIndex(where: { $0.id == id }) { slot.candidates[i].status = .broadcast }
+                } catch {
+                    progress?(.nodeError("send of \(slot.label) to \(route): \(error)"))
+                }
+            }
+            slot.sentAtBlock = head
+            return
+        }
         var moveOn = false
         do {
             if let status = try channel.status(of: current.hash, route: route) {
@@ -297,6 +320,44 @@ public struct Confirmer: Sendable {
         try journaled { () throws(JournalError) in try journal.markRoute(id, target) }
         slot.routes.append(target)
         progress?(.fellBack(label: slot.label, nonce: slot.nonce, from: route, to: target))
+    }
+
+    /// Where the run's bundle was last aimed.
+    struct BundleState {
+        var firstBlock: UInt64?
+        var targeted: UInt64?
+    }
+
+    /// Bundles: each new head, the still-unmined members (in nonce order, the same bytes) go again
+    /// as one `eth_sendBundle` for the next block — each relay `fallback.afterBlocks` blocks in turn —
+    /// until they land. A relay's refusal or silence only costs that block.
+    private func retarget(_ bundle: inout BundleState, slots: [Slot], head: UInt64) throws(SendError) {
+        let pending = slots.filter { $0.outcome == nil && $0.minedBlockHash == nil }.sorted { $0.nonce < $1.nonce }
+        guard !pending.isEmpty, bundle.targeted != head + 1 else { return }
+        let first = bundle.firstBlock ?? head
+        bundle.firstBlock = first
+        guard let relay = channel.bundleRelay(blocksWaited: head - first) else { return }
+        var raws: [[UInt8]] = []
+        for slot in pending {
+            guard let record = slot.candidates.last(where: { $0.status == .signed || $0.status == .broadcast }),
+                  let raw = try? Hex.decode(record.raw) else { return }
+            raws.append(raw)
+        }
+        bundle.targeted = head + 1
+        do {
+            try channel.relayClient(relay).sendBundle(raws, blockNumber: head + 1)
+        } catch {
+            progress?(.nodeError("bundle for block \(head + 1) to \(relay.name): \(error)"))
+            return
+        }
+        for slot in pending {
+            guard let record = slot.candidates.last(where: { $0.status == .signed || $0.status == .broadcast }), let id = record.id
+            else { continue }
+            try journaled { () throws(JournalError) in
+                try journal.markRoute(id, relay.name)
+                if record.status == .signed { try journal.markBroadcast(id) }
+            }
+        }
     }
 
     /// nil when `record`'s transaction, simulated now at the latest block, succeeds; else why not.

@@ -144,6 +144,12 @@ public struct Reconciler: Sendable {
                 guard let raw = try? Hex.decode(newest.raw) else {
                     throw .invalidJournalRecord(id: newestId, reason: "raw bytes are not hex")
                 }
+                if channel.sendsBundles || (channel.sendsOneAtATime && chainNonce < nonce && newest.currentRoute != SendVia.publicName) {
+                    // The confirmer sends these as they must go: the bundle whole, or each in its turn.
+                    report.decisions.append((label: newest.intent, nonce: nonce, hash: newest.hash, action: Action.pending))
+                    report.pending.append(newest)
+                    continue
+                }
                 do {
                     try channel.send(raw, route: newest.currentRoute, client: client)
                     try journaled { () throws(JournalError) in try journal.markBroadcast(newestId) }

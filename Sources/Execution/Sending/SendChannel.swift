@@ -13,9 +13,12 @@ public struct SendChannel: Sendable {
     /// Each relay request's limit; a relay that does not answer in time may still have the
     /// transaction: the status API and the chain decide, never a blind re-sign.
     public var relayTimeoutMilliseconds: Int
+    /// How several transactions of one run go to the relays.
+    public var batching: PrivateBatching
 
     public init(via: SendVia, fallback: FallbackPolicy = FallbackPolicy(afterBlocks: 3), reputationKey: PrivateKey? = nil,
-                relayTimeoutMilliseconds: Int = 10_000) {
+                relayTimeoutMilliseconds: Int = 10_000, batching: PrivateBatching = .oneAtATime) {
+        self.batching = batching
         self.via = via
         self.fallback = fallback
         self.reputationKey = reputationKey
@@ -27,6 +30,20 @@ public struct SendChannel: Sendable {
 
     public var isPrivate: Bool { via.isPrivate }
 
+    /// Private and in bundles: the confirmer re-targets the whole bundle block by block.
+    public var sendsBundles: Bool { isPrivate && batching == .bundle }
+
+    /// Private and one at a time: only the lowest pending nonce is with a relay.
+    public var sendsOneAtATime: Bool { isPrivate && batching == .oneAtATime }
+
+    /// The relay a bundle goes to `blocksWaited` blocks after the first try: each relay gets
+    /// `fallback.afterBlocks` blocks in turn.
+    public func bundleRelay(blocksWaited: UInt64) -> PrivateRelay? {
+        let relays = via.relayList
+        guard !relays.isEmpty else { return nil }
+        return relays[Int((blocksWaited / UInt64(fallback.afterBlocks)) % UInt64(relays.count))]
+    }
+
     public func relayClient(_ relay: PrivateRelay) -> RelayClient {
         RelayClient(relay: relay, reputationKey: reputationKey, timeoutMilliseconds: relayTimeoutMilliseconds)
     }
@@ -34,11 +51,27 @@ public struct SendChannel: Sendable {
     /// New transactions, in nonce order, over the first route. Public: one JSON-RPC batch to the
     /// node (a transport failure of the whole batch throws). Private: one request each to the
     /// first relay (relays take no batches); a failure is that member's alone.
+    /// One at a time: only the first goes now; the rest answer `.success` as "held back": the
+    /// confirmer sends each once the one before it has landed. Bundles: one `eth_sendBundle` for the
+    /// next block; its answer is every member's.
     public func broadcast(_ raws: [[UInt8]], client: EthClient) throws(RPCError) -> [Result<Void, RPCError>] {
         guard let first = via.relayList.first else {
             return try client.sendRawTransactions(raws).map { $0.map { _ in () } }
         }
         let relay = relayClient(first)
+        if sendsBundles {
+            do throws(RPCError) {
+                try relay.sendBundle(raws, blockNumber: try client.blockNumber() + 1)
+                return raws.map { _ in .success(()) }
+            } catch {
+                return raws.map { _ in .failure(error) }
+            }
+        }
+        if sendsOneAtATime, raws.count > 1 {
+            var results: [Result<Void, RPCError>] = []
+            do throws(RPCError) { try relay.sendRawTransaction(raws[0]); results.append(.success(())) } catch { results.append(.failure(error)) }
+            return results + raws.dropFirst().map { _ in .success(()) }
+        }
         var results: [Result<Void, RPCError>] = []
         for raw in raws {
             do throws(RPCError) {

@@ -88,6 +88,16 @@ public enum SendVia: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// How a run of several transactions (EOA mode: approvals, then swaps) goes to a relay. A relay
+/// simulates each transaction against the pending block, where a later nonce cannot run yet.
+public enum PrivateBatching: String, Sendable, Equatable, CaseIterable {
+    /// One at a time: the next is sent once the previous has landed.
+    case oneAtATime = "one-at-a-time"
+    /// All in one `eth_sendBundle` per target block until included, all or nothing. Needs a
+    /// reputation key (the relay requires the signature header for bundles).
+    case bundle
+}
+
 /// What happens when a private transaction is not included in time.
 public struct FallbackPolicy: Sendable, Equatable {
     /// Blocks without inclusion before the same signed bytes go to the next relay.

@@ -108,6 +108,7 @@ public struct TransactionSender: Sendable {
             .filter { $0.status == .signed && $0.sender == sender }
         if !unsettled.isEmpty { throw .unreconciled(count: unsettled.count) }
 
+        if channel.sendsBundles, channel.reputationKey == nil { throw .bundleNeedsReputationKey }
         try Self.verifyChainId(client: client, network: network)
         let fees = try Self.currentFees(client: client, network: network, estimator: estimator)
         let nonces = try NonceManager(client: client, journal: journal).reserve(transactions.count, for: sender)
@@ -144,8 +145,11 @@ public struct TransactionSender: Sendable {
         var accepted: [SentTransaction] = []
         var unknown: [SentTransaction] = []
         var rejected: [SendError.Rejection] = []
-        for ((sent, _), result) in zip(signed, results) {
+        for (index, ((sent, _), result)) in zip(signed, results).enumerated() {
             switch result {
+            case .success where channel.sendsOneAtATime && index > 0:
+                // Held back, still `signed`: the confirmer sends it once the one before it lands.
+                accepted.append(sent)
             case .success:
                 try journaled { () throws(JournalError) in try journal.markBroadcast(sent.journalId) }
                 accepted.append(sent)

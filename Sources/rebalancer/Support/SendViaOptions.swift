@@ -26,9 +26,16 @@ struct SendViaOptions: ParsableArguments {
             transform: OptionValue.seconds)
     var relayTimeout: Double = 10
 
+    @Option(help: ArgumentHelp("EOA mode through relays: one-at-a-time (each transaction once the previous landed) or bundle (eth_sendBundle per block until included, all or nothing; needs a reputation key).",
+                               valueName: "one-at-a-time|bundle"))
+    var privateBatch: String = PrivateBatching.oneAtATime.rawValue
+
     static let reputationKeyVariable = "REBALANCER_REPUTATION_KEY"
 
     func validate() throws {
+        guard PrivateBatching(rawValue: privateBatch) != nil else {
+            throw CLIError("--private-batch \(privateBatch): expected one-at-a-time or bundle")
+        }
         guard ["none", "public"].contains(fallback) else { throw CLIError("--fallback \(fallback): expected none or public") }
         if let sendVia { _ = try reporting("--send-via") { try SendVia.parse(sendVia) } }
     }
@@ -51,7 +58,11 @@ struct SendViaOptions: ParsableArguments {
             throw CLIError("\(reputationKeyFile.map { "--reputation-key-file \($0)" } ?? Self.reputationKeyVariable): the reputation key must not be the operator key (it is sent with every relay request)")
         }
         if fallback == "public", !via.isPrivate { throw CLIError("--fallback public: only meaningful with a private --send-via") }
+        let batching = PrivateBatching(rawValue: privateBatch) ?? .oneAtATime
+        if batching == .bundle, via.isPrivate, reputation == nil {
+            throw CLIError("--private-batch bundle: bundles need a reputation key (--reputation-key-file or \(Self.reputationKeyVariable)); never the operator key")
+        }
         return SendChannel(via: via, fallback: FallbackPolicy(afterBlocks: fallbackAfter ?? network.replaceAfterBlocks, toPublic: fallback == "public"),
-                           reputationKey: reputation, relayTimeoutMilliseconds: Int(max(0.001, relayTimeout) * 1000))
+                           reputationKey: reputation, relayTimeoutMilliseconds: Int(max(0.001, relayTimeout) * 1000), batching: batching)
     }
 }
