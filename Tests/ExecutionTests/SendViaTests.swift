@@ -2,6 +2,8 @@ import EthCore
 import EthSigning
 import Foundation
 import Testing
+import EthRPC
+import TestSupport
 
 @testable import Execution
 
@@ -60,5 +62,19 @@ import Testing
         outcome.inclusionSeconds = 47.25
         #expect(outcome.sendingText == "flashbots → mevblocker, 4 blocks, 47.2 s")
         #expect(SendingSummary(outcome).sentVia == "flashbots,mevblocker")
+    }
+
+    /// A command sending publicly (a vault command's reconcile) meets a transaction journaled as
+    /// sent through a relay it cannot name: it refuses instead of leaking it to the public mempool.
+    @Test func aPrivatelySentTransactionNeverFallsToThePublicMempool() throws {
+        let transport = ScriptedTransport { _, _ in .success(.string("0x" + String(repeating: "00", count: 32))) }
+        let client = EthClient(rpc: JSONRPCClient(transport: transport, retryPolicy: .none))
+        do {
+            try SendChannel.publicMempool.send([0x02, 0x01], route: "http://127.0.0.1:1/****", client: client)
+            Issue.record("sent")
+        } catch {
+            #expect("\(error)".contains("never to the public mempool"))
+        }
+        #expect(transport.requests.isEmpty, "nothing went to the node")
     }
 }

@@ -84,14 +84,18 @@ public struct SendChannel: Sendable {
         return results
     }
 
-    /// The same bytes again over `route` (a journaled route name). A relay this channel no longer
-    /// lists goes to its first route instead; "public" goes to the node.
+    /// The same bytes again over `route` (a journaled route name); "public" goes to the node. A
+    /// relay this channel does not list goes to the named relay of that name, else to this
+    /// channel's first relay; a privately sent transaction never falls to the public mempool here.
     public func send(_ raw: [UInt8], route: String, client: EthClient) throws(RPCError) {
-        if route == SendVia.publicName || !isPrivate {
+        if route == SendVia.publicName {
             _ = try client.sendRawTransaction(raw)
             return
         }
-        guard let relay = via.relay(named: route) ?? via.relayList.first else { return }
+        let builtin = [PrivateRelay.flashbots, PrivateRelay.mevBlocker].first { $0.name == route }
+        guard let relay = via.relay(named: route) ?? builtin ?? via.relayList.first else {
+            throw .invalidArgument("this transaction went out privately through \(route): re-send it with --send-via naming that relay; never to the public mempool")
+        }
         try relayClient(relay).sendRawTransaction(raw)
     }
 
