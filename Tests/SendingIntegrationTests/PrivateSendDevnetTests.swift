@@ -220,6 +220,8 @@ struct PrivateSendDevnetTests {
         #expect(outcomes.map(\.status) == [.mined, .mined, .mined])
         let blocks = outcomes.compactMap(\.blockNumber)
         #expect(blocks.count == 3 && blocks[0] < blocks[1] && blocks[1] < blocks[2], "one at a time: \(blocks)")
+        // Inclusion is counted from each one's turn, not from the run's start.
+        #expect(outcomes.map(\.inclusionBlocks) == [1, 1, 1], "\(outcomes.map(\.inclusionBlocks))")
         #expect(try d.nonce(Devnet.account8) == start + 3)
     }
 

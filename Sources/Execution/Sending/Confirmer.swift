@@ -258,7 +258,10 @@ public struct Confirmer: Sendable {
             if let raw = try? Hex.decode(current.raw) {
                 do {
                     try channel.send(raw, route: route, client: client)
-                    try journaled { () throws(JournalError) in try journal.markBroadcast(id) }
+                    try journaled { () throws(JournalError) in
+                        try journal.markBroadcast(id)
+                        try journal.update(id) { $0.sentAtBlock = head }  // inclusion counts from its turn
+                    }
                     if let i = slot.candidates.lastIndex(where: { $0.id == id }) { slot.candidates[i].status = .broadcast }
                 } catch {
                     progress?(.nodeError("send of \(slot.label) to \(route): \(error)"))
@@ -423,6 +426,7 @@ public struct Confirmer: Sendable {
         // A private slot's replacement (only ever a cancellation) stays private too.
         let route = slot.isPrivate ? (channel.via.relayList.first?.name ?? SendVia.publicName) : SendVia.publicName
         try journaled { () throws(JournalError) in try journal.markRoute(id, route, atBlock: head) }
+        if slot.isPrivate { slot.routes = [route] }  // the cancellation's own route from now on
         do {
             try channel.send(signed.raw, route: route, client: client)
         } catch .replacementUnderpriced(let message) {

@@ -137,8 +137,16 @@ public struct TransactionSender: Sendable {
         for (i, id) in zip(signed.indices, ids) { signed[i].0.journalId = id }
         hooks.afterJournal?()
 
+        // Private: the head it went out at, for how many blocks inclusion took (a public send is
+        // timed from the confirmer's first poll, usually the same block).
+        let sentAtBlock = channel.isPrivate ? try? client.blockNumber() : nil
         let results = try rpc("eth_sendRawTransaction via \(channel.via.firstRouteName)") { () throws(RPCError) in
             try channel.broadcast(signed.map(\.1), client: client)
+        }
+        if let sentAtBlock {
+            for (sent, _) in signed.prefix(channel.sendsOneAtATime ? 1 : signed.count) {
+                try journaled { () throws(JournalError) in try journal.markRoute(sent.journalId, channel.via.firstRouteName, atBlock: sentAtBlock) }
+            }
         }
         hooks.afterBroadcast?()
 
