@@ -40,12 +40,19 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 from eth_hash.auto import keccak
 
-from .node_errors import INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, RpcError, invalid_params
+from .node_errors import (
+    INTERNAL_ERROR,
+    INVALID_REQUEST,
+    METHOD_NOT_FOUND,
+    PARSE_ERROR,
+    RpcError,
+    invalid_params,
+)
 from .node_rpc import data_hex, parse_data, parse_hash, parse_quantity, qty
 
 SIGNATURE_HEADER = "X-Flashbots-Signature"
@@ -452,9 +459,8 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
         if method == "relay_configure":  # devnet control, never faulted or signed
             self._answer(request_id, lambda: self.relay.configure(params))
             return
-        mode, delay = self.relay.take_fault(lane)
-        if mode == "error":
-            self._send(503, b"service unavailable\n", "text/plain")
+        delay = self._meet_fault(lane)
+        if delay is None:
             return
         try:
             signer = check_signature(self.headers.get(SIGNATURE_HEADER), body,
@@ -463,8 +469,15 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
             self._json(problem.http_status, {"jsonrpc": "2.0", "id": request_id, "error": {
                 "code": INVALID_REQUEST, "message": str(problem)}})
             return
-        self._answer(request_id, lambda: self.relay.handle(lane, method, params, signer),
-                     delay if mode == "timeout" else 0.0)
+        self._answer(request_id, lambda: self.relay.handle(lane, method, params, signer), delay)
+
+    def _meet_fault(self, lane: str) -> float | None:
+        """Seconds this request's answer is held (timeout mode), or None: answered 503 already."""
+        mode, delay = self.relay.take_fault(lane)
+        if mode == "error":
+            self._send(503, b"service unavailable\n", "text/plain")
+            return None
+        return delay if mode == "timeout" else 0.0
 
     def _answer(self, request_id, work, delay: float = 0.0):
         try:
@@ -474,7 +487,7 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
         except Exception as error:  # a bug here must not kill the connection
             print(f"devnet relay: internal error: {error!r}", file=sys.stderr, flush=True)
             response = {"jsonrpc": "2.0", "id": request_id,
-                        "error": {"code": -32603, "message": f"internal error: {error}"}}
+                        "error": RpcError(INTERNAL_ERROR, f"internal error: {error}").to_json()}
         if delay:
             time.sleep(delay)  # done, but the client hears nothing in time
         self._json(200, response)
@@ -484,9 +497,8 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
         if not rest.startswith("tx/"):
             self._send(404, b"not found: the status API is GET /tx/<hash>\n", "text/plain")
             return
-        mode, delay = self.relay.take_fault(lane)
-        if mode == "error":
-            self._send(503, b"service unavailable\n", "text/plain")
+        delay = self._meet_fault(lane)
+        if delay is None:
             return
         try:
             tx_hash = parse_hash(rest[3:], "hash")
@@ -494,7 +506,7 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
             self._json(400, {"error": error.message})
             return
         answer = self.relay.status(lane, tx_hash)
-        if mode == "timeout":
+        if delay:
             time.sleep(delay)
         self._json(200, answer)
 
@@ -516,18 +528,15 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
             sys.stderr.write("devnet relay: %s %s\n" % (self.address_string(), format % args))
 
 
-class RelayHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+def make_relay_server(chain, host: str, port: int, verbose: bool = False):
+    from .server import DevnetHTTPServer  # the node's server class; imported late (server imports us)
 
-
-def make_relay_server(chain, host: str, port: int, verbose: bool = False) -> RelayHTTPServer:
     handler = type("BoundRelayRequestHandler", (RelayRequestHandler,),
                    {"relay": Relay(chain), "verbose": verbose})
-    return RelayHTTPServer((host, port), handler)
+    return DevnetHTTPServer((host, port), handler)
 
 
-def serve_in_background(server: RelayHTTPServer) -> threading.Thread:
+def serve_in_background(server) -> threading.Thread:
     thread = threading.Thread(target=server.serve_forever, name="devnet-relay", daemon=True)
     thread.start()
     return thread

@@ -1,4 +1,5 @@
-"""The stand-in private relay (devnet/relay.py) over real HTTP, beside the devnet it feeds."""
+"""The stand-in private relay (devnet/relay.py) over real HTTP, beside the devnet it feeds (the
+`devnet` fixture of conftest.py serves one)."""
 
 import http.client
 import json
@@ -15,7 +16,6 @@ from devnet.node_testing import (
     DEV_ADDRESS_1,
     DEV_KEY_0,
     GWEI,
-    DevnetProcess,
     calldata,
     compile_probe_contract,
     sign,
@@ -78,20 +78,6 @@ def signature_header(key: str, body: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def net():
-    process = DevnetProcess()
-    yield process
-    assert process.stop() == 0
-
-
-@pytest.fixture(scope="module")
-def rpc(net):
-    client = net.client()
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
 def probe(rpc):
     """The probe contract: store(13) reverts with "unlucky number"."""
     nonce = int(rpc.call("eth_getTransactionCount", DEV_ADDRESS_0, "pending"), 16)
@@ -103,8 +89,8 @@ def probe(rpc):
 
 
 @pytest.fixture
-def relay(net):
-    client = RelayClient(net.relay_url)
+def relay(devnet):
+    client = RelayClient(devnet.relay_url)
     yield client
     for lane in ("default", "flashbots", "mevblocker"):
         client.configure(lane, "normal")
@@ -136,8 +122,8 @@ def head(rpc):
     return int(rpc.call("eth_blockNumber"), 16)
 
 
-def test_node_names_its_relay(rpc, net):
-    assert rpc.call("devnet_relayUrl") == net.relay_url
+def test_node_names_its_relay(rpc, devnet):
+    assert rpc.call("devnet_relayUrl") == devnet.relay_url
 
 
 def test_private_transaction_is_invisible_until_the_miner_puts_it_first(rpc, relay,
@@ -280,9 +266,9 @@ def test_timeout_mode_does_the_work_but_answers_late(rpc, relay):
     assert next_nonce(rpc) == nonce + 1
 
 
-def test_same_bytes_through_two_lanes_land_once(rpc, net, relay):
-    flashbots = RelayClient(net.relay_url, "flashbots")
-    mevblocker = RelayClient(net.relay_url, "mevblocker")
+def test_same_bytes_through_two_lanes_land_once(rpc, devnet, relay):
+    flashbots = RelayClient(devnet.relay_url, "flashbots")
+    mevblocker = RelayClient(devnet.relay_url, "mevblocker")
     relay.configure("flashbots", "withhold")
     nonce = next_nonce(rpc)
     raw = transfer(nonce)
