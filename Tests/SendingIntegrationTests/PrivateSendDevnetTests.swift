@@ -168,6 +168,52 @@ struct PrivateSendDevnetTests {
         #expect(status == .included)
     }
 
+    /// With a reputation key: eth_sendPrivateTransaction valid for the fallback window, and on
+    /// fallback eth_cancelPrivateTransaction at the relay left behind.
+    @Test func withAReputationKeyPrivateTransactionsCarryMaxBlockNumberAndAreCancelledOnFallback() throws {
+        let d = try Devnet()
+        let relay = try DevnetRelay(d)
+        let first = relay.lane("pa"), second = relay.lane("pb")
+        try relay.configure(first, mode: "withhold")
+        try relay.configure(second, mode: "withhold")
+        try d.setAutomine(false)
+        defer { try? d.setAutomine(true) }
+        let j = try Devnet.tempJournal()
+        let channel = SendChannel(via: .relays([first, second]), fallback: FallbackPolicy(afterBlocks: 2),
+                                  reputationKey: Self.reputationKey)
+        let head = try d.client.blockNumber()
+        let sent = try TransactionSender(client: d.client, journal: j, key: d.key8, network: d.network, channel: channel)
+            .send(runId: try d.beginRun(j), transactions: [d.transfer("private tx", value: 23)])
+        let atFirst = try RelayClient(relay: first, reputationKey: nil)
+        #expect(try atFirst.status(of: sent[0].hash) == .pending)
+        let status = try JSONValue.parse(try HTTPTransport({
+            var c = HTTPTransport.Configuration(url: first.statusURL! + sent[0].hash.hex); c.httpGet = true; return c }()).send([]))
+        #expect(status["maxBlockNumber"]?.intValue == Int(head) + 3, "the window of K = 2 blocks and one of overlap")
+
+        let events = Box<[ConfirmerEvent]>([])
+        let leftBehind = Box<RelayTxStatus?>(nil)
+        let confirmer = Confirmer(
+            client: d.client, journal: j, network: d.network, key: d.key8,
+            policy: ConfirmationPolicy(confirmations: 1, replaceAfterBlocks: 2, pollIntervalSeconds: 0, timeoutSeconds: 60),
+            progress: { e in events.value.append(e) },
+            sleep: { _ in
+                if leftBehind.value == nil, events.value.contains(where: { if case .fellBack = $0 { true } else { false } }) {
+                    leftBehind.value = try? atFirst.status(of: sent[0].hash)  // before the second relay includes it
+                    try? relay.configure(second, mode: "normal")
+                }
+                _ = try? d.raw("evm_mine")
+            },
+            channel: channel)
+        let outcomes = try confirmer.confirm(sent)
+        #expect(outcomes.map(\.status) == [.mined])
+        #expect(outcomes[0].sentVia == "\(first.name),\(second.name)")
+        #expect(leftBehind.value == .cancelled, "the relay left behind was told to stop offering it")
+        #expect(try blockHashes(d, try #require(outcomes[0].blockNumber)).contains(sent[0].hash.hex))
+        try relay.configure(first, mode: "normal")
+        try d.mine()
+        #expect(try d.nonce(Devnet.account8) == (try d.nonce(Devnet.account8, .pending)))
+    }
+
     @Test func toThePublicMempoolOnlyWithFallbackPublicAndAFreshSimulation() throws {
         let d = try Devnet()
         let relay = try DevnetRelay(d)

@@ -312,6 +312,7 @@ public struct Confirmer: Sendable {
             }
         }
         guard let target = next else { return }
+        channel.cancel(current.hash, at: route)
         do {
             try channel.send(raw, route: target, client: client)
         } catch .alreadyKnown, .nonceTooLow {

@@ -44,6 +44,24 @@ public struct RelayClient: Sendable {
         _ = try call("eth_sendRawTransaction", [.string(Hex.encode(raw))])
     }
 
+    /// `eth_sendPrivateTransaction`: private until `maxBlockNumber` (Flashbots clamps it to 25
+    /// blocks ahead), then dropped; `fast` shares it with every registered builder. Signed.
+    public func sendPrivateTransaction(_ raw: [UInt8], maxBlockNumber: UInt64) throws(RPCError) {
+        let url = relay.privateTransactionURL ?? relay.rpcURL
+        let request: JSONValue = .object([
+            "tx": .string(Hex.encode(raw)),
+            "maxBlockNumber": .string("0x" + String(maxBlockNumber, radix: 16)),
+            "preferences": .object(["fast": .bool(true)]),
+        ])
+        _ = try call("eth_sendPrivateTransaction", [request], url: url)
+    }
+
+    /// `eth_cancelPrivateTransaction`: true when the relay stopped offering it to builders.
+    public func cancelPrivateTransaction(_ hash: Hash32) throws(RPCError) -> Bool {
+        let url = relay.privateTransactionURL ?? relay.rpcURL
+        return try call("eth_cancelPrivateTransaction", [.object(["txHash": .string(hash.hex)])], url: url).boolValue ?? false
+    }
+
     /// `eth_sendBundle` for one target block: all of `raws` in that block, in order, or none.
     /// Returns the relay's bundle hash.
     @discardableResult
@@ -71,8 +89,8 @@ public struct RelayClient: Sendable {
         return status
     }
 
-    private func call(_ method: String, _ params: [JSONValue]) throws(RPCError) -> JSONValue {
-        let transport = SignedRelayTransport(url: relay.rpcURL, key: reputationKey, timeoutMilliseconds: timeoutMilliseconds)
+    private func call(_ method: String, _ params: [JSONValue], url: String? = nil) throws(RPCError) -> JSONValue {
+        let transport = SignedRelayTransport(url: url ?? relay.rpcURL, key: reputationKey, timeoutMilliseconds: timeoutMilliseconds)
         return try JSONRPCClient(transport: transport, retryPolicy: .none).call(method, params)
     }
 

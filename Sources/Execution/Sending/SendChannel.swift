@@ -69,13 +69,15 @@ public struct SendChannel: Sendable {
         }
         if sendsOneAtATime, raws.count > 1 {
             var results: [Result<Void, RPCError>] = []
-            do throws(RPCError) { try relay.sendRawTransaction(raws[0]); results.append(.success(())) } catch { results.append(.failure(error)) }
+            do throws(RPCError) { try sendOne(raws[0], to: first, client: client); results.append(.success(())) } catch {
+                results.append(.failure(error))
+            }
             return results + raws.dropFirst().map { _ in .success(()) }
         }
         var results: [Result<Void, RPCError>] = []
         for raw in raws {
             do throws(RPCError) {
-                try relay.sendRawTransaction(raw)
+                try sendOne(raw, to: first, client: client)
                 results.append(.success(()))
             } catch {
                 results.append(.failure(error))
@@ -96,7 +98,28 @@ public struct SendChannel: Sendable {
         guard let relay = via.relay(named: route) ?? builtin ?? via.relayList.first else {
             throw .invalidArgument("this transaction went out privately through \(route): re-send it with --send-via naming that relay; never to the public mempool")
         }
-        try relayClient(relay).sendRawTransaction(raw)
+        try sendOne(raw, to: relay, client: client)
+    }
+
+    /// One transaction to one relay: with a reputation key and a relay that has the API,
+    /// `eth_sendPrivateTransaction` valid for the fallback window and one block more (no gap while
+    /// the next route takes over; the confirmer cancels it there then); else the plain
+    /// `eth_sendRawTransaction`.
+    func sendOne(_ raw: [UInt8], to relay: PrivateRelay, client: EthClient) throws(RPCError) {
+        let client_ = relayClient(relay)
+        guard usesPrivateTransactionAPI(relay) else { return try client_.sendRawTransaction(raw) }
+        let head = try client.blockNumber()
+        try client_.sendPrivateTransaction(raw, maxBlockNumber: head + UInt64(min(25, fallback.afterBlocks + 1)))
+    }
+
+    func usesPrivateTransactionAPI(_ relay: PrivateRelay) -> Bool { reputationKey != nil && relay.privateTransactionURL != nil }
+
+    /// Best effort, when moving on from `route`: `eth_cancelPrivateTransaction` there, so it stops
+    /// offering the bytes (the nonce already guarantees one execution). False when not possible.
+    @discardableResult
+    public func cancel(_ hash: Hash32, at route: String) -> Bool {
+        guard let relay = via.relay(named: route), usesPrivateTransactionAPI(relay) else { return false }
+        return (try? relayClient(relay).cancelPrivateTransaction(hash)) ?? false
     }
 
     /// The status API of `route`'s relay; nil for the public route or a relay without one.

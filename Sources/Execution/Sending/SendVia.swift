@@ -11,29 +11,38 @@ public struct PrivateRelay: Sendable, Equatable {
     public var rpcURL: String
     /// The Protect-style status API: `GET <statusURL><hash>`; nil when the relay has none.
     public var statusURL: String?
+    /// Where `eth_sendPrivateTransaction` (with `maxBlockNumber`) and `eth_cancelPrivateTransaction`
+    /// go, signed; used instead of `eth_sendRawTransaction` when a reputation key is given. nil: the
+    /// relay has no such API.
+    public var privateTransactionURL: String?
 
-    public init(name: String, rpcURL: String, statusURL: String?) {
+    public init(name: String, rpcURL: String, statusURL: String?, privateTransactionURL: String? = nil) {
         self.name = name
         self.rpcURL = rpcURL
         self.statusURL = statusURL
+        self.privateTransactionURL = privateTransactionURL
     }
 
     /// Flashbots Protect: `eth_sendRawTransaction` to https://rpc.flashbots.net (kept private for
     /// up to 25 blocks, never included if it reverts); status from
     /// https://protect.flashbots.net/tx/<hash>
     /// (docs.flashbots.net/flashbots-protect/quick-start and …/additional-documentation/status-api).
+    /// With a reputation key, `eth_sendPrivateTransaction` / `eth_cancelPrivateTransaction` to
+    /// https://relay.flashbots.net (…/additional-documentation/eth-sendPrivateTransaction).
     public static let flashbots = PrivateRelay(name: "flashbots", rpcURL: "https://rpc.flashbots.net",
-                                               statusURL: "https://protect.flashbots.net/tx/")
+                                               statusURL: "https://protect.flashbots.net/tx/",
+                                               privateTransactionURL: "https://relay.flashbots.net")
     /// MEV Blocker's "no revert" endpoint: plain `eth_sendRawTransaction`, simulated against the
     /// pending block and never included if it would revert (docs.cow.fi/mevblocker, Endpoints).
     /// It has no status API; the receipt on the node is the answer.
     public static let mevBlocker = PrivateRelay(name: "mevblocker", rpcURL: "https://rpc.mevblocker.io/noreverts", statusURL: nil)
 
-    /// Any other relay by URL: it takes the Flashbots Protect conventions, its status API at
-    /// `<url>/tx/<hash>` (how the devnet's stand-in relay serves it).
+    /// Any other relay by URL: it takes the Flashbots conventions at that one URL (Protect's
+    /// `eth_sendRawTransaction`, the relay's private-transaction and bundle methods) and serves the
+    /// status API at `<url>/tx/<hash>` (how the devnet's stand-in relay serves them).
     public static func custom(url: String) -> PrivateRelay {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-        return PrivateRelay(name: RedactedURL(url).display, rpcURL: url, statusURL: base + "/tx/")
+        return PrivateRelay(name: RedactedURL(url).display, rpcURL: url, statusURL: base + "/tx/", privateTransactionURL: url)
     }
 }
 
