@@ -136,6 +136,15 @@ import Testing
         }
     }
 
+    /// Private submission by default on mainnet, public elsewhere; a network file may choose.
+    @Test func sendViaDefaultsAndChecks() throws {
+        #expect(try network("mainnet").defaultSendVia == "flashbots")
+        #expect(try network("devnet").defaultSendVia == "public")
+        #expect(try breaking { $0["sendVia"] = "flashbot" }.hasPrefix("networks/x.json: sendVia: \"flashbot\" is not public, flashbots, mevblocker"))
+        #expect(try breaking { $0["sendVia"] = "flashbots,public" }.hasPrefix("networks/x.json: sendVia: \"public\""))
+        #expect(try breaking { $0["sendVia"] = "mevblocker,https://relay.example" } == "no error")
+    }
+
     @Test func everyMainnetAddressNeedsItsSource() throws {
         let url = Self.repoRoot.appendingPathComponent("networks/mainnet.json")
         var o = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

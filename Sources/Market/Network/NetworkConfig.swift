@@ -105,6 +105,13 @@ public struct NetworkConfig: Sendable, Equatable {
     public var replaceAfterBlocks: Int
     /// Where each address was published (required for every address on a public network).
     public var sources: [Address: String]
+    /// Where transactions are sent unless `--send-via` says otherwise: "public", "flashbots",
+    /// "mevblocker", an http(s) relay URL, or a comma-separated list of relays in fallback order.
+    /// nil: private ("flashbots") on mainnet, public elsewhere.
+    public var sendVia: String? = nil
+
+    /// `sendVia`, or its default for this network.
+    public var defaultSendVia: String { sendVia ?? (mainnet ? "flashbots" : "public") }
 
     /// A network is local when its default RPC URL points at this machine; everything else is
     /// public and must document its addresses.
