@@ -1,4 +1,5 @@
 import EthCore
+import Market
 
 /// How the router searches and what it charges for gas.
 public struct RouteOptions: Sendable, Equatable {
@@ -16,8 +17,9 @@ public struct RouteOptions: Sendable, Equatable {
     public var outputPerNativeWei: Double
     /// Gas a leg costs besides its hops (the call into the first pool, the input transfer).
     public var legOverheadGas: UInt64
-    /// Gas a step of a step route costs besides its pool's swap (each step is its own call with its
-    /// own input transfer; in EOA mode its own transaction).
+    /// Gas a step of a step route costs besides its pool's hop: nothing in the vault (every hop is
+    /// a vault step there anyway); in EOA mode a step is its own transaction, which this default
+    /// does not price.
     public var stepOverheadGas: UInt64
     /// Whether to solve the flow over all candidate pools at once (step routes); off leaves only the
     /// split over pool-disjoint paths (for comparisons).
@@ -25,8 +27,8 @@ public struct RouteOptions: Sendable, Equatable {
 
     public init(
         maxHops: Int = 3, maxCandidatePaths: Int = 64, maxLegs: Int = 64, slippageBps: UInt64 = 50,
-        gasPriceWei: UInt256 = .zero, outputPerNativeWei: Double = 0, legOverheadGas: UInt64 = 30_000,
-        stepOverheadGas: UInt64 = 30_000, flowNetwork: Bool = true
+        gasPriceWei: UInt256 = .zero, outputPerNativeWei: Double = 0, legOverheadGas: UInt64 = GasModel.legOverhead,
+        stepOverheadGas: UInt64 = GasModel.legOverhead, flowNetwork: Bool = true
     ) {
         self.maxHops = maxHops
         self.maxCandidatePaths = maxCandidatePaths

@@ -12,6 +12,12 @@ import Testing
 /// the approvals and one swap per step on a snapshot; each must be exact to the wei, the route's
 /// output the sum of its steps into WBTC.
 @Suite(.serialized) struct StepRouteDevnetTests {
+    static func context(_ network: NetworkConfig, _ state: ChainState) -> DryRunContext {
+        DryRunContext(quoteToken: "USDC", nativePriceInQuote: nil, baseFeePerGas: state.block.baseFeePerGas,
+                      priorityFeePerGas: state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas,
+                      maxFeePerGas: network.gas.maxFeePerGas)
+    }
+
     /// The first of a few WETH→WBTC sizes (up to `limit`) that routes as steps on the pools' current state.
     static func stepRoute(_ state: ChainState, unit: UInt256, limit: UInt256) throws -> Route? {
         for whole: UInt64 in [2, 4, 6, 8, 10] where UInt256(whole) * unit <= limit {
@@ -48,10 +54,7 @@ import Testing
         let call = try #require(plan.vaultCall)
         #expect(call.steps.count == steps.count)
         #expect(call.steps.map(\.amountIn) == steps.map(\.amountIn))
-        let context = DryRunContext(quoteToken: "USDC", nativePriceInQuote: nil, baseFeePerGas: state.block.baseFeePerGas,
-                                    priorityFeePerGas: state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas,
-                                    maxFeePerGas: network.gas.maxFeePerGas)
-        let report = try Simulator(client: client).simulate(plan, context: context)
+        let report = try Simulator(client: client).simulate(plan, context: Self.context(network, state))
         #expect(report.method == .vaultExactnessProbes)
         #expect(report.agrees, "\(report.problems)")
         #expect(report.steps.count == steps.count)
@@ -77,10 +80,7 @@ import Testing
         let swaps = plan.transactions.filter { $0.swap != nil }
         #expect(swaps.count == steps.count)
         #expect(swaps.map { $0.swap?.amountIn } == steps.map(\.amountIn))
-        let context = DryRunContext(quoteToken: "USDC", nativePriceInQuote: nil, baseFeePerGas: state.block.baseFeePerGas,
-                                    priorityFeePerGas: state.priorityFeePerGas ?? network.gas.maxPriorityFeePerGas,
-                                    maxFeePerGas: network.gas.maxFeePerGas)
-        let report = try Simulator(client: client).simulate(plan, context: context)
+        let report = try Simulator(client: client).simulate(plan, context: Self.context(network, state))
         #expect(report.method == .eoaSnapshotReplay)
         #expect(report.agrees, "\(report.problems)")
         #expect(report.complete)
