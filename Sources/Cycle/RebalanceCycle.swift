@@ -77,7 +77,11 @@ public struct RebalanceCycle {
             state.priceHistory = PriceHistory(quote: portfolio.quoteToken, samples: history)
         }
         let result: PlanningResult
-        do { result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: now()) } catch {
+        // The timing rules' memory: when this portfolio last rebalanced and at what prices.
+        let last = try? journal.lastRebalance(network: network.name, portfolio: portfolioFile, quote: portfolio.quoteToken)
+        do {
+            result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: now(), lastRebalance: last ?? nil)
+        } catch {
             if case .strategy(.noPrice(let token, let quote)) = error { throw .noPrice(token: token, quote: quote, source: loaded.node) }
             throw .portfolio(file: portfolioFile, reason: "\(error)")
         }
