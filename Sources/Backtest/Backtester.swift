@@ -161,16 +161,13 @@ public enum Backtester {
     /// The routes' exact outputs applied to the balances, with what they cost.
     static func apply(_ plan: TradePlan, to balances: inout [String: UInt256], mode: CustodyMode, market: MarketView,
                       prices: PriceTable, time: UInt64) -> StrategyRun.Trade {
+        balances = PaperFill.apply(plan, to: balances)
         var valueIn = 0.0, valueOut = 0.0
         for route in plan.routes {
-            balances[route.sell] = (balances[route.sell] ?? .zero).subtracting(route.amountIn) ?? .zero
-            balances[route.buy] = (balances[route.buy] ?? .zero).adding(route.amountOut) ?? .max
             if let sell = market.token(route.sell), let price = prices.price(route.sell) { valueIn += sell.displayAmount(route.amountIn) * price }
             if let buy = market.token(route.buy), let price = prices.price(route.buy) { valueOut += buy.displayAmount(route.amountOut) * price }
         }
-        // The gas the live run would estimate: the routes' own gas plus the custody mode's overhead.
-        let gas = plan.routeGas &+ TradeSolver.overheadGas(mode: mode, trades: plan.routes.count)
-        let gasCost = Guards.gasCost(gas: gas, market: market, prices: prices) ?? 0
+        let gasCost = Guards.gasCost(gas: PaperFill.gas(plan, mode: mode), market: market, prices: prices) ?? 0
         let impact = valueIn - valueOut - plan.feesPaid
         return StrategyRun.Trade(time: time, routes: plan.routes.count, traded: valueIn,
                                  costs: Costs(fees: plan.feesPaid, priceImpact: impact, gas: gasCost))

@@ -5,12 +5,15 @@ import Strategy
 // What the timing rules read (policy.minIntervalMinutes, policy.triggerPriceMovePercent).
 extension Journal {
     /// The last completed rebalance of `portfolio` on `network`: its block's time and the prices
-    /// the run recorded at that block (the run's start when no prices were recorded).
-    public func lastRebalance(network: String, portfolio: String, quote: String) throws(JournalError) -> LastRebalance? {
+    /// the run recorded at that block (the run's start when no prices were recorded). Paper runs
+    /// time paper runs only, live runs live runs only.
+    public func lastRebalance(network: String, portfolio: String, quote: String, paper: Bool = false) throws(JournalError) -> LastRebalance? {
         try read { db in
+            let kind = paper ? Column("mode") == RunKind.paper.rawValue : Column("mode") != RunKind.paper.rawValue
             guard let run = try RunRecord
                 .filter(Column("network") == network && Column("portfolio") == portfolio
                         && Column("decision") == RunDecision.rebalance.rawValue && Column("status") == RunStatus.completed.rawValue)
+                .filter(kind)
                 .order(Column("id").desc).fetchOne(db) else { return nil }
             var prices: [String: Double] = [:]
             var time = UInt64(max(0, run.startedAt.timeIntervalSince1970))
