@@ -92,7 +92,10 @@ public enum Guards {
     /// rebalancing into it now is the falling-knife trade the runbook warns about.
     static func movingAverage(prices: PriceTable, history: [PriceHistory.Sample], policy: Policy,
                               judged: Set<String>? = nil) -> [SkipReason] {
-        let recent = history.sorted { $0.timestamp < $1.timestamp }.suffix(policy.movingAverageWindow)
+        // Journals and backtests hand the history over in order already; sort only when it is not.
+        let ordered = zip(history, history.dropFirst()).allSatisfy { $0.timestamp <= $1.timestamp }
+            ? history : history.sorted { $0.timestamp < $1.timestamp }
+        let recent = ordered.suffix(policy.movingAverageWindow)
         var reasons: [SkipReason] = []
         for (token, price) in prices.prices.sorted(by: { $0.key < $1.key }) where token != prices.quote {
             if let judged, !judged.contains(token) { continue }
