@@ -60,13 +60,15 @@ public struct Policy: Sendable, Codable, Hashable {
     /// Rebalance, inside the bands too, when a target token's price moved this many percent since
     /// the last rebalance. `nil`: the drift bands alone decide.
     public var triggerPriceMovePercent: Double? = nil
+    /// Mainnet's caution cap until paper runs have proved the policy (see `Graduation`).
+    public var graduation = Graduation()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case driftBandPoints, driftBandRelativePercent, maxSlippageBps, minTradeValue, maxGasCostPercent,
              maxTradePercentPerRun, maxPriceDeviationPercent, movingAverageWindow, maxPoolDisagreementBps,
-             maxBlockAgeSeconds, maxHops, minIntervalMinutes, triggerPriceMovePercent
+             maxBlockAgeSeconds, maxHops, minIntervalMinutes, triggerPriceMovePercent, graduation
     }
 
     /// Missing fields take their defaults; unknown fields are refused so a typo is not silently ignored.
@@ -87,6 +89,7 @@ public struct Policy: Sendable, Codable, Hashable {
         maxHops = try c.decodeIfPresent(Int.self, forKey: .maxHops) ?? d.maxHops
         minIntervalMinutes = try c.decodeIfPresent(Double.self, forKey: .minIntervalMinutes)
         triggerPriceMovePercent = try c.decodeIfPresent(Double.self, forKey: .triggerPriceMovePercent)
+        graduation = try c.decodeIfPresent(Graduation.self, forKey: .graduation) ?? d.graduation
     }
 
     /// Range checks; the error names the field.
@@ -113,6 +116,9 @@ public struct Policy: Sendable, Codable, Hashable {
         if let move = triggerPriceMovePercent {
             try need(move.isFinite && move > 0, "triggerPriceMovePercent", "must be greater than 0")
         }
+        try need(graduation.maxTradePercent > 0 && graduation.maxTradePercent <= 100, "graduation.maxTradePercent",
+                 "must be between 0 and 100")
+        try need(graduation.days >= 0 && graduation.days <= 365, "graduation.days", "must be between 0 and 365")
     }
 }
 

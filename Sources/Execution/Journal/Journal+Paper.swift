@@ -1,6 +1,7 @@
 import EthCore
 import Foundation
 import GRDB
+import Strategy
 
 /// A paper run's book: what the portfolio would hold after it, and what it started with.
 public struct PaperRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
@@ -97,5 +98,32 @@ extension Journal {
 
     public func paper(runId: Int64) throws(JournalError) -> PaperRecord? {
         try read { db in try PaperRecord.fetchOne(db, key: runId) }
+    }
+}
+
+extension Journal {
+    /// The graduation rule's evidence: this portfolio's paper runs on `network`, oldest first,
+    /// counted from the first one after the last run that lost against holding by more than its
+    /// predicted costs (a cent of float slack).
+    public func graduationEvidence(network: String, portfolio: String) throws(JournalError) -> GraduationEvidence {
+        let rows: [(Date, PaperRecord)] = try read { db in
+            let records = try PaperRecord.fetchAll(db, sql: """
+                SELECT paper.* FROM paper JOIN run ON run.id = paper.runId
+                WHERE run.network = ? AND paper.portfolio = ? ORDER BY paper.runId
+                """, arguments: [network, portfolio])
+            return try records.compactMap { r in try RunRecord.fetchOne(db, key: r.runId).map { ($0.startedAt, r) } }
+        }
+        var losing = 0
+        var since: Date?
+        for (date, record) in rows {
+            if record.holdValue - record.value > record.predictedCosts + 0.01 {
+                losing += 1
+                since = nil
+            } else if since == nil {
+                since = date
+            }
+        }
+        guard let since, let last = rows.last?.0 else { return GraduationEvidence(cleanDays: 0, losingRuns: losing) }
+        return GraduationEvidence(cleanDays: max(0, last.timeIntervalSince(since)) / 86_400, losingRuns: losing)
     }
 }

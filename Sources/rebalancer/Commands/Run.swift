@@ -82,7 +82,7 @@ struct RunCommand: ParsableCommand {
 
     /// One cycle: the portfolio file read afresh, the mainnet rules, then the library's cycle, printed.
     func cycle(key: PrivateKey?, node: Node) throws -> CycleResult {
-        let portfolio = try ConfigLoading.portfolio(path: portfolioOption.portfolio)
+        var portfolio = try ConfigLoading.portfolio(path: portfolioOption.portfolio)
         let network = node.session.network
         if network.mainnet && !paper {
             guard portfolio.policy.maxTradePercentPerRun != nil else {
@@ -95,6 +95,7 @@ struct RunCommand: ParsableCommand {
                 if requireRehearsal { throw CLIError("\(portfolioOption.portfolio): \(message); refusing (--require-rehearsal)") }
                 note("WARNING: \(message)")
             }
+            portfolio = GraduationCheck.apply(portfolio, network: network, portfolioFile: portfolioOption.portfolio, journal: node.journal)
         }
         let showProgress = isatty(STDERR_FILENO) != 0 && !output.json
         let json = output.json
