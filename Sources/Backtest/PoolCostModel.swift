@@ -1,3 +1,4 @@
+import Foundation
 import EthCore
 import Market
 
@@ -9,6 +10,10 @@ public struct PoolCostModel: Sendable {
         /// One Uniswap-V2-style pool per token against the quote token, holding `depth` quote units
         /// of value (half on each side) at `feeBps`.
         case constantProduct(feeBps: UInt64, depth: Double)
+        /// A snapshot's pools, each moved to the candle's prices the way arbitrage moves it: a
+        /// constant-product pair keeps its x·y, a weighted pool its invariant Π bᵢ^wᵢ. Pools of
+        /// tokens without candles, and kinds this model cannot move, are left out.
+        case snapshot([any Pool])
     }
 
     public var kind: Kind
@@ -21,6 +26,8 @@ public struct PoolCostModel: Sendable {
         switch kind {
         case .constantProduct(let fee, let depth):
             return "constant-product pools of \(Self.grouped(Int(depth.rounded()))) quote units at \(fee) bps"
+        case .snapshot(let pools):
+            return "the snapshot's \(pools.count) pool(s), moved to each candle's prices"
         }
     }
 
@@ -49,7 +56,50 @@ public struct PoolCostModel: Sendable {
                                                  reserves: [reserveToken, reserveQuote], feeBps: fee, dex: "backtest"))
             }
             return pools
+        case .snapshot(let pools):
+            let decimals = Dictionary(uniqueKeysWithValues: tokens.map { ($0.symbol, $0.decimals) })
+            return pools.compactMap { Self.moved($0, prices: prices, decimals: decimals) }
         }
+    }
+
+    /// `pool` with its balances where arbitrage would leave them at `prices`; nil when a token has
+    /// no price or the pool is of a kind this model cannot move.
+    static func moved(_ pool: any Pool, prices: [String: Double], decimals: [String: Int]) -> (any Pool)? {
+        var p: [Double] = []
+        var d: [Int] = []
+        for symbol in pool.tokens {
+            guard let price = prices[symbol], price > 0, let dec = decimals[symbol] else { return nil }
+            p.append(price)
+            d.append(dec)
+        }
+        if var pair = pool as? ConstantProductPool, pair.reserves.count == 2 {
+            // x·y = L², and y/x (raw) is the price of token 0 in token 1.
+            let x = pair.reserves[0].doubleValue, y = pair.reserves[1].doubleValue
+            let rate = p[0] / p[1] * pow10(d[1]) / pow10(d[0])
+            let liquidity = (x * y).squareRoot()
+            guard liquidity > 0, rate > 0, rate.isFinite,
+                  let newX = UInt256(truncating: liquidity / rate.squareRoot()),
+                  let newY = UInt256(truncating: liquidity * rate.squareRoot()) else { return nil }
+            pair.reserves = [newX, newY]
+            return pair
+        }
+        if var weighted = pool as? WeightedPool, weighted.balances.count == pool.tokens.count {
+            // Value shares equal to the weights (bᵢ = K·wᵢ/pᵢ in whole tokens), K keeping Σ wᵢ·ln bᵢ.
+            let w = weighted.weights.map { $0.doubleValue / 1e18 }
+            let b = zip(weighted.balances, d).map { $0.0.doubleValue / pow10($0.1) }
+            guard b.allSatisfy({ $0 > 0 }), w.allSatisfy({ $0 > 0 }) else { return nil }
+            var logK = 0.0
+            for i in w.indices { logK += w[i] * (log(b[i]) - log(w[i] / p[i])) }
+            logK /= w.reduce(0, +)
+            var balances: [UInt256] = []
+            for i in w.indices {
+                guard let raw = UInt256(truncating: exp(logK) * w[i] / p[i] * pow10(d[i])) else { return nil }
+                balances.append(raw)
+            }
+            weighted.balances = balances
+            return weighted
+        }
+        return nil
     }
 
     /// A stable made-up address per pool (the router names pools by address).

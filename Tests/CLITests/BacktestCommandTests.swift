@@ -75,6 +75,20 @@ import Testing
         }
     }
 
+    @Test func snapshotPoolsCostTheTrades() throws {
+        let dir = try workspace()
+        let candles = try synth(dir, days: 30)
+        let state = dir.appendingPathComponent("state.json")
+        try RoutePlanTests.stateJSON.write(to: state, atomically: true, encoding: .utf8)
+        let portfolio = dir.appendingPathComponent("portfolio.json").path
+        let r = try CLIRunner.run(["backtest", "--portfolio", portfolio, "--candles", candles.path, "--state", state.path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try json(r.stdout)
+        #expect(object["poolModel"] as? String == "the snapshot's 4 pool(s), moved to each candle's prices")
+        let both = try CLIRunner.run(["backtest", "--portfolio", portfolio, "--candles", candles.path, "--state", state.path, "--fee-bps", "5"])
+        #expect(both.status != 0 && both.errorLine.contains("--state and --fee-bps/--pool-depth exclude each other"), "\(both.stderr)")
+    }
+
     @Test func htmlPageIsWritten() throws {
         let dir = try workspace()
         let candles = try synth(dir, days: 30)

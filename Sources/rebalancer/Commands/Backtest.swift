@@ -14,7 +14,7 @@ struct BacktestCommand: ParsableCommand {
             --candles DIR holds one <SYMBOL>.csv per token (timestamp_ms,open,high,low,close,volume in the quote token; \
             Binance kline CSVs too). The portfolio starts at its targets with --capital quote units. Every --every step \
             runs the same decision as `plan` and `run` (bands, dust, caps, moving-average guard, gas rule) and the same \
-            router, through constant-product pools of --pool-depth quote units (half on each side) at --fee-bps, rebuilt \
+            router, through the pools of a --state snapshot moved to each candle's prices, or constant-product pools of --pool-depth quote units (half on each side) at --fee-bps, rebuilt \
             at each candle's price; gas is --gas-gwei × the plan's gas × the wrapped native token's price. \
             --sweep bands=2,5,10 every=1h,1d,7d prints the grid of drift bands (policy.driftBandPoints) by interval.
             """)
@@ -31,10 +31,12 @@ struct BacktestCommand: ParsableCommand {
     var every: String = "1h"
     @Option(parsing: .unconditional, help: "Starting value in quote units, split at the targets.")
     var capital: Double = 100_000
-    @Option(name: .customLong("fee-bps"), parsing: .unconditional, help: "Pool fee in basis points.")
-    var feeBps: Double = 30
-    @Option(name: .customLong("pool-depth"), parsing: .unconditional, help: "Value each pool holds, quote units (half on each side).")
-    var poolDepth: Double = 10_000_000
+    @Option(help: ArgumentHelp("Trade through this ChainState snapshot's pools, moved to each candle's prices (instead of --fee-bps and --pool-depth).", valueName: "file"))
+    var state: String?
+    @Option(name: .customLong("fee-bps"), parsing: .unconditional, help: "Pool fee in basis points (default 30).")
+    var feeBps: Double?
+    @Option(name: .customLong("pool-depth"), parsing: .unconditional, help: "Value each pool holds, quote units, half on each side (default 10000000).")
+    var poolDepth: Double?
     @Option(name: .customLong("gas-gwei"), parsing: .unconditional, help: "Gas price in gwei.")
     var gasGwei: Double = 20
     @Option(help: ArgumentHelp("Write a self-contained HTML page with the charts.", valueName: "file"))
@@ -45,19 +47,25 @@ struct BacktestCommand: ParsableCommand {
 
     func validate() throws {
         guard capital.isFinite, capital > 0 else { throw ValidationError("--capital: must be a positive number of quote units") }
-        guard feeBps.isFinite, feeBps >= 0, feeBps < 10_000, feeBps == feeBps.rounded() else {
+        if let feeBps, !(feeBps.isFinite && feeBps >= 0 && feeBps < 10_000 && feeBps == feeBps.rounded()) {
             throw ValidationError("--fee-bps: must be a whole number from 0 to 9999")
         }
-        guard poolDepth.isFinite, poolDepth > 0 else { throw ValidationError("--pool-depth: must be a positive number of quote units") }
+        if let poolDepth, !(poolDepth.isFinite && poolDepth > 0) {
+            throw ValidationError("--pool-depth: must be a positive number of quote units")
+        }
+        if state != nil && (feeBps != nil || poolDepth != nil) {
+            throw ValidationError("--state and --fee-bps/--pool-depth exclude each other: the snapshot's pools carry their own fees and depth")
+        }
         guard gasGwei.isFinite, gasGwei >= 0, gasGwei <= 100_000 else { throw ValidationError("--gas-gwei: must be from 0 to 100000") }
         if html != nil && !sweep.isEmpty { throw ValidationError("--html and --sweep exclude each other: the page shows one backtest") }
     }
 
     func run() throws {
+        let pools = try state.map { PoolCostModel(.snapshot(try SnapshotFile.load($0).poolModels)) }
+            ?? PoolCostModel(.constantProduct(feeBps: UInt64(feeBps ?? 30), depth: poolDepth ?? 10_000_000))
         let setup = try BacktestInputs.setup(
             portfolioPath: portfolioOption.portfolio, network: networkOption.network, candles: candles, from: from, to: to,
-            every: every, capital: capital, pools: PoolCostModel(.constantProduct(feeBps: UInt64(feeBps), depth: poolDepth)),
-            gasGwei: gasGwei)
+            every: every, capital: capital, pools: pools, gasGwei: gasGwei)
         if !sweep.isEmpty {
             let grid = try SweepGrid.parse(sweep)
             let result = try reporting(candles) { try grid.run(setup) }
