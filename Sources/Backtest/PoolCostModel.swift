@@ -52,8 +52,10 @@ public struct PoolCostModel: Sendable {
                 let side = depth / 2
                 let reserveToken = UInt256(truncating: side / price * pow10(token.decimals)) ?? .zero
                 let reserveQuote = UInt256(truncating: side * pow10(quote.decimals)) ?? .zero
-                pools.append(ConstantProductPool(address: Self.poolAddress(k), tokens: [token.symbol, quote.symbol],
-                                                 reserves: [reserveToken, reserveQuote], feeBps: fee, dex: "backtest"))
+                // A pool the price or depth makes empty is no pool (its token then has no price: one line).
+                guard let pool = try? ConstantProductPool(address: Self.poolAddress(k), tokens: [token.symbol, quote.symbol],
+                                                          reserves: [reserveToken, reserveQuote], feeBps: fee, dex: "backtest") else { continue }
+                pools.append(pool)
             }
             return pools
         case .snapshot(let pools):
@@ -72,7 +74,7 @@ public struct PoolCostModel: Sendable {
             p.append(price)
             d.append(dec)
         }
-        if var pair = pool as? ConstantProductPool, pair.reserves.count == 2 {
+        if let pair = pool as? ConstantProductPool, pair.reserves.count == 2 {
             // x·y = L², and y/x (raw) is the price of token 0 in token 1.
             let x = pair.reserves[0].doubleValue, y = pair.reserves[1].doubleValue
             let rate = p[0] / p[1] * pow10(d[1]) / pow10(d[0])
@@ -80,10 +82,10 @@ public struct PoolCostModel: Sendable {
             guard liquidity > 0, rate > 0, rate.isFinite,
                   let newX = UInt256(truncating: liquidity / rate.squareRoot()),
                   let newY = UInt256(truncating: liquidity * rate.squareRoot()) else { return nil }
-            pair.reserves = [newX, newY]
-            return pair
+            return try? ConstantProductPool(address: pair.address, tokens: pair.tokens, reserves: [newX, newY], feeBps: pair.feeBps,
+                                            dex: pair.dex)
         }
-        if var weighted = pool as? WeightedPool, weighted.balances.count == pool.tokens.count {
+        if let weighted = pool as? WeightedPool, weighted.balances.count == pool.tokens.count {
             // Value shares equal to the weights (bᵢ = K·wᵢ/pᵢ in whole tokens), K keeping Σ wᵢ·ln bᵢ.
             let w = weighted.weights.map { $0.doubleValue / 1e18 }
             let b = zip(weighted.balances, d).map { $0.0.doubleValue / pow10($0.1) }
@@ -96,8 +98,8 @@ public struct PoolCostModel: Sendable {
                 guard let raw = UInt256(truncating: exp(logK) * w[i] / p[i] * pow10(d[i])) else { return nil }
                 balances.append(raw)
             }
-            weighted.balances = balances
-            return weighted
+            return try? WeightedPool(address: weighted.address, poolId: weighted.poolId, tokens: weighted.tokens, decimals: weighted.decimals,
+                                     balances: balances, weights: weighted.weights, swapFee: weighted.swapFee, dex: weighted.dex)
         }
         return nil
     }

@@ -12,7 +12,7 @@ struct TimingRuleTests {
         var policy = Policy()
         policy.minIntervalMinutes = 60
         let portfolio = Fixture.portfolio(policy)
-        var market = Fixture.market()
+        var market = try Fixture.market()
         #expect(try Strategist.evaluate(portfolio: portfolio, market: market, now: Fixture.now).decision.action == .rebalance)
 
         market.lastRebalance = LastRebalance(time: Fixture.now - 25 * 60, prices: [:])
@@ -30,7 +30,7 @@ struct TimingRuleTests {
     @Test func aPriceMoveTriggersARebalanceInsideTheBands() throws {
         let balances: [String: UInt256] = ["WETH": UInt256(decimal: "14333333333333333333")!, "WBTC": UInt256(46_666_666),
                                            "USDC": UInt256(29_000) * 1_000_000]
-        let market0 = Fixture.market(balances: balances)
+        let market0 = try Fixture.market(balances: balances)
         var policy = Policy()
         let quiet = try Strategist.evaluate(portfolio: Fixture.portfolio(policy), market: market0, now: Fixture.now)
         #expect(quiet.decision.reasons == [.insideBands])
