@@ -13,31 +13,13 @@ extension RebalanceCycle {
     /// value of holding the start balances; nothing is signed or sent.
     public func runPaper() throws(CycleError) -> CycleResult {
         do { try session.verifyChain() } catch { throw .node("\(error)") }
-        let loaded: LoadedState
-        do { loaded = try session.read(portfolio: portfolio) } catch { throw .node("\(error)") }
+        let loaded = try readState()
         var state = loaded.state
-        do { try portfolio.validate(knownTokens: Set(state.tokens.map(\.symbol))) } catch {
-            throw .portfolio(file: portfolioFile, reason: "\(error)")
-        }
         let book = (try? journal.lastPaper(network: network.name, portfolio: portfolioFile)) ?? nil
         let start = book?.startBalances ?? state.balances
         if let book { state.balances = book.balances }
-        let history = (try? journal.priceHistory(network: network.name, quote: portfolio.quoteToken,
-                                                 limit: portfolio.policy.movingAverageWindow)) ?? []
-        if !history.isEmpty, state.priceHistory == nil {
-            state.priceHistory = PriceHistory(quote: portfolio.quoteToken, samples: history)
-        }
-        let last = (try? journal.lastRebalance(network: network.name, portfolio: portfolioFile, quote: portfolio.quoteToken, paper: true)) ?? nil
-        let result: PlanningResult
-        do {
-            result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: now(), lastRebalance: last)
-        } catch {
-            if case .strategy(.noPrice(let token, let quote)) = error { throw .noPrice(token: token, quote: quote, source: loaded.node) }
-            throw .portfolio(file: portfolioFile, reason: "\(error)")
-        }
+        let result = try decide(&state, node: loaded.node, paper: true)
         let outcome = result.outcome
-        try? journal.recordPrices(network: network.name, blockNumber: state.block.number, blockTimestamp: state.block.timestamp,
-                                  quote: portfolio.quoteToken, prices: outcome.prices.prices)
         var report = RunReport.planned(state: state, network: network, portfolio: portfolio, result: result)
 
         var balances = state.balances

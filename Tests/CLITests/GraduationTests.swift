@@ -12,17 +12,7 @@ import Testing
     /// A folder with networks/devmain.json: the devnet's file marked mainnet, the snapshot and a portfolio.
     func workspace(policy: String = "") throws -> (dir: URL, portfolio: String, state: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graduation-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("networks"), withIntermediateDirectories: true)
-        var network = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.repositoryRoot
-            .appendingPathComponent("networks/devnet.json"))) as? [String: Any])
-        network["name"] = "devmain"
-        network["mainnet"] = true
-        network["defaultRpcUrl"] = nil
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: network), as: UTF8.self)
-        let addresses = try NSRegularExpression(pattern: "0x[0-9a-fA-F]{40}\\b").matches(in: text, range: NSRange(text.startIndex..., in: text))
-            .compactMap { Range($0.range, in: text).map { String(text[$0]) } }
-        network["sources"] = Dictionary(addresses.map { ($0, "test: the devnet's fixtures") }, uniquingKeysWith: { a, _ in a })
-        try JSONSerialization.data(withJSONObject: network).write(to: dir.appendingPathComponent("networks/devmain.json"))
+        try MainnetLikeNetwork.write(name: "devmain", into: dir, devnetFile: Self.repositoryRoot.appendingPathComponent("networks/devnet.json"))
         let state = dir.appendingPathComponent("state.json").path
         try RoutePlanTests.stateJSON.write(toFile: state, atomically: true, encoding: .utf8)
         let portfolio = "portfolio.json"
