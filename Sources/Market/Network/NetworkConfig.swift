@@ -63,14 +63,18 @@ public struct NetworkConfig: Sendable, Equatable {
         public var feeBps: UInt64?
         /// Weighted pools: the vault's 32-byte pool id.
         public var poolId: [UInt8]?
+        /// Weighted pools: which factory generation's math the pool runs (`mathVersion`, default 2).
+        public var mathVersion: BalancerMathVersion
 
-        public init(dex: String, kind: PoolKind, address: Address, tokens: [String], feeBps: UInt64? = nil, poolId: [UInt8]? = nil) {
+        public init(dex: String, kind: PoolKind, address: Address, tokens: [String], feeBps: UInt64? = nil, poolId: [UInt8]? = nil,
+                    mathVersion: BalancerMathVersion = .v2) {
             self.dex = dex
             self.kind = kind
             self.address = address
             self.tokens = tokens
             self.feeBps = feeBps
             self.poolId = poolId
+            self.mathVersion = mathVersion
         }
     }
 

@@ -26,13 +26,14 @@ struct NetworkConfigWire: Decodable {
         var vault: String?
     }
     struct PoolWire: Decodable {
-        enum CodingKeys: String, CodingKey, CaseIterable { case dex, kind, address, tokens, feeBps, poolId }
+        enum CodingKeys: String, CodingKey, CaseIterable { case dex, kind, address, tokens, feeBps, poolId, mathVersion }
         var dex: String
         var kind: String?
         var address: String
         var tokens: [String]
         var feeBps: WireUInt64?
         var poolId: String?
+        var mathVersion: WireUInt64?
     }
     struct GasWire: Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable { case maxFeePerGas, maxPriorityFeePerGas }
@@ -248,6 +249,12 @@ private struct Validator {
                         throw fail(path.key("poolId"), "a pool id is 0x + 64 hex digits, got \"\(idText)\"")
                     }
                     entry.poolId = id
+                    if let wire = p.mathVersion {
+                        guard let version = BalancerMathVersion(rawValue: Int(clamping: wire.value)) else {
+                            throw fail(path.key("mathVersion"), "must be 1 (Balancer's 2021 factories) or 2, got \(wire.value)")
+                        }
+                        entry.mathVersion = version
+                    }
                 }
                 out.append(entry)
             }
