@@ -126,8 +126,9 @@ public enum Backtester {
                 }
                 if outcome.decision.shouldRebalance {
                     do {
-                        let plan = try RebalancePlanner.plan(outcome: outcome, market: market, policy: portfolio.policy)
-                        let trade = apply(plan, to: &balances, mode: portfolio.mode, market: market, prices: outcome.prices, time: time)
+                        var plan = try RebalancePlanner.plan(outcome: outcome, market: market, policy: portfolio.policy)
+                        plan.overheadGas = TradeSolver.overheadGas(mode: portfolio.mode, trades: plan.routes.count, market: market)
+                        let trade = apply(plan, to: &balances, market: market, prices: outcome.prices, time: time)
                         costs = costs + trade.costs
                         traded += trade.traded
                         trades.append(trade)
@@ -159,7 +160,7 @@ public enum Backtester {
     }
 
     /// The routes' exact outputs applied to the balances, with what they cost.
-    static func apply(_ plan: TradePlan, to balances: inout [String: UInt256], mode: CustodyMode, market: MarketView,
+    static func apply(_ plan: TradePlan, to balances: inout [String: UInt256], market: MarketView,
                       prices: PriceTable, time: UInt64) -> StrategyRun.Trade {
         balances = PaperFill.apply(plan, to: balances)
         var valueIn = 0.0, valueOut = 0.0
@@ -167,7 +168,8 @@ public enum Backtester {
             if let sell = market.token(route.sell), let price = prices.price(route.sell) { valueIn += sell.displayAmount(route.amountIn) * price }
             if let buy = market.token(route.buy), let price = prices.price(route.buy) { valueOut += buy.displayAmount(route.amountOut) * price }
         }
-        let gasCost = Guards.gasCost(gas: PaperFill.gas(plan, mode: mode), market: market, prices: prices) ?? 0
+        // The gas the live run plans: the routes' own gas plus the custody mode's overhead.
+        let gasCost = Guards.gasCost(gas: plan.plannedGas, market: market, prices: prices) ?? 0
         let impact = valueIn - valueOut - plan.feesPaid
         return StrategyRun.Trade(time: time, routes: plan.routes.count, traded: valueIn,
                                  costs: Costs(fees: plan.feesPaid, priceImpact: impact, gas: gasCost))

@@ -30,7 +30,7 @@ extension RebalanceCycle {
         let trades = outcome.decision.shouldRebalance ? result.trades.flatMap { $0.isEmpty ? nil : $0 } : nil
         if let trades {
             balances = PaperFill.apply(trades, to: balances)
-            let gas = Guards.gasCost(gas: PaperFill.gas(trades, mode: portfolio.mode), market: result.market, prices: outcome.prices) ?? 0
+            let gas = Guards.gasCost(gas: trades.plannedGas, market: result.market, prices: outcome.prices) ?? 0
             costs += PaperFill.cost(trades, tokens: state.tokens, prices: outcome.prices, gasCost: gas)
             gasPaid += gas
             planJSON = JournalJSON.encode(PlanRecord(trades: trades, transactions: [], deadline: result.plan?.deadline ?? 0))

@@ -15,13 +15,6 @@ public enum PaperFill {
         return out
     }
 
-    /// The gas a live run would estimate for the plan: the routes' own gas plus the custody mode's
-    /// per-transaction overhead (the dry run measures it exactly).
-    public static func gas(_ plan: TradePlan, mode: CustodyMode) -> UInt64 {
-        let (sum, overflow) = plan.routeGas.addingReportingOverflow(TradeSolver.overheadGas(mode: mode, trades: plan.routes.count))
-        return overflow ? .max : sum
-    }
-
     /// Value of `balances` in quote units at `prices`.
     public static func value(_ balances: [String: UInt256], tokens: [Token], prices: PriceTable) -> Double {
         balances.reduce(0) { sum, entry in
