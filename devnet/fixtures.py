@@ -27,7 +27,7 @@ from pathlib import Path
 
 from eth_utils import keccak, to_checksum_address
 
-from . import contracts
+from . import contracts, uniswap_v3
 from .contracts import Contract, deploy
 
 # Public devnet key, not a secret: keccak256("rebalancer devnet deployer"). It deploys and owns
@@ -103,6 +103,7 @@ class Deployment:
     weighted_pools: list[dict] = field(default_factory=list)  # {name, address, poolId, tokens, ...}
     dev_accounts: list[str] = field(default_factory=list)
     feeds: dict[str, Contract] = field(default_factory=dict)  # symbol -> its USD price feed
+    uniswap_v3: uniswap_v3.V3Deployment | None = None
 
     def summary(self) -> dict[str, str]:
         """Flat name -> address map (pool ids under '<pool>.poolId')."""
@@ -123,6 +124,8 @@ class Deployment:
             out[f"balancer-v2.{pool['name']}.poolId"] = pool["poolId"]
         for sym, feed in self.feeds.items():
             out[f"feed.{sym}"] = feed.address
+        if self.uniswap_v3:
+            out.update(self.uniswap_v3.summary())
         return out
 
 
@@ -208,6 +211,11 @@ def deploy_all(tester) -> Deployment:
     if "PriceFeed" in d.artifacts:
         for sym, (_contract, _name, _decimals, price) in TOKENS.items():
             dep.feeds[sym] = d.deploy("PriceFeed", FEED_DECIMALS, f"{sym} / USD", feed_answer(price))
+
+    # --- Uniswap V3 (its own deployer: nothing above moves) ---
+    dep.uniswap_v3 = uniswap_v3.deploy_uniswap_v3(
+        tester, dep.tokens, {sym: (spec[2], spec[3]) for sym, spec in TOKENS.items()}, d.address, dep.dev_accounts,
+        dep.factories["uniswap-v2"].address)
     return dep
 
 
@@ -310,6 +318,7 @@ def network_json(dep: Deployment) -> dict:
         "gas": {"maxFeePerGas": "300000000000", "maxPriorityFeePerGas": "5000000000"},
         "confirmations": 1,
         "replaceAfterBlocks": 3,
+        **({"uniswapV3": dep.uniswap_v3.network_json()} if dep.uniswap_v3 else {}),
     }
 
 

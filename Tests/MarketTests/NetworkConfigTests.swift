@@ -50,6 +50,24 @@ import Testing
         #expect(n.gas.maxFeePerGas == 300_000_000_000)
     }
 
+    /// The devnet's Uniswap V3 section: fee tiers with their spacings; a wrong one names its field.
+    @Test func uniswapV3Section() throws {
+        let path = Self.repoRoot.appendingPathComponent("networks/devnet.json").path
+        let v3 = try #require(try network("devnet").uniswapV3)
+        #expect(v3.pools.count == 7)
+        #expect(v3.pool("WETH", "USDC", fee: 500)?.tickSpacing == 10 && v3.pool("USDC", "USDT", fee: 100)?.tickSpacing == 1)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        func refusal(_ from: String, _ to: String) -> String {
+            do {
+                _ = try NetworkConfig.decode(Data(text.replacingOccurrences(of: from, with: to).utf8), file: "devnet.json")
+                return "accepted"
+            } catch { return error.description }
+        }
+        #expect(refusal("\"fee\": 500,", "\"fee\": 501,").hasPrefix("devnet.json: uniswapV3.pools[0].fee: 501 is not a fee tier"))
+        #expect(refusal("\"tickSpacing\": 10", "\"tickSpacing\": 60").hasPrefix("devnet.json: uniswapV3.pools[0].tickSpacing: fee 500 has tick spacing 10"))
+        #expect(refusal("\"quoterV2\"", "\"quoter\"") == "devnet.json: uniswapV3.quoter: unknown field \"quoter\"")
+    }
+
     @Test func loadByNameFindsTheRepositoryFiles() throws {
         // From the test binary inside .build, the package root is found by walking up.
         let n = try NetworkConfig.load(name: "sepolia")

@@ -101,6 +101,7 @@ public struct NetworkConfig: Sendable, Equatable {
     public var replaceAfterBlocks: Int
     /// Where each address was published (required for every address on a public network).
     public var sources: [Address: String]
+    public var uniswapV3: UniswapV3Deployment? = nil
 
     /// A network is local when its default RPC URL points at this machine; everything else is
     /// public and must document its addresses.
