@@ -95,7 +95,7 @@ let package = Package(
         // (the bench measures against them too).
         .target(name: "TestOracles", dependencies: ["EthCore"], path: "Tests/TestOracles"),
         .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution", "TestSupport"]),
-        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore", "TestOracles"]),
+        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthSigning", "EthCore", "TestOracles"]),
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"]),
         .testTarget(
