@@ -223,6 +223,129 @@ import Testing
     }
 }
 
+extension ConcentratedLiquidityExactnessTests {
+    /// A uniformly random price inside tick `t`'s range, never exactly on a tick's own price.
+    static func price(inTick t: Int, _ rng: inout SeededRandom) throws -> UInt256 {
+        let lo = try #require(TickMath.sqrtRatio(atTick: t)), hi = try #require(TickMath.sqrtRatio(atTick: t + 1))
+        let span = hi - lo
+        let offset = UInt256(truncating: span.doubleValue * Double.random(in: 0..<1, using: &rng)) ?? .zero
+        return lo + max(.one, min(offset, span - .one))
+    }
+
+    /// TickMath.getTickAtSqrtRatio, through the pools: an empty pool moved to random prices over the
+    /// whole range reports the tick Swift computes, and so do pools initialized at random prices.
+    @Test func poolsReportSwiftsTickAcrossTheWholeRange() throws {
+        let deployer = try Self.key("rebalancer devnet uniswap-v3 deployer").address
+        // the tick probe is the V3 deployer's first contract (devnet/uniswap_v3.py)
+        let created = Keccak256.hash(RLP.encode(.list([.bytes(deployer.bytes), .bytes([])])))
+        let probe = try #require(Address(bytes: created.suffix(20)))
+        let link = try #require(network.token("LINK")?.address), dai = try #require(network.token("DAI")?.address)
+        let getPool = Self.fn("getPool(address,address,uint24)(address)")
+        let emptyPool = try getPool.decodeOutput(try client.call(
+            to: v3.factory, data: try getPool.encodeCall([.address(link), .address(dai), .uint(UInt256(10_000))]), block: .latest))[0].asAddress
+
+        var rng = SeededRandom(seed: 13)
+        func randomTick() -> Int { Int.random(in: TickMath.minTick..<TickMath.maxTick, using: &rng) }
+        // Creating a pool is cheap for py-evm, moving an empty one across many words is not:
+        // mostly fresh pools (6 per call, under the call gas cap), a few moves.
+        let moves: [[UInt256]] = [try (0..<30).map { _ in try Self.price(inTick: randomTick(), &rng) }]
+        var fresh: [[UInt256]] = [[TickMath.minSqrtRatio, TickMath.maxSqrtRatio - .one]]
+        for _ in 0..<100 { fresh.append(try (0..<6).map { _ in try Self.price(inTick: randomTick(), &rng) }) }
+        let moveCalls = try moves.map { try Self.ticksAfterMoves.encodeCall([.address(emptyPool), .array($0.map(ABIValue.uint))]) }
+        let freshCalls = try fresh.map { prices in
+            try Self.ticksOfNewPools.encodeCall([.address(v3.factory), .uint(UInt256(500)), .array(prices.map(ABIValue.uint))])
+        }
+        let answers = try client.batch(at: .latest) { b in
+            (moveCalls.map { b.call(to: probe, data: $0, from: deployer) }, freshCalls.map { b.call(to: probe, data: $0, from: deployer) })
+        }
+        var checked = 0
+        for (prices, answer) in zip(moves + fresh, answers.0 + answers.1) {
+            let fn = prices.count == 30 ? Self.ticksAfterMoves : Self.ticksOfNewPools
+            let ticks = try fn.decodeOutput(try answer.get())[0].asArray.map(Self.int)
+            #expect(ticks.count == prices.count)
+            for (p, t) in zip(prices, ticks) {
+                #expect(TickMath.tick(atSqrtRatio: p) == t, "sqrtPriceX96 \(p): the pool says tick \(t), \(rng.replay)")
+                checked += 1
+            }
+        }
+        #expect(checked == 632)
+    }
+
+    /// TickMath.getSqrtRatioAtTick and SqrtPriceMath through the position manager: mints over random
+    /// tick ranges anywhere in the range (spacing 1) take exactly the amounts Swift computes.
+    @Test func mintsAtRandomRangesTakeSwiftsAmounts() throws {
+        let deployer = try Self.key("rebalancer devnet uniswap-v3 deployer").address
+        let entry = try #require(v3.pool("USDC", "USDT", fee: 100))
+        let t0 = try #require(network.token(entry.tokens[0])?.address), t1 = try #require(network.token(entry.tokens[1])?.address)
+        let n = try client.blockNumber()
+        let slot = try Self.slot0.decodeOutput(try client.call(to: entry.address, data: Self.slot0.selector, block: .number(n)))
+        let price = try slot[0].asUInt256, tick = try Self.int(slot[1])
+        var rng = SeededRandom(seed: 14)
+        var planned: [(lower: Int, upper: Int, liquidity: UInt256, amounts: (UInt256, UInt256))] = []
+        var calls: [[UInt8]] = []
+        while planned.count < 120 {
+            let near = planned.count % 3 == 0
+            let lower = near ? tick - Int.random(in: 0...2_000, using: &rng) : Int.random(in: TickMath.minTick..<TickMath.maxTick, using: &rng)
+            let width = Int(pow(10, Double.random(in: 0...5.5, using: &rng)))
+            let upper = min(lower + max(1, width), TickMath.maxTick)
+            let desired = (0..<2).map { _ in UInt256(UInt64(pow(10, Double.random(in: 0...12, using: &rng)))) }
+            guard let a = TickMath.sqrtRatio(atTick: lower), let b = TickMath.sqrtRatio(atTick: upper),
+                  let l = LiquidityAmountsOracle.liquidity(price: price, a, b, desired[0], desired[1]),
+                  !l.isZero, l < UInt256.tenTo(30),
+                  let amounts = LiquidityAmountsOracle.amounts(tick: tick, price: price, lower: lower, upper: upper, a, b, l)
+            else { continue }
+            planned.append((lower, upper, l, amounts))
+            calls.append(try Self.mint.encodeCall([.tuple([
+                .address(t0), .address(t1), .uint(UInt256(UInt64(entry.fee))), .int(Int256(lower)), .int(Int256(upper)),
+                .uint(desired[0]), .uint(desired[1]), .uint(.zero), .uint(.zero), .address(deployer), .uint(UInt256(UInt64.max)),
+            ])]))
+        }
+        let answers = try client.batch(at: .number(n)) { b in
+            calls.map { b.add(Eth.call(CallRequest(to: v3.positionManager, data: $0, from: deployer), block: .number(n))) }
+        }
+        for (plan, answer) in zip(planned, answers) {
+            let out = try Self.mint.decodeOutput(try answer.get())
+            let what = "range [\(plan.lower), \(plan.upper)] at tick \(tick), \(rng.replay)"
+            #expect(try out[1].asUInt256 == plan.liquidity, "liquidity: \(what)")
+            #expect(try out[2].asUInt256 == plan.amounts.0, "amount0: \(what)")
+            #expect(try out[3].asUInt256 == plan.amounts.1, "amount1: \(what)")
+        }
+    }
+}
+
+/// v3-periphery's LiquidityAmounts (what the position manager mints for the desired amounts) and
+/// the pool's mint amounts, written out for the test from the published formulas.
+enum LiquidityAmountsOracle {
+    static let q96 = UInt256.one << 96
+
+    static func liquidity(price p: UInt256, _ a: UInt256, _ b: UInt256, _ amount0: UInt256, _ amount1: UInt256) -> UInt256? {
+        func for0(_ a: UInt256, _ b: UInt256) -> UInt256? {
+            guard let mid = UInt256.mulDiv(a, b, q96) else { return nil }
+            return UInt256.mulDiv(amount0, mid, b - a).flatMap { $0 <= LiquidityMath.uint128Max ? $0 : nil }
+        }
+        func for1(_ a: UInt256, _ b: UInt256) -> UInt256? {
+            UInt256.mulDiv(amount1, q96, b - a).flatMap { $0 <= LiquidityMath.uint128Max ? $0 : nil }
+        }
+        if p <= a { return for0(a, b) }
+        if p < b {
+            guard let l0 = for0(p, b), let l1 = for1(a, p) else { return nil }
+            return min(l0, l1)
+        }
+        return for1(a, b)
+    }
+
+    /// The pool compares its tick, not its price, with the range.
+    static func amounts(tick: Int, price: UInt256, lower: Int, upper: Int, _ a: UInt256, _ b: UInt256, _ l: UInt256) -> (UInt256, UInt256)? {
+        if tick < lower { return SqrtPriceMath.amount0Delta(a, b, liquidity: l, roundUp: true).map { ($0, .zero) } }
+        if tick < upper {
+            guard let x = SqrtPriceMath.amount0Delta(price, b, liquidity: l, roundUp: true),
+                  let y = SqrtPriceMath.amount1Delta(a, price, liquidity: l, roundUp: true) else { return nil }
+            return (x, y)
+        }
+        return SqrtPriceMath.amount1Delta(a, b, liquidity: l, roundUp: true).map { (.zero, $0) }
+    }
+}
+
 extension ConcentratedLiquidityPool.SwapAmount {
     var isExactIn: Bool { if case .exactIn = self { true } else { false } }
 }
