@@ -57,7 +57,7 @@ do {
 
 printTable("ABI", ABIBench.rows(seconds: seconds))
 printTable("Transaction signing (target ≥ 90 % of raw libsecp256k1)", SigningBench.rows(seconds: seconds, targets: &targets))
-printTable("Routing and planning", RoutingBench.run(seconds: seconds, targets: &targets))
+printTable("Routing and planning", try RoutingBench.run(seconds: seconds, targets: &targets))
 
 print("\n## Targets\n")
 for t in targets { print("- \(t.met ? "met   " : "MISSED") \(t.name): \(t.measured) (target \(t.goal))") }
