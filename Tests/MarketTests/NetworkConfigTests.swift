@@ -25,7 +25,9 @@ import Testing
         #expect(n.pools == nil)                  // pairs are discovered through the factories
         #expect(n.confirmations == 2 && n.wrappedNative == "WETH")
         #expect(n.gas.maxPriorityFeePerGas <= n.gas.maxFeePerGas)
-        #expect(n.sources.count == 16)
+        #expect(n.sources.count == 26)
+        #expect(n.uniswapV3?.factory == (try Address("0x1F98431c8aD98523631AE4a59f267346ea31F984")))
+        #expect(n.uniswapV3?.pool("WETH", "USDC", fee: 500)?.address == (try Address("0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640")))
         #expect(n.token("WETH")?.priceFeed == .init(address: try Address("0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419"), heartbeat: 3600))
         #expect(n.tokens.allSatisfy { $0.priceFeed != nil })
     }

@@ -2,6 +2,7 @@ import EthCore
 import EthRPC
 import EthSigning
 import Foundation
+import MarketLoading
 import TestOracles
 import Testing
 @testable import Market
@@ -22,7 +23,12 @@ import Testing
     init() throws {
         network = try NetworkConfig.load(path: Self.root.appendingPathComponent("networks/devnet.json").path)
         v3 = try #require(network.uniswapV3)
-        client = EthClient(rpc: JSONRPCClient(transport: try HTTPTransport(HTTPTransport.Configuration(url: Self.url))))
+        // py-evm takes seconds for a batch of swaps on a busy machine: a long timeout, and no retry
+        // (a retried batch would send its transactions twice).
+        var config = HTTPTransport.Configuration(url: Self.url)
+        config.totalTimeoutMilliseconds = 120_000
+        client = EthClient(rpc: JSONRPCClient(transport: try HTTPTransport(config),
+                                              retryPolicy: RetryPolicy(maxRetries: 0, callTimeoutSeconds: 120)))
         do { _ = try client.blockNumber() } catch {
             throw QuoteExactnessTests.DevnetUnreachable(url: Self.url, error: "\(error)")
         }
@@ -35,8 +41,6 @@ import Testing
         do { return try ABIFunction(signature: signature) } catch { fatalError("bad test signature \(signature): \(error)") }
     }
     static let slot0 = fn("slot0()(uint160,int24,uint16,uint16,uint16,uint8,bool)")
-    static let liquidity = fn("liquidity()(uint128)")
-    static let populated = fn("getPopulatedTicksInWord(address,int16)((int24,int128,uint128)[])")
     static let quoteIn = fn("quoteExactInputSingle((address,address,uint256,uint24,uint160))(uint256,uint160,uint32,uint256)")
     static let quoteOut = fn("quoteExactOutputSingle((address,address,uint256,uint24,uint160))(uint256,uint160,uint32,uint256)")
     static let exactInputSingle = fn("exactInputSingle((address,address,uint24,address,uint256,uint256,uint160))(uint256)")
@@ -53,29 +57,9 @@ import Testing
         return i.isNegative ? -m : m
     }
 
-    /// The pool as the model sees it: slot0, liquidity and the TickLens words ±`radius` around the price.
-    func load(_ entry: UniswapV3Deployment.PoolEntry, radius: Int = 4) throws -> ConcentratedLiquidityPool {
-        let n = try client.blockNumber()
-        let (s, l) = try client.batch(at: .number(n)) { b in
-            (b.call(to: entry.address, data: Self.slot0.selector), b.call(to: entry.address, data: Self.liquidity.selector))
-        }
-        let slot = try Self.slot0.decodeOutput(try s.get())
-        let price = try slot[0].asUInt256, tick = try Self.int(slot[1])
-        let window = ConcentratedLiquidityPool.Window.words(around: tick, spacing: entry.tickSpacing, radius: radius)
-        let first = TickBitmapStep.compress(window.lowerTick, entry.tickSpacing) >> 8
-        let calls = try (first...(first + 2 * radius)).map { try Self.populated.encodeCall([.address(entry.address), .int(Int256($0))]) }
-        let words = try client.batch(at: .number(n)) { b in calls.map { b.call(to: v3.tickLens, data: $0) } }
-        var ticks: [ConcentratedLiquidityPool.Tick] = []
-        for word in words {
-            for t in try Self.populated.decodeOutput(try word.get())[0].asArray {
-                let fields = try t.asTuple
-                ticks.append(.init(index: try Self.int(fields[0]), liquidityNet: try fields[1].asInt256))
-            }
-        }
-        return ConcentratedLiquidityPool(
-            address: entry.address, tokens: entry.tokens, fee: entry.fee, tickSpacing: entry.tickSpacing, sqrtPriceX96: price,
-            tick: tick, liquidity: try Self.liquidity.decodeOutput(try l.get())[0].asUInt256,
-            ticks: ticks.sorted { $0.index < $1.index }, window: window, dex: "uniswap-v3")
+    /// The pool as the model sees it: slot0, liquidity and the TickLens words ±4 around the price.
+    func load(_ entry: UniswapV3Deployment.PoolEntry) throws -> ConcentratedLiquidityPool {
+        try ConcentratedLiquidityReader.read(entry, tickLens: v3.tickLens, client: client, block: try client.blockNumber(), radius: 4)
     }
 
     struct PlannedSwap {
@@ -121,7 +105,7 @@ import Testing
         let reads = try client.batch(at: .latest) { b in network.tokens.map { b.call(to: $0.address, data: balanceCall) } }
         for (s, r) in zip(symbols, reads) { balances[s] = try Self.balanceOf.decodeOutput(try r.get())[0].asUInt256 }
         var nonce = try client.getTransactionCount(trader.address, block: .pending)
-        let swaps = 1_000, chunk = 100, perBlock = 5
+        let swaps = 1_000, chunk = 50, perBlock = 5
         var quoted = 0
         // Several swaps per block: py-evm spends most of a swap's time sealing its block.
         _ = try client.rpc.call("evm_setAutomine", [.bool(false)])
