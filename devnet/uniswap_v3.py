@@ -7,7 +7,7 @@ for the main pairs at fee tiers 500/3000/10000 (100 for the stable pairs). Every
 the factory, so it sits at the address mainnet's POOL_INIT_CODE_HASH gives (checked here), and is
 seeded through the real position manager: one wide base position reaching three bitmap words
 either side of the price, a few small positions further out (initialized ticks in other words) and
-many narrow ones near the price (swaps cross 0 to 30 initialized ticks).
+many narrow ones near the price (swaps cross 0 to 25+ initialized ticks).
 
 Also deployed for the tests: V3TickProbe (the V3 deployer's first contract, so at a fixed address)
 and an empty LINK/DAI 1 % pool the probe moves around; a trader account with tokens approved to
@@ -63,8 +63,8 @@ POOLS: list[tuple[str, str, int, int, Decimal]] = [
 ]
 PROBE_POOL = ("LINK", "DAI", 10000)
 
-NARROW_POSITIONS = 16
-FAR_POSITIONS = 4
+NARROW_POSITIONS = 12
+FAR_POSITIONS = 3
 BASE_WORDS = 3
 
 MINT_TYPES = "(address,address,uint24,int24,int24,uint256,uint256,uint256,uint256,address,uint256)"

@@ -88,7 +88,8 @@ def test_second_deploy_on_the_same_chain_is_refused(deployed):
 def test_deploy_is_fast_enough(deployed):
     _, seconds = deployed
     print(f"\ndeploy_fixtures took {seconds:.2f}s")
-    assert seconds < 15  # the devnet should start in ~5 s; generous for a loaded CI machine
+    # the devnet should start in ~5 s plus ~4 s CPU for Uniswap V3 (~110 position-manager mints); generous for a loaded CI machine
+    assert seconds < 20
 
 
 def test_seeded_markets_are_realistic(deployed):
