@@ -16,7 +16,6 @@ SwapRouter02 for the Swift exactness suite. Both keys are public devnet keys, no
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from dataclasses import dataclass, field
@@ -28,10 +27,9 @@ from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from . import contracts
+from . import contracts, vendored
 from .contracts import Artifact, Contract, deploy
 
-ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts" / "uniswap-v3"
 PROBE_SOURCE = Path(__file__).resolve().parent / "V3TickProbe.vy"
 
 # Public devnet keys, not secrets: keccak256 of these texts.
@@ -100,9 +98,7 @@ class V3Deployment:
 
 
 def artifact(name: str) -> Artifact:
-    data = json.loads((ARTIFACT_DIR / f"{name}.json").read_text())
-    code = data.get("bytecode") or "0x"
-    return Artifact(name=name, abi=data["abi"], bytecode=bytes.fromhex(code.removeprefix("0x")), blueprint=b"")
+    return vendored.artifact("uniswap-v3", name)
 
 
 def pool_address(factory: str, token_a: str, token_b: str, fee: int) -> str:

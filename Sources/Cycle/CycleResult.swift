@@ -49,6 +49,8 @@ public struct ExecutionSummary: Sendable, Encodable {
     public var feesPaid: Double
     public var quoteToken: String
     public var secondsToConfirmation: Double
+    /// How each transaction was sent and how long its inclusion took.
+    public var sending: [SendingSummary] = []
 }
 
 /// What the cycle tells its caller as it goes (notes on stderr, a progress line per poll).

@@ -26,13 +26,14 @@ struct NetworkConfigWire: Decodable {
         var vault: String?
     }
     struct PoolWire: Decodable {
-        enum CodingKeys: String, CodingKey, CaseIterable { case dex, kind, address, tokens, feeBps, poolId }
+        enum CodingKeys: String, CodingKey, CaseIterable { case dex, kind, address, tokens, feeBps, poolId, mathVersion }
         var dex: String
         var kind: String?
         var address: String
         var tokens: [String]
         var feeBps: WireUInt64?
         var poolId: String?
+        var mathVersion: WireUInt64?
     }
     struct GasWire: Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable { case maxFeePerGas, maxPriorityFeePerGas }
@@ -54,11 +55,12 @@ struct NetworkConfigWire: Decodable {
     var confirmations: WireUInt64
     var replaceAfterBlocks: WireUInt64
     var sources: [String: String]?
+    var sendVia: String?
     var uniswapV3: UniswapV3Wire?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, chainId, mainnet, rpcUrlEnv, defaultRpcUrl, multicall3, wrappedNative, tokens, dexes, pools, gas,
-             confirmations, replaceAfterBlocks, sources, uniswapV3
+             confirmations, replaceAfterBlocks, sources, sendVia, uniswapV3
     }
 
     /// The first field the file has but no network file knows (a misspelt "adress" must not
@@ -260,6 +262,12 @@ private struct Validator {
                         throw fail(path.key("poolId"), "a pool id is 0x + 64 hex digits, got \"\(idText)\"")
                     }
                     entry.poolId = id
+                    if let wire = p.mathVersion {
+                        guard let version = BalancerMathVersion(rawValue: Int(clamping: wire.value)) else {
+                            throw fail(path.key("mathVersion"), "must be 1 (Balancer's 2021 factories) or 2, got \(wire.value)")
+                        }
+                        entry.mathVersion = version
+                    }
                 case .concentratedLiquidity:
                     throw fail(path.key("kind"), "\"concentrated-liquidity\" pools are not loaded from a network file yet")
                 }
@@ -277,6 +285,14 @@ private struct Validator {
         guard (1...1_000).contains(w.replaceAfterBlocks.value) else { throw fail(root.key("replaceAfterBlocks"), "must be 1 to 1000 blocks") }
 
         let uniswapV3 = try w.uniswapV3.map { (v3) throws(NetworkConfigError) in try uniswapV3Deployment(v3, symbols: symbols) }
+        if let via = w.sendVia {
+            for part in via.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                let known = ["public", "flashbots", "mevblocker"].contains(part) || part.hasPrefix("http://") || part.hasPrefix("https://")
+                guard known, via.contains(",") == false || part != "public" else {
+                    throw fail(root.key("sendVia"), "\"\(part)\" is not public, flashbots, mevblocker or an http(s) relay URL (a list holds relays only)")
+                }
+            }
+        }
 
         // Sources: keys are addresses (any case), values say where each was published.
         var sources: [Address: String] = [:]
@@ -300,7 +316,7 @@ private struct Validator {
             multicall3: multicall3, wrappedNative: w.wrappedNative, tokens: tokens, dexes: dexes, pools: pools,
             gas: .init(maxFeePerGas: maxFee, maxPriorityFeePerGas: maxPriority),
             confirmations: Int(w.confirmations.value), replaceAfterBlocks: Int(w.replaceAfterBlocks.value), sources: sources,
-            uniswapV3: uniswapV3)
+            sendVia: w.sendVia, uniswapV3: uniswapV3)
     }
 
     mutating func uniswapV3Deployment(_ w: UniswapV3Wire, symbols: Set<String>) throws(NetworkConfigError) -> UniswapV3Deployment {

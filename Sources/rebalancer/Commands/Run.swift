@@ -23,6 +23,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var networkOption: NetworkOption
     @OptionGroup var rpc: RPCOptions
     @OptionGroup var keyOptions: KeyOptions
+    @OptionGroup var sending: SendViaOptions
     @OptionGroup var output: JSONOption
 
     @Option(help: "Directory for the journal (<data-dir>/<network>/journal.sqlite; default REBALANCER_DATA_DIR or ~/.rebalancer).")
@@ -93,12 +94,13 @@ struct RunCommand: ParsableCommand {
                 note("WARNING: \(message)")
             }
         }
+        let channel = try sending.channel(network: network, operatorKey: key)
         let showProgress = isatty(STDERR_FILENO) != 0 && !output.json
         let json = output.json
         let cycle = RebalanceCycle(
             session: node.session, journal: node.journal, portfolio: portfolio, portfolioFile: portfolioOption.portfolio,
             confirmation: ConfirmationPolicy(network: network, pollIntervalSeconds: pollInterval, timeoutSeconds: timeout),
-            sendHooks: CrashInjection.hooks(), confirmerProgress: CrashInjection.confirming(nil),
+            sendHooks: CrashInjection.hooks(), confirmerProgress: CrashInjection.confirming(nil), channel: channel,
             onEvent: { event in
                 switch event {
                 case .confirmer: if showProgress { note("\(event)") }
@@ -119,6 +121,8 @@ struct RunOutput: Encodable {
     var reasons: [String]
     var routes: [RouteOutcome]
     var gasUsed: UInt64?
+    /// How each transaction was sent and how long inclusion took.
+    var sending: [SendingSummary] = []
 }
 
 func fmtDays(_ days: Double) -> String { days == days.rounded() ? String(Int(days)) : String(format: "%.1f", days) }

@@ -9,10 +9,11 @@ enum RunText {
     static func render(runId: Int64, outcomes: [SendOutcome], transactions: [PlannedTransaction], routes: [RouteOutcome],
                        state: ChainState, allocation: [AllocationRow]) -> String {
         var out: [String] = []
-        var t = Table([("transaction", .left), ("status", .left), ("block", .right), ("gas used", .right), ("estimated", .right), ("hash", .left)])
+        var t = Table([("transaction", .left), ("status", .left), ("block", .right), ("gas used", .right), ("estimated", .right),
+                       ("sent via, inclusion", .left), ("hash", .left)])
         for (tx, o) in zip(transactions, outcomes) {
             t.add([tx.label, o.status.rawValue, o.blockNumber.map(String.init) ?? "-", o.gasUsed.map(String.init) ?? "-",
-                   tx.gasEstimate.map(String.init) ?? "-", o.hashHex])
+                   tx.gasEstimate.map(String.init) ?? "-", o.sendingText, o.hashHex])
         }
         out.append(t.render())
         out.append("")
@@ -51,7 +52,8 @@ extension RunText {
         case .completed, .failed:
             guard let e = result.execution, let runId = result.runId else { return }
             if json {
-                try JSONOutput.print(RunOutput(runId: runId, decision: .rebalance, reasons: [], routes: e.routes, gasUsed: e.summary.gasUsed))
+                try JSONOutput.print(RunOutput(runId: runId, decision: .rebalance, reasons: [], routes: e.routes, gasUsed: e.summary.gasUsed,
+                                               sending: e.summary.sending))
             } else {
                 Swift.print(render(runId: runId, outcomes: e.outcomes, transactions: e.transactions, routes: e.routes, state: e.state,
                                    allocation: e.allocation))
