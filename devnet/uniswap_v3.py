@@ -44,17 +44,17 @@ TICK_SPACING = {100: 1, 500: 10, 3000: 60, 10000: 200}
 MIN_TICK, MAX_TICK = -887272, 887272
 
 # ETH each dev account hands over (dev accounts keep > 9000 ETH): for the positions' WETH and the trader
-ETH_TO_DEPLOYER_PER_DEV_ACCOUNT = 45 * 10**18
-ETH_TO_TRADER_PER_DEV_ACCOUNT = 45 * 10**18
-TRADER_WETH = 400 * 10**18
+ETH_TO_DEPLOYER_PER_DEV_ACCOUNT = 20 * 10**18
+ETH_TO_TRADER_PER_DEV_ACCOUNT = 20 * 10**18
+TRADER_WETH = 180 * 10**18
 TRADER_USD = 50_000_000  # of each stablecoin, and its worth in WBTC and LINK
 
 # (tokenA, tokenB, fee, USD value of the positions, price of A in B relative to the reference prices)
 POOLS: list[tuple[str, str, int, int, Decimal]] = [
-    ("WETH", "USDC", 500, 1_000_000, Decimal("1.0004")),
-    ("WETH", "USDC", 3000, 500_000, Decimal("0.9995")),
-    ("WETH", "USDC", 10000, 200_000, Decimal("1.001")),
-    ("WBTC", "WETH", 3000, 400_000, Decimal("1.0006")),
+    ("WETH", "USDC", 500, 500_000, Decimal("1.0004")),
+    ("WETH", "USDC", 3000, 250_000, Decimal("0.9995")),
+    ("WETH", "USDC", 10000, 100_000, Decimal("1.001")),
+    ("WBTC", "WETH", 3000, 200_000, Decimal("1.0006")),
     ("WBTC", "USDC", 500, 400_000, Decimal("0.9997")),
     ("USDC", "USDT", 100, 2_000_000, Decimal("1.0001")),
     ("DAI", "USDC", 100, 1_000_000, Decimal("0.9999")),

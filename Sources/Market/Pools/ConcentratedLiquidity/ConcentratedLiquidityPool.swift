@@ -48,10 +48,8 @@ public struct ConcentratedLiquidityPool: Pool, Hashable, Sendable {
     public var dex: String?
 
     public var kind: PoolKind { .concentratedLiquidity }
-    /// A swap crossing no initialized tick, measured on the devnet (~100–106k); crossings add ~40k each.
-    public var swapGas: UInt64 { Self.baseSwapGas }
-    public static let baseSwapGas: UInt64 = 105_000
-    public static let gasPerTickCrossed: UInt64 = 40_000
+    /// A swap crossing no initialized tick; `swapGas(ticksCrossed:)` adds the crossings.
+    public var swapGas: UInt64 { GasModel.hop(kind) }
 
     public init(address: Address, tokens: [String], fee: UInt32, tickSpacing: Int, sqrtPriceX96: UInt256, tick: Int,
                 liquidity: UInt256, ticks: [Tick], window: Window, dex: String? = nil) {
@@ -88,7 +86,9 @@ public struct ConcentratedLiquidityPool: Pool, Hashable, Sendable {
     }
 
     /// Gas of a swap that crosses `ticksCrossed` initialized ticks.
-    public static func swapGas(ticksCrossed: Int) -> UInt64 { baseSwapGas + UInt64(max(0, ticksCrossed)) * gasPerTickCrossed }
+    public static func swapGas(ticksCrossed: Int) -> UInt64 {
+        GasModel.concentratedLiquidityHop + UInt64(max(0, ticksCrossed)) * GasModel.tickCrossed
+    }
 
     /// The input that takes the price to the edge of the window: more cannot be quoted exactly.
     public func maxAmountIn(from i: Int, to j: Int) -> UInt256 {
