@@ -91,7 +91,7 @@ let package = Package(
         // Benchmarks: `swift run -c release rebalancer-bench`.
         .executableTarget(
             name: "rebalancer-bench",
-            dependencies: ["Backtest", "EthCore", "EthSigning", "CSecp256k1", "Market", "Strategy", "Routing", "Execution", "TestOracles"]),
+            dependencies: ["Backtest", "EthCore", "EthRPC", "EthSigning", "CSecp256k1", "Market", "MarketLoading", "Strategy", "Routing", "Execution", "TestOracles"]),
 
         // Runs the built `rebalancer` binary the way a user does (shared by the CLI and devnet tests).
         .target(name: "TestSupport", dependencies: ["EthRPC", "EthCore"], path: "Tests/TestSupport"),
@@ -99,7 +99,7 @@ let package = Package(
         // (the bench measures against them too).
         .target(name: "TestOracles", dependencies: ["EthCore"], path: "Tests/TestOracles"),
         .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution", "TestSupport"]),
-        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore", "TestOracles"]),
+        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "MarketLoading", "EthRPC", "EthSigning", "EthCore", "TestOracles"]),
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"]),
         .testTarget(
