@@ -26,6 +26,8 @@ public struct CycleResult: Sendable {
     public var reasons: [String] = []
     /// Filled when transactions were sent.
     public var execution: CycleExecution?
+    /// Paper runs: the paper book after the run.
+    public var paper: PaperRecord?
 }
 
 /// What was sent and what the chain did with it.

@@ -69,25 +69,10 @@ public struct RebalanceCycle {
         }
 
         // 2. Fresh state, the journal's price history for the moving-average guard, and a new plan.
-        let loaded: LoadedState
-        do { loaded = try session.read(portfolio: portfolio) } catch { throw .node("\(error)") }
+        let loaded = try readState()
         var state = loaded.state
-        do { try portfolio.validate(knownTokens: Set(state.tokens.map(\.symbol))) } catch {
-            throw .portfolio(file: portfolioFile, reason: "\(error)")
-        }
-        let history = (try? journal.priceHistory(network: network.name, quote: portfolio.quoteToken,
-                                                 limit: portfolio.policy.movingAverageWindow)) ?? []
-        if !history.isEmpty, state.priceHistory == nil {
-            state.priceHistory = PriceHistory(quote: portfolio.quoteToken, samples: history)
-        }
-        let result: PlanningResult
-        do { result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: now()) } catch {
-            if case .strategy(.noPrice(let token, let quote)) = error { throw .noPrice(token: token, quote: quote, source: loaded.node) }
-            throw .portfolio(file: portfolioFile, reason: "\(error)")
-        }
+        let result = try decide(&state, node: loaded.node, paper: false)
         let outcome = result.outcome
-        try? journal.recordPrices(network: network.name, blockNumber: state.block.number, blockTimestamp: state.block.timestamp,
-                                  quote: portfolio.quoteToken, prices: outcome.prices.prices)
         var report = RunReport.planned(state: state, network: network, portfolio: portfolio, result: result)
 
         // 3. A skip is a decision: journaled with its reasons.
@@ -228,6 +213,38 @@ public struct RebalanceCycle {
         let prices = try Valuation.prices(of: portfolio.targets.map(\.token), quote: portfolio.quoteToken, market: market)
         let drift = try DriftReport.measure(portfolio: portfolio, market: market, prices: prices)
         return Dictionary(uniqueKeysWithValues: drift.rows.map { ($0.token, $0.weight) })
+    }
+
+    /// The portfolio's state at the latest block, checked against the portfolio.
+    func readState() throws(CycleError) -> LoadedState {
+        let loaded: LoadedState
+        do { loaded = try session.read(portfolio: portfolio) } catch { throw .node("\(error)") }
+        do { try portfolio.validate(knownTokens: Set(loaded.state.tokens.map(\.symbol))) } catch {
+            throw .portfolio(file: portfolioFile, reason: "\(error)")
+        }
+        return loaded
+    }
+
+    /// The plan of `state`, with the journal's price history for the moving-average guard (set into
+    /// `state` for the report) and the timing rules' memory, the last completed rebalance (paper
+    /// runs time paper runs); the prices seen are journaled for the next runs' guard.
+    func decide(_ state: inout ChainState, node: String, paper: Bool) throws(CycleError) -> PlanningResult {
+        let history = (try? journal.priceHistory(network: network.name, quote: portfolio.quoteToken,
+                                                 limit: portfolio.policy.movingAverageWindow)) ?? []
+        if !history.isEmpty, state.priceHistory == nil {
+            state.priceHistory = PriceHistory(quote: portfolio.quoteToken, samples: history)
+        }
+        let last = (try? journal.lastRebalance(network: network.name, portfolio: portfolioFile, quote: portfolio.quoteToken, paper: paper)) ?? nil
+        let result: PlanningResult
+        do {
+            result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: now(), lastRebalance: last)
+        } catch {
+            if case .strategy(.noPrice(let token, let quote)) = error { throw .noPrice(token: token, quote: quote, source: node) }
+            throw .portfolio(file: portfolioFile, reason: "\(error)")
+        }
+        try? journal.recordPrices(network: network.name, blockNumber: state.block.number, blockTimestamp: state.block.timestamp,
+                                  quote: portfolio.quoteToken, prices: result.outcome.prices.prices)
+        return result
     }
 
     func journaled<T>(_ body: () throws(JournalError) -> T) throws(CycleError) -> T {

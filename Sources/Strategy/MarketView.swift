@@ -17,6 +17,8 @@ public struct MarketView: Sendable {
     public var priceHistory: [PriceHistory.Sample]
     /// In vault mode: what the rebalancing vault allows one call (its limits, budget and prices).
     public var vault: VaultBounds?
+    /// The portfolio's previous rebalance, for the timing rules (nil: none known).
+    public var lastRebalance: LastRebalance?
     /// Tokens joined by `pools`: built once so path searches don't rescan all pools.
     public let graph: PoolGraph
 

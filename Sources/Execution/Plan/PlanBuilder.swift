@@ -191,6 +191,8 @@ public enum PlanBuilder {
                 venue = .balancerSwap
                 spender = vault
                 poolId = w.poolId
+            case .concentratedLiquidity:
+                throw .unsupportedPool(kind: pool.kind, pool: hop.pool)
             }
             if var last = out.last, last.spender == spender, last.dex == dexName {
                 last.hops.append(hop)

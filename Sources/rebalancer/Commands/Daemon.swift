@@ -80,7 +80,7 @@ struct Daemon: ParsableCommand {
         let networkName = cycle.networkOption.network ?? portfolio.network
         let daemonLock = try TickLock.acquire(dataDir: cycle.dataDir, network: networkName, name: "daemon.lock", purpose: "a daemon")
         defer { daemonLock.release() }
-        let key = try cycle.keyOptions.load()
+        let key = cycle.paper ? nil : try cycle.keyOptions.load()
         let alerts = try reporting("alert settings") { try AlertConfig.fromEnvironment(ProcessInfo.processInfo.environment) }
         let statePath = DataDirectory(cycle.dataDir).alertStatePath(network: networkName)
         let savedState: AlertState
@@ -138,7 +138,7 @@ struct Daemon: ParsableCommand {
     /// One tick under the tick lock; failures become alert input, never an exit. The node session
     /// and journal are opened at the first tick that can, and kept: the chain id is checked once and
     /// discovered pairs stay known from tick to tick.
-    func tickOutcome(key: PrivateKey, networkName: String, node: inout RunCommand.Node?) -> TickOutcome {
+    func tickOutcome(key: PrivateKey?, networkName: String, node: inout RunCommand.Node?) -> TickOutcome {
         do {
             let lock = try TickLock.acquire(dataDir: cycle.dataDir, network: networkName)
             defer { lock.release() }

@@ -45,6 +45,9 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "How recent a passed rehearsal must be, in days.", transform: OptionValue.days)
     var rehearsalMaxAgeDays: Double = 14
 
+    @Flag(help: "Paper trading: the live decision without a key; fills at the exact quoted outputs go to a paper book in the journal, nothing is signed or sent.")
+    var paper = false
+
     static let disagreementExitCode: Int32 = 3
     static let failedExitCode: Int32 = 4
     static let unsettledExitCode: Int32 = 5
@@ -52,7 +55,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let lock = try TickLock.acquire(dataDir: dataDir, network: networkOption.network ?? (try? ConfigLoading.portfolio(path: portfolioOption.portfolio))?.network ?? "devnet")
         defer { lock.release() }
-        let result = try cycle(key: try keyOptions.load(), node: try openNode())
+        let result = try cycle(key: paper ? nil : try keyOptions.load(), node: try openNode())
         switch result.status {
         case .disagreed: throw ExitCode(Self.disagreementExitCode)
         case .failed: throw ExitCode(Self.failedExitCode)
@@ -79,10 +82,10 @@ struct RunCommand: ParsableCommand {
     }
 
     /// One cycle: the portfolio file read afresh, the mainnet rules, then the library's cycle, printed.
-    func cycle(key: PrivateKey, node: Node) throws -> CycleResult {
-        let portfolio = try ConfigLoading.portfolio(path: portfolioOption.portfolio)
+    func cycle(key: PrivateKey?, node: Node) throws -> CycleResult {
+        var portfolio = try ConfigLoading.portfolio(path: portfolioOption.portfolio)
         let network = node.session.network
-        if network.mainnet {
+        if network.mainnet && !paper {
             guard portfolio.policy.maxTradePercentPerRun != nil else {
                 throw CLIError("\(portfolioOption.portfolio): policy.maxTradePercentPerRun must be set to run on mainnet (the per-run caution cap)")
             }
@@ -93,6 +96,7 @@ struct RunCommand: ParsableCommand {
                 if requireRehearsal { throw CLIError("\(portfolioOption.portfolio): \(message); refusing (--require-rehearsal)") }
                 note("WARNING: \(message)")
             }
+            portfolio = GraduationCheck.apply(portfolio, network: network, portfolioFile: portfolioOption.portfolio, journal: node.journal)
         }
         let channel = try sending.channel(network: network, operatorKey: key)
         let showProgress = isatty(STDERR_FILENO) != 0 && !output.json
@@ -109,7 +113,11 @@ struct RunCommand: ParsableCommand {
                 }
             })
         let result: CycleResult
-        do { result = try cycle.run(key: key) } catch { throw CLIError("\(error)") }
+        do {
+            if let key { result = try cycle.run(key: key) } else { result = try cycle.runPaper() }
+        } catch {
+            throw CLIError("\(error)")
+        }
         try RunText.print(result, json: output.json)
         return result
     }
@@ -123,6 +131,8 @@ struct RunOutput: Encodable {
     var gasUsed: UInt64?
     /// How each transaction was sent and how long inclusion took.
     var sending: [SendingSummary] = []
+    /// Paper runs: the book's value, holding's value, and the fills' predicted costs (quote units).
+    var paper: RunReport.PaperSummary? = nil
 }
 
 func fmtDays(_ days: Double) -> String { days == days.rounded() ? String(Int(days)) : String(format: "%.1f", days) }
