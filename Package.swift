@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/attaswift/BigInt", exact: "6.0.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         // C modules
@@ -109,7 +110,9 @@ let package = Package(
         .testTarget(name: "CycleTests", dependencies: ["Cycle", "Execution", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Strategy", "Market", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore", "TestOracles"]),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore", "TestOracles"]),
+        .testTarget(
+            name: "RoutingTests",
+            dependencies: ["Routing", "Market", "EthCore", "TestOracles", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "MarketLoading", "EthRPC", "EthCore", "TestOracles"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EthCoreTests",
