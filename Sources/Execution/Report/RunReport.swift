@@ -29,6 +29,10 @@ public struct RunReport: Sendable, Codable, Hashable {
     public var routes: [RouteSummary]
     public var gas: RunGasSummary
     public var decision: DecisionSummary
+    /// Fees, price impact and gas in the quote token, predicted and (after a live run) actual.
+    public var cost: RebalanceCost?
+    /// Seconds per stage of the cycle that made this report.
+    public var timings: [StageSeconds]?
 
     public init(network: String, runId: Int64? = nil, blockNumber: UInt64, time: Date, quoteToken: String,
                 nativeSymbol: String = "ETH", custody: String, mode: Mode, tokens: [Token], totalValue: Double? = nil,

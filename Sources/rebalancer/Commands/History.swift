@@ -49,7 +49,12 @@ struct History: ParsableCommand {
                            ("txs", .right), ("gas used / reasons", .left)])
         for e in entries {
             let gas = e.transactions.compactMap(\.gasUsed).reduce(0, +)
-            let detail = e.decision == .skip ? e.reasons.joined(separator: "; ") : (gas > 0 ? "\(gas) gas" : "")
+            var detail = e.decision == .skip ? e.reasons.joined(separator: "; ") : (gas > 0 ? "\(gas) gas" : "")
+            if e.decision == .rebalance, case .report(let report)? = e.outcome, let cost = report.cost {
+                let side = cost.actual ?? cost.predicted
+                detail += (detail.isEmpty ? "" : "; ") + "cost \(cost.actual == nil ? "predicted" : "actual") "
+                    + RebalanceCost.line(side, quote: cost.quoteToken)
+            }
             table.add(["\(e.id)", formatter.string(from: e.startedAt), e.block.map(String.init) ?? "-", e.decision.rawValue,
                        e.status.rawValue, "\(e.transactions.count)", detail])
         }
