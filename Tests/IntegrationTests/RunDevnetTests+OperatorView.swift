@@ -40,6 +40,27 @@ extension RunDevnetTests {
                 "\(timings)")
         #expect(timings.allSatisfy { (($0["seconds"] as? NSNumber)?.doubleValue ?? -1) >= 0 })
 
+        // The cost: fees, impact and gas add up, predicted and actual; nothing else trades on this
+        // devnet meanwhile, so the chain paid the predicted outputs and only the gas can differ.
+        let cost = try #require(output["cost"] as? [String: Any], "run --json without cost: \(output)")
+        for side in ["predicted", "actual"] {
+            let b = try #require((cost[side] as? [String: Any])?.compactMapValues { ($0 as? NSNumber)?.doubleValue }, "\(side): \(cost)")
+            let (fees, impact, gas, total) = (b["poolFees"] ?? -1, b["priceImpact"] ?? -1, b["gas"] ?? -1, b["total"] ?? -1)
+            #expect(fees > 0 && gas > 0 && abs(fees + impact + gas - total) < 1e-6, "\(side): \(b)")
+            #expect((b["percentOfTraded"] ?? 0) > 0 && (b["percentOfTraded"] ?? 100) < 5 && (b["percentOfPortfolio"] ?? 100) < (b["percentOfTraded"] ?? 0),
+                    "\(side): \(b)")
+        }
+        let predicted = try #require((cost["predicted"] as? [String: Any])?.compactMapValues { ($0 as? NSNumber)?.doubleValue })
+        let actual = try #require((cost["actual"] as? [String: Any])?.compactMapValues { ($0 as? NSNumber)?.doubleValue })
+        #expect(abs((predicted["priceImpact"] ?? 0) - (actual["priceImpact"] ?? 1)) < 1e-6, "\(cost)")
+
+        // The journal keeps it in the run's report: history shows it, with the stage timings.
+        let history = try #require(try JSONSerialization.jsonObject(with: Data(try cli(["history", "--json"]).stdout.utf8)) as? [[String: Any]])
+        let latest = try #require(history.first { ($0["id"] as? NSNumber)?.int64Value == (output["runId"] as? NSNumber)?.int64Value })
+        let report = try #require(latest["outcome"] as? [String: Any], "\(latest)")
+        #expect((report["cost"] as? [String: Any])?["actual"] != nil && (report["timings"] as? [[String: Any]])?.count == 8, "\(report)")
+        #expect(try cli(["history"]).stdout.contains("cost actual "))
+
         // The textfile collector's file: one completed tick, gas spent, nothing pending.
         let metrics = try String(contentsOfFile: metricsFile, encoding: .utf8)
         let labels = "network=\"devnet\",portfolio=\"\(file)\""
