@@ -120,7 +120,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "EthSigningTests", dependencies: ["EthSigning", "EthCore"], resources: [.copy("Fixtures")]),
 
-        .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore", "TestSupport"]),
+        .testTarget(name: "EthRPCTests", dependencies: ["EthRPC", "EthCore", "CCurl", "TestSupport"]),
         // Sending against the real devnet (DEVNET_RPC_URL): batches, replacement, crash recovery.
         .testTarget(
             name: "SendingIntegrationTests",

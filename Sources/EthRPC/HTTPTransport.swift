@@ -72,13 +72,7 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
     public var endpointDescription: String { configuration.url.display }
 
     private let lock = NSLock()
-    private let handle: UnsafeMutableRawPointer
-    private let headerList: UnsafeMutablePointer<curl_slist>?
-    /// Holds libcurl's last error message (CURL_ERROR_SIZE bytes).
-    private let errorBuffer: UnsafeMutablePointer<CChar>
-
-    /// curl_global_init must run once before any handle is made; a static let runs it exactly once.
-    private static let globalInit: CURLcode = ccurl_global_init_default()
+    private let curl: CurlHandle
 
     public init(_ configuration: Configuration) throws(RPCError) {
         let url = configuration.url
@@ -88,69 +82,39 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
         guard configuration.connectTimeoutMilliseconds > 0, configuration.totalTimeoutMilliseconds > 0 else {
             throw .invalidArgument("RPC timeouts must be positive")
         }
-        guard HTTPTransport.globalInit == CURLE_OK, let handle = curl_easy_init() else {
-            throw .transport(.other, url: url.display, detail: "libcurl could not be initialised")
-        }
         self.configuration = configuration
-        self.handle = handle
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-
-        var list: UnsafeMutablePointer<curl_slist>? = nil
-        var lines = ["Content-Type: application/json", "Accept: application/json", "Expect:"]
-        lines += configuration.headers.map { "\($0.name): \($0.value)" }
-        for line in lines {
-            guard let appended = curl_slist_append(list, line) else { break }
-            list = appended
-        }
-        headerList = list
-
-        var ok = true
-        ok = ok && ccurl_setopt_string(handle, CURLOPT_URL, url.raw) == CURLE_OK
-        ok = ok && ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1) == CURLE_OK
-        ok = ok && ccurl_setopt_long(handle, CURLOPT_POST, 1) == CURLE_OK
-        ok = ok && ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds) == CURLE_OK
-        ok = ok && ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, configuration.totalTimeoutMilliseconds) == CURLE_OK
-        ok = ok && ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1) == CURLE_OK
-        ok = ok && ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0) == CURLE_OK
-        ok = ok && ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK
-        // "" = offer every encoding libcurl can decode (gzip, deflate, ...), decoded transparently.
-        ok = ok && ccurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK
-        ok = ok && ccurl_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent) == CURLE_OK
-        ok = ok && ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, list) == CURLE_OK
-        ok = ok && ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer) == CURLE_OK
-        if let proxy = configuration.proxy {
-            ok = ok && ccurl_setopt_string(handle, CURLOPT_PROXY, proxy) == CURLE_OK
-        } else {
-            ok = ok && ccurl_setopt_string(handle, CURLOPT_NOPROXY, "*") == CURLE_OK
-            ok = ok && ccurl_setopt_string(handle, CURLOPT_PROXY, "") == CURLE_OK
-        }
-        ok = ok && ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, { data, size, count, context in
-            guard let context else { return 0 }
-            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-            return sink.appendBody(data, size * count)
-        }) == CURLE_OK
-        ok = ok && ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, { data, size, count, context in
-            guard let context else { return 0 }
-            let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-            return sink.appendHeader(data, size * count)
-        }) == CURLE_OK
-        guard ok else {
-            curl_easy_cleanup(handle)
-            curl_slist_free_all(list)
-            errorBuffer.deallocate()
-            throw .transport(.other, url: url.display, detail: "libcurl rejected an option (libcurl too old?)")
+        do throws(CurlError) {
+            curl = try CurlHandle()
+            try curl.set(CURLOPT_URL, url.raw, "URL")
+            try curl.set(CURLOPT_POST, 1, "POST")
+            try curl.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds, "CONNECTTIMEOUT_MS")
+            try curl.set(CURLOPT_TIMEOUT_MS, configuration.totalTimeoutMilliseconds, "TIMEOUT_MS")
+            try curl.set(CURLOPT_TCP_KEEPALIVE, 1, "TCP_KEEPALIVE")
+            try curl.set(CURLOPT_PROTOCOLS_STR, "http,https", "PROTOCOLS_STR")
+            // "" = offer every encoding libcurl can decode (gzip, deflate, ...), decoded transparently.
+            try curl.set(CURLOPT_ACCEPT_ENCODING, "", "ACCEPT_ENCODING")
+            try curl.set(CURLOPT_USERAGENT, configuration.userAgent, "USERAGENT")
+            let lines = ["Content-Type: application/json", "Accept: application/json", "Expect:"]
+                + configuration.headers.map { "\($0.name): \($0.value)" }
+            try curl.set(CURLOPT_HTTPHEADER, list: lines, "HTTPHEADER")
+            try curl.setProxy(configuration.proxy)
+            try curl.set(CURLOPT_WRITEFUNCTION, callback: { data, size, count, context in
+                guard let context else { return 0 }
+                let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+                return sink.appendBody(data, size * count)
+            }, "WRITEFUNCTION")
+            try curl.set(CURLOPT_HEADERFUNCTION, callback: { data, size, count, context in
+                guard let context else { return 0 }
+                let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+                return sink.appendHeader(data, size * count)
+            }, "HEADERFUNCTION")
+        } catch {
+            throw .transport(.other, url: url.display, detail: error.description)
         }
     }
 
     public convenience init(url: String) throws(RPCError) {
         try self.init(Configuration(url: url))
-    }
-
-    deinit {
-        curl_easy_cleanup(handle)
-        curl_slist_free_all(headerList)
-        errorBuffer.deallocate()
     }
 
     public func send(_ body: [UInt8]) throws(RPCError) -> [UInt8] {
@@ -161,29 +125,32 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let limit = max(1, min(milliseconds, configuration.totalTimeoutMilliseconds))
-        _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, limit)
-        _ = ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, max(1, min(limit, configuration.connectTimeoutMilliseconds)))
         let sink = ResponseSink(limit: configuration.maxResponseBytes)
-        errorBuffer[0] = 0
-        let code: CURLcode = withExtendedLifetime(sink) {
+        let failure: CurlTransferFailure? = withExtendedLifetime(sink) {
             let context = Unmanaged.passUnretained(sink).toOpaque()
-            _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
-            _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
-            return body.withUnsafeBytes { raw -> CURLcode in
-                _ = ccurl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
-                // POSTFIELDS is not copied: `body` stays alive until perform returns.
-                _ = ccurl_setopt_pointer(
-                    handle, CURLOPT_POSTFIELDS, raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) } ?? emptyBody)
-                return curl_easy_perform(handle)
+            return body.withUnsafeBytes { raw -> CurlTransferFailure? in
+                do throws(CurlError) {
+                    try curl.set(CURLOPT_TIMEOUT_MS, limit, "TIMEOUT_MS")
+                    try curl.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, min(limit, configuration.connectTimeoutMilliseconds)), "CONNECTTIMEOUT_MS")
+                    try curl.set(CURLOPT_WRITEDATA, pointer: context, "WRITEDATA")
+                    try curl.set(CURLOPT_HEADERDATA, pointer: context, "HEADERDATA")
+                    try curl.setOffset(CURLOPT_POSTFIELDSIZE_LARGE, raw.count, "POSTFIELDSIZE_LARGE")
+                    // POSTFIELDS is not copied: `body` stays alive until perform returns.
+                    try curl.set(
+                        CURLOPT_POSTFIELDS, pointer: raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) } ?? emptyBody,
+                        "POSTFIELDS")
+                } catch {
+                    return CurlTransferFailure(code: CURLE_FAILED_INIT, message: error.description)
+                }
+                return curl.perform()
             }
         }
         let display = configuration.url.display
-        guard code == CURLE_OK else {
+        if let failure {
             if sink.overflowed { throw .responseTooLarge(limitBytes: configuration.maxResponseBytes) }
-            throw failure(for: code)
+            throw rpcError(for: failure)
         }
-        var status = 0
-        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        let status = curl.responseCode
         if (200..<300).contains(status) { return sink.body }
         if status == 429 {
             throw .rateLimited(url: display, retryAfterSeconds: sink.retryAfterSeconds)
@@ -196,28 +163,17 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
         throw .httpStatus(status: status, url: display, body: text)
     }
 
-    private func failure(for code: CURLcode) -> RPCError {
+    private func rpcError(for failure: CurlTransferFailure) -> RPCError {
         let display = configuration.url.display
-        let message = String(cString: errorBuffer)
-        let detail = configuration.url.redact(message.isEmpty ? String(cString: curl_easy_strerror(code)) : message)
-        switch code {
-        case CURLE_OPERATION_TIMEDOUT:
-            var elapsed: curl_off_t = 0
-            _ = ccurl_getinfo_off_t(handle, CURLINFO_TOTAL_TIME_T, &elapsed)
-            return .timeout(url: display, milliseconds: Int(elapsed / 1000))
-        case CURLE_COULDNT_CONNECT:
-            return .transport(.connectionRefused, url: display, detail: detail)
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            return .transport(.hostNotFound, url: display, detail: detail)
-        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
-            return .transport(.connectionLost, url: display, detail: detail)
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND:
-            return .transport(.tls, url: display, detail: detail)
-        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
-            return .transport(.invalidURL, url: display, detail: detail)
-        default:
-            return .transport(.other, url: display, detail: detail)
+        let detail = configuration.url.redact(failure.message)
+        switch failure.kind {
+        case .timeout: return .timeout(url: display, milliseconds: curl.totalTimeMicroseconds / 1000)
+        case .connectionRefused: return .transport(.connectionRefused, url: display, detail: detail)
+        case .hostNotFound: return .transport(.hostNotFound, url: display, detail: detail)
+        case .connectionLost: return .transport(.connectionLost, url: display, detail: detail)
+        case .tls: return .transport(.tls, url: display, detail: detail)
+        case .invalidURL: return .transport(.invalidURL, url: display, detail: detail)
+        case .aborted, .other: return .transport(.other, url: display, detail: detail)
         }
     }
 

@@ -128,6 +128,12 @@ struct StateReadPlan {
         return "pool \(pool.dex) \(pool.tokens.joined(separator: "/")) (\(pool.address))"
     }
 
+    /// A pool made from what the node returned; a value no real pool can hold (weights that do
+    /// not sum to one, a fee of 100 %) means the node or the network file is wrong.
+    func poolValue<P>(_ p: Int, _ make: () throws(PoolInvariantError) -> P) throws(StateLoadError) -> P {
+        do { return try make() } catch { throw .mismatch(subject: poolSubject(p), detail: error.description) }
+    }
+
     func describe(_ slot: Slot) -> (subject: String, function: ABIFunction) {
         switch slot {
         case .balance(let t): return (tokenSubject(t), StateCalls.balanceOf)
@@ -261,8 +267,9 @@ struct StateReadPlan {
                 let onChain = [pairTokens[p]?[0], pairTokens[p]?[1]].compactMap { $0 }
                 try checkOrder(pool: p, onChain: onChain, what: "token0/token1")
                 let fee = pool.feeBps ?? network.dex(named: pool.dex)?.feeBps ?? 30
-                poolStates.append(.constantProduct(ConstantProductPool(
-                    address: pool.address, tokens: pool.tokens, reserves: reserves[p] ?? [], feeBps: fee, dex: pool.dex)))
+                poolStates.append(.constantProduct(try poolValue(p) { () throws(PoolInvariantError) in
+                    try ConstantProductPool(address: pool.address, tokens: pool.tokens, reserves: reserves[p] ?? [], feeBps: fee, dex: pool.dex)
+                }))
             case .weighted:
                 let n = pool.tokens.count
                 let w = weights[p] ?? []
@@ -270,9 +277,10 @@ struct StateReadPlan {
                     throw .mismatch(subject: poolSubject(p), detail: "getNormalizedWeights() returned \(w.count) weights for \(n) tokens")
                 }
                 let decimals = pool.tokens.map { network.token($0)?.decimals ?? 18 }
-                poolStates.append(.weighted(WeightedPool(
-                    address: pool.address, poolId: pool.poolId ?? [], tokens: pool.tokens, decimals: decimals,
-                    balances: poolBalances[p] ?? [], weights: w, swapFee: fees[p] ?? .zero, dex: pool.dex)))
+                poolStates.append(.weighted(try poolValue(p) { () throws(PoolInvariantError) in
+                    try WeightedPool(address: pool.address, poolId: pool.poolId ?? [], tokens: pool.tokens, decimals: decimals,
+                                     balances: poolBalances[p] ?? [], weights: w, swapFee: fees[p] ?? .zero, dex: pool.dex)
+                }))
             }
         }
 

@@ -16,8 +16,8 @@ enum CycleBench {
     static func run(seconds: Double, targets: inout [Target]) -> [Row] {
         var rows: [Row] = []
         var rng = RoutingBench.Rng(seed: 0x5EED_0016)
-        let (portfolio, market) = RoutingBench.tenTokenMarket(&rng)
-        guard let (state, network) = must(snapshot(market: market, vault: portfolio.vault ?? RoutingBench.addr(2)), "bench snapshot"),
+        guard let (portfolio, market) = must(try? RoutingBench.tenTokenMarket(&rng), "ten-token market"),
+              let (state, network) = must(snapshot(market: market, vault: portfolio.vault ?? RoutingBench.addr(2)), "bench snapshot"),
               let key = must(try? PrivateKey(bytes: SigningBench.keyBytes), "bench key") else { return rows }
         var nonce: UInt64 = 0
         func pinnedToBroadcast() -> [UInt8]? {
@@ -63,8 +63,8 @@ enum CycleBench {
     static func snapshot(market: MarketView, vault: Address) -> (ChainState, NetworkConfig)? {
         let pools: [PoolState] = market.pools.compactMap { pool in
             if let p = pool as? ConstantProductPool {
-                return .constantProduct(ConstantProductPool(address: p.address, tokens: p.tokens, reserves: p.reserves, feeBps: p.feeBps,
-                                                            dex: "uniswap-v2"))
+                return (try? ConstantProductPool(address: p.address, tokens: p.tokens, reserves: p.reserves, feeBps: p.feeBps,
+                                                 dex: "uniswap-v2")).map { .constantProduct($0) }
             }
             return (pool as? WeightedPool).map { .weighted($0) }
         }

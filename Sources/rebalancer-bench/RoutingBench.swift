@@ -21,12 +21,12 @@ enum RoutingBench {
     static let e18 = UInt256(decimal: "1000000000000000000")!
 
     /// 50 A/B pools: prices within ±1 %, depths from thin to deep, fees 0.05–1 %.
-    static func parallelPools(_ n: Int, _ rng: inout Rng) -> [ConstantProductPool] {
-        (0..<n).map { k in
+    static func parallelPools(_ n: Int, _ rng: inout Rng) throws -> [ConstantProductPool] {
+        try (0..<n).map { k in
             let depth = Double.random(in: 50...5000, using: &rng)
             let price = 3000 * Double.random(in: 0.99...1.01, using: &rng)
             let fee = [5, 30, 30, 30, 100].randomElement(using: &rng)!
-            return ConstantProductPool(address: addr(1000 + k), tokens: ["A", "B"],
+            return try ConstantProductPool(address: addr(1000 + k), tokens: ["A", "B"],
                                        reserves: [UInt256(truncating: depth * 1e18)!, UInt256(truncating: depth * price * 1e6)!],
                                        feeBps: UInt64(fee))
         }
@@ -47,7 +47,7 @@ enum RoutingBench {
         return total
     }
 
-    static func run(seconds: Double, targets: inout [Target]) -> [Row] {
+    static func run(seconds: Double, targets: inout [Target]) throws -> [Row] {
         var rows: [Row] = []
         var rng = Rng(seed: 2026)
         var worst = Double.infinity, best = 0.0, worstVsFive = Double.infinity
@@ -56,7 +56,7 @@ enum RoutingBench {
         var timed: [any Pool] = []
         var timedAmount = UInt256.zero
         for k in 0..<instances {
-            let pools = parallelPools(50, &rng)
+            let pools = try parallelPools(50, &rng)
             let amount = UInt256(truncating: Double.random(in: 10...2000, using: &rng) * 1e18)!
             let quotes = pools.map { GreedySplitOracle.uniswapV2Out(reserveIn: $0.reserves[0], reserveOut: $0.reserves[1], feeBps: $0.feeBps) }
             guard let route = must(try? Router.route(sell: "A", buy: "B", amountIn: amount, pools: pools), "route, instance \(k)"),
@@ -83,7 +83,7 @@ enum RoutingBench {
                         ratio: String(format: "%.0fx under", 1e-3 / t)))
         targets.append(Target(name: "route across 50 parallel pools", measured: String(format: "%.3f ms", t * 1000), goal: "< 1 ms", met: t < 1e-3))
 
-        let (portfolio, market) = tenTokenMarket(&rng)
+        let (portfolio, market) = try tenTokenMarket(&rng)
         // Timed only when it plans: a failing plan (fast or slow) is a failure, not a number.
         func plan() -> TradePlan? {
             guard let outcome = must(try? Strategist.evaluate(portfolio: portfolio, market: market, now: market.blockTimestamp), "strategy"),
@@ -113,7 +113,7 @@ enum RoutingBench {
 
     /// Ten tokens priced 1…5000 USDC, 200 pools (mostly pairs, some weighted) over random pairs,
     /// and a portfolio far from its targets.
-    static func tenTokenMarket(_ rng: inout Rng) -> (PortfolioConfig, MarketView) {
+    static func tenTokenMarket(_ rng: inout Rng) throws -> (PortfolioConfig, MarketView) {
         let symbols = ["USDC", "WETH", "WBTC", "DAI", "LINK", "UNI", "AAVE", "MKR", "CRV", "SNX"]
         let prices: [Double] = [1, 3000, 60000, 1, 15, 8, 90, 1500, 0.5, 2.5]
         let decimals = [6, 18, 8, 18, 18, 18, 18, 18, 18, 18]
@@ -128,12 +128,12 @@ enum RoutingBench {
             let skew = Double.random(in: 0.998...1.002, using: &rng)
             if k % 10 == 9 {
                 let w = UInt256(5) * e18 / 10
-                pools.append(WeightedPool(address: addr(5000 + k), poolId: [UInt8](repeating: UInt8(k % 256), count: 32),
+                pools.append(try WeightedPool(address: addr(5000 + k), poolId: [UInt8](repeating: UInt8(k % 256), count: 32),
                                           tokens: [symbols[i], symbols[j]], decimals: [decimals[i], decimals[j]],
                                           balances: [raw(i, value: depth), raw(j, value: depth * skew)], weights: [w, w],
                                           swapFee: UInt256(3) * e18 / 1000))
             } else {
-                pools.append(ConstantProductPool(address: addr(5000 + k), tokens: [symbols[i], symbols[j]],
+                pools.append(try ConstantProductPool(address: addr(5000 + k), tokens: [symbols[i], symbols[j]],
                                                  reserves: [raw(i, value: depth), raw(j, value: depth * skew)]))
             }
         }

@@ -57,7 +57,7 @@ do {
 
 printTable("ABI", ABIBench.rows(seconds: seconds))
 printTable("Transaction signing (target ≥ 90 % of raw libsecp256k1)", SigningBench.rows(seconds: seconds, targets: &targets))
-printTable("Routing and planning", RoutingBench.run(seconds: seconds, targets: &targets))
+printTable("Routing and planning", try RoutingBench.run(seconds: seconds, targets: &targets))
 printTable("Pinned block to broadcast (node time out)", CycleBench.run(seconds: seconds, targets: &targets))
 let fleetRows = FleetBench.run()
 if !fleetRows.isEmpty { printTable("Several portfolios: one state read per tick (devnet, wall time, node included)", fleetRows) }

@@ -1,4 +1,5 @@
 import Foundation
+import Operations
 import TestSupport
 import Testing
 @testable import rebalancer
@@ -25,5 +26,24 @@ import Testing
         #expect(neither.status != 0 && neither.stderr.contains("give --every"))
         let badTime = try CLIRunner.run(["daemon", "--portfolio", "p.json", "--at", "25:00"])
         #expect(badTime.status != 0 && badTime.stderr.contains("--at: write a UTC time of day as HH:MM"))
+    }
+
+    /// The failure count survives restarts only if it is saved; a save that fails must be said,
+    /// and a state file that cannot be read must not silently restart the count.
+    @Test func alertStateIsSavedWholeAndAnUnreadableOneIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("alert-state-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("alert-state.json").path
+        #expect(try Daemon.loadAlertState(path) == .healthy)
+        let state = AlertState(consecutiveFailures: 3, incidentStartedAt: Date(timeIntervalSince1970: 1_795_582_800), lastReason: "node down")
+        try Daemon.saveAlertState(state, to: path)
+        #expect(try Daemon.loadAlertState(path) == state)
+        #expect(!FileManager.default.fileExists(atPath: path + ".tmp"))
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(throws: (any Error).self) { try Daemon.saveAlertState(state, to: dir.appendingPathComponent("missing/alert-state.json").path) }
+        try Data("{\"consecutiveFailures\":".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { try Daemon.loadAlertState(path) }
     }
 }

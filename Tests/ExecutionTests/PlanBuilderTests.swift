@@ -150,7 +150,7 @@ import Testing
         let r1 = F.route([F.leg([(F.uniWethUsdt, "WETH", "USDT", F.e(1, 18), UInt256(2_950_000_000))])])
         let r2 = F.route([F.leg([(F.balWethDai, "WETH", "DAI", F.e(1, 18), F.e(2_990, 18))])])
         // Enough for the Balancer vault already, 2.5 WETH (short) for the router.
-        let state = F.state(allowances: ["WETH": [F.uniRouter: F.e(25, 17), F.balancerVault: F.e(1, 18)]])
+        let state = try F.state(allowances: ["WETH": [F.uniRouter: F.e(25, 17), F.balancerVault: F.e(1, 18)]])
         let plan = try PlanBuilder.build(trades: F.trades([r0, r1, r2]), state: state, network: F.network(),
                                          portfolio: F.portfolio(.eoa), deadline: 1_764_000_600)
         #expect(plan.mode == .eoa)
@@ -170,7 +170,7 @@ import Testing
         #expect(plan.transactions.allSatisfy { $0.from == F.operatorAddress })
 
         // With every allowance in place there is nothing to approve.
-        let enough = F.state(allowances: ["WETH": [F.uniRouter: F.e(3, 18), F.balancerVault: F.e(5, 18)]])
+        let enough = try F.state(allowances: ["WETH": [F.uniRouter: F.e(3, 18), F.balancerVault: F.e(5, 18)]])
         let none = try PlanBuilder.build(trades: F.trades([r0, r1, r2]), state: enough, network: F.network(),
                                          portfolio: F.portfolio(.eoa), deadline: 1_764_000_600)
         #expect(none.transactions.allSatisfy { $0.approval == nil })
@@ -181,7 +181,7 @@ import Testing
         let sellUSDT = F.route([F.leg([(F.uniWethUsdt, "USDT", "WETH", UInt256(3_000_000_000), F.e(99, 16))])])
         let sellUSDC = F.route([F.leg([(F.uniWethUsdc, "USDC", "WETH", UInt256(3_000_000_000), F.e(98, 16))])])
         // Both have a short non-zero allowance; only USDT (approvalResetRequired) needs the reset.
-        let state = F.state(allowances: ["USDT": [F.uniRouter: UInt256(5)], "USDC": [F.uniRouter: UInt256(7)]])
+        let state = try F.state(allowances: ["USDT": [F.uniRouter: UInt256(5)], "USDC": [F.uniRouter: UInt256(7)]])
         let plan = try PlanBuilder.build(trades: F.trades([sellUSDT, sellUSDC]), state: state, network: F.network(),
                                          portfolio: F.portfolio(.eoa), deadline: 1_764_000_600)
         #expect(plan.transactions.map(\.label) == [

@@ -43,7 +43,7 @@ enum PlanFixtures {
         return v
     }
 
-    static func state(allowances: [String: [Address: UInt256]] = [:]) -> ChainState {
+    static func state(allowances: [String: [Address: UInt256]] = [:]) throws -> ChainState {
         let tokens = [
             Token(symbol: "WETH", address: weth, decimals: 18), Token(symbol: "USDC", address: usdc, decimals: 6),
             Token(symbol: "USDT", address: usdt, decimals: 6), Token(symbol: "WBTC", address: wbtc, decimals: 8),
@@ -51,18 +51,18 @@ enum PlanFixtures {
         ]
         let w = UInt256(decimal: "1000000000000000000")! / 10
         let pools: [PoolState] = [
-            .constantProduct(ConstantProductPool(address: uniWethUsdc, tokens: ["USDC", "WETH"],
+            .constantProduct(try ConstantProductPool(address: uniWethUsdc, tokens: ["USDC", "WETH"],
                                                  reserves: [e(3_000_000, 6), e(1_000, 18)], dex: "uniswap-v2")),
-            .constantProduct(ConstantProductPool(address: uniWethUsdt, tokens: ["WETH", "USDT"],
+            .constantProduct(try ConstantProductPool(address: uniWethUsdt, tokens: ["WETH", "USDT"],
                                                  reserves: [e(1_000, 18), e(3_000_000, 6)], dex: "uniswap-v2")),
-            .constantProduct(ConstantProductPool(address: uniUsdcWbtc, tokens: ["USDC", "WBTC"],
+            .constantProduct(try ConstantProductPool(address: uniUsdcWbtc, tokens: ["USDC", "WBTC"],
                                                  reserves: [e(3_000_000, 6), e(50, 8)], dex: "uniswap-v2")),
-            .constantProduct(ConstantProductPool(address: sushiUsdcWeth, tokens: ["USDC", "WETH"],
+            .constantProduct(try ConstantProductPool(address: sushiUsdcWeth, tokens: ["USDC", "WETH"],
                                                  reserves: [e(1_500_000, 6), e(500, 18)], dex: "sushiswap")),
-            .weighted(WeightedPool(address: balWethDai, poolId: balWethDaiId, tokens: ["WETH", "DAI"], decimals: [18, 18],
+            .weighted(try WeightedPool(address: balWethDai, poolId: balWethDaiId, tokens: ["WETH", "DAI"], decimals: [18, 18],
                                    balances: [e(800, 18), e(600_000, 18)], weights: [w * 8, w * 2],
                                    swapFee: UInt256(3_000_000_000_000_000), dex: "balancer-v2")),
-            .weighted(WeightedPool(address: balTri, poolId: balTriId, tokens: ["USDC", "WETH", "WBTC"], decimals: [6, 18, 8],
+            .weighted(try WeightedPool(address: balTri, poolId: balTriId, tokens: ["USDC", "WETH", "WBTC"], decimals: [6, 18, 8],
                                    balances: [e(900_000, 6), e(400, 18), e(15, 8)], weights: [w * 3, w * 4, w * 3],
                                    swapFee: UInt256(2_500_000_000_000_000), dex: "balancer-v2")),
         ]

@@ -45,7 +45,7 @@ import Testing
         #expect(fixture.swaps.count >= 300)
         #expect(fixture.swaps.contains { $0.error == "MAX_IN_RATIO" } && fixture.swaps.contains { $0.error == "MAX_OUT_RATIO" })
         for (n, c) in fixture.swaps.enumerated() {
-            let pool = WeightedPool(
+            let pool = try WeightedPool(
                 address: .zero, poolId: [UInt8](repeating: 0, count: 32),
                 tokens: c.decimals.indices.map { "T\($0)" }, decimals: c.decimals,
                 balances: c.balances.map { UInt256.dec($0) }, weights: c.weights.map { UInt256.dec($0) },

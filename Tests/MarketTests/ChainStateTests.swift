@@ -151,7 +151,7 @@ import Testing
 
     @Test func validateChecksValuesBuiltInCode() throws {
         var s = try example()
-        s.pools.append(.constantProduct(ConstantProductPool(address: .zero, tokens: ["WETH", "DAI"], reserves: [1, 2])))
+        s.pools.append(.constantProduct(try ConstantProductPool(address: .zero, tokens: ["WETH", "DAI"], reserves: [1, 2])))
         #expect(throws: ChainStateError(field: "pools[2].tokens", message: "unknown token \"DAI\"")) { try s.validate() }
     }
 }

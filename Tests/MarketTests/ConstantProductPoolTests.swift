@@ -4,9 +4,28 @@ import Testing
 @testable import Market
 
 @Suite struct ConstantProductPoolTests {
-    let pool = ConstantProductPool(
-        address: .zero, tokens: ["WETH", "USDC"],
-        reserves: [UInt256(decimal: "1000000000000000000000")!, UInt256(3_000_000_000_000)])
+    let pool: ConstantProductPool
+
+    init() throws {
+        pool = try ConstantProductPool(
+            address: .zero, tokens: ["WETH", "USDC"],
+            reserves: [UInt256(decimal: "1000000000000000000000")!, UInt256(3_000_000_000_000)])
+    }
+
+    @Test func anythingButTwoTokensTwoReservesAndAFeeBelowOneIsNoPair() {
+        #expect(throws: PoolInvariantError("tokens", "a constant-product pool has exactly 2 tokens, got 3")) {
+            try ConstantProductPool(address: .zero, tokens: ["A", "B", "C"], reserves: [1, 1])
+        }
+        #expect(throws: PoolInvariantError("tokens", index: 1, "\"A\" appears twice in one pool")) {
+            try ConstantProductPool(address: .zero, tokens: ["A", "A"], reserves: [1, 1])
+        }
+        #expect(throws: PoolInvariantError("reserves", "a constant-product pool has exactly 2 reserves, got 1")) {
+            try ConstantProductPool(address: .zero, tokens: ["A", "B"], reserves: [1])
+        }
+        #expect(throws: PoolInvariantError("feeBps", "must be below 10000 (100 %)")) {
+            try ConstantProductPool(address: .zero, tokens: ["A", "B"], reserves: [1, 1], feeBps: 10_000)
+        }
+    }
 
     /// Uniswap V2's library, written out with the 997/1000 constants as the pair uses them.
     func v2Out(_ x: UInt256, _ rIn: UInt256, _ rOut: UInt256) -> UInt256 {
@@ -36,13 +55,13 @@ import Testing
         }
     }
 
-    @Test func refusesImpossibleTrades() {
+    @Test func refusesImpossibleTrades() throws {
         #expect(pool.amountOut(.zero, from: 0, to: 1) == nil)
         #expect(pool.amountOut(1, from: 0, to: 0) == nil)
         #expect(pool.amountOut(1, from: 0, to: 5) == nil)
         #expect(pool.amountIn(forOut: pool.reserves[1], from: 0, to: 1) == nil)
         #expect(pool.amountOut(.max, from: 0, to: 1) == nil)
-        let empty = ConstantProductPool(address: .zero, tokens: ["A", "B"], reserves: [.zero, .zero])
+        let empty = try ConstantProductPool(address: .zero, tokens: ["A", "B"], reserves: [.zero, .zero])
         #expect(empty.amountOut(100, from: 0, to: 1) == nil)
     }
 
@@ -67,7 +86,7 @@ import Testing
 @Suite struct MidRateTests {
     @Test func weightedMidRateExcludesTheFee() throws {
         let e18 = UInt256(decimal: "1000000000000000000")!
-        let pool = WeightedPool(address: .zero, poolId: [UInt8](repeating: 1, count: 32), tokens: ["WETH", "DAI"], decimals: [18, 18],
+        let pool = try WeightedPool(address: .zero, poolId: [UInt8](repeating: 1, count: 32), tokens: ["WETH", "DAI"], decimals: [18, 18],
                                 balances: [UInt256(800) * e18, UInt256(600_000) * e18],
                                 weights: [UInt256(8) * e18 / 10, UInt256(2) * e18 / 10], swapFee: UInt256(3) * e18 / 1000)
         // 80/20 pool: price = (600000/0.2) / (800/0.8) = 3000 DAI per WETH.

@@ -212,17 +212,18 @@ import Testing
         } catch {
             #expect(error.description.contains("token0/token1: token 0 on chain is \(usdc) (USDC), the network file says WETH"))
         }
-        // Weights that do not sum to 1e18 make an invalid snapshot, named by field.
+        // Weights that do not sum to 1e18 are no Balancer pool: the pool's own check names it.
         let bad = try answers(plan, weights: [1, 2, 3].map { UInt256($0) * UInt256(100_000_000_000_000_000) })
         do {
             _ = try plan.decode(bad, context: Self.context)
             Issue.record("expected invalid weights")
         } catch {
-            guard case .invalidState(let inner) = error else {
-                Issue.record("expected invalidState, got \(error)")
+            guard case .mismatch(let subject, let detail) = error else {
+                Issue.record("expected a mismatch, got \(error)")
                 return
             }
-            #expect(inner.field == "pools[1].weights")
+            #expect(subject.hasPrefix("pool balancer"))
+            #expect(detail == "weights: normalized weights sum to 600000000000000000, not 1000000000000000000")
         }
     }
 

@@ -8,15 +8,23 @@ import TestOracles
     static let e18 = UInt256.ten(18)
 
     /// WETH/WBTC/USDC 40/30/30 at about 3000 USDC per WETH and 60000 USDC per WBTC.
-    let pool = WeightedPool(
-        address: .zero, poolId: [UInt8](repeating: 0, count: 32), tokens: ["WETH", "WBTC", "USDC"],
-        decimals: [18, 8, 6],
-        balances: [400 * WeightedPoolTests.e18, 1_500_000_000, 900_000 * 1_000_000],
-        weights: [400_000_000_000_000_000, 300_000_000_000_000_000, 300_000_000_000_000_000],
-        swapFee: 3_000_000_000_000_000)
+    let pool: WeightedPool
+
+    init() throws {
+        pool = try Self.pool(balances: [400 * WeightedPoolTests.e18, 1_500_000_000, 900_000 * 1_000_000])
+    }
+
+    static func pool(
+        balances: [UInt256], decimals: [Int] = [18, 8, 6], tokens: [String] = ["WETH", "WBTC", "USDC"],
+        weights: [UInt256] = [400_000_000_000_000_000, 300_000_000_000_000_000, 300_000_000_000_000_000],
+        swapFee: UInt256 = 3_000_000_000_000_000, poolId: [UInt8] = [UInt8](repeating: 0, count: 32)
+    ) throws(PoolInvariantError) -> WeightedPool {
+        try WeightedPool(address: .zero, poolId: poolId, tokens: tokens, decimals: decimals, balances: balances,
+                         weights: weights, swapFee: swapFee)
+    }
 
     /// Random well-formed pools: 2–8 tokens of 18/8/6 decimals, weights ≥ 1 %, fees 0.0001 %–10 %.
-    func randomPool(_ rng: inout SeededRandom) -> WeightedPool {
+    func randomPool(_ rng: inout SeededRandom) throws -> WeightedPool {
         let n = Int.random(in: 2...8, using: &rng)
         let decimals = (0..<n).map { _ in [18, 8, 6].randomElement(using: &rng) ?? 18 }
         let balances = decimals.map { d in UInt256(UInt64.random(in: 1_000...1_000_000_000, using: &rng)) * .ten(d) }
@@ -27,7 +35,7 @@ import TestOracles
         let rest = weights.dropLast().reduce(UInt256.zero, +)
         weights[n - 1] = FixedPoint.one - rest
         let fee = UInt256(UInt64.random(in: 1_000_000_000_000...100_000_000_000_000_000, using: &rng))
-        return WeightedPool(address: .zero, poolId: [UInt8](repeating: 0, count: 32), tokens: (0..<n).map { "T\($0)" },
+        return try WeightedPool(address: .zero, poolId: [UInt8](repeating: 0, count: 32), tokens: (0..<n).map { "T\($0)" },
                             decimals: decimals, balances: balances, weights: weights, swapFee: fee)
     }
 
@@ -35,7 +43,7 @@ import TestOracles
         var rng = SeededRandom(seed: 7)
         var checked = 0
         for _ in 0..<200 {
-            let p = randomPool(&rng)
+            let p = try randomPool(&rng)
             let i = Int.random(in: 0..<p.tokens.count, using: &rng)
             var j = Int.random(in: 0..<p.tokens.count, using: &rng)
             if j == i { j = (i + 1) % p.tokens.count }
@@ -79,7 +87,7 @@ import TestOracles
     @Test func floatViewsMatchExactQuotes() throws {
         var rng = SeededRandom(seed: 11)
         for _ in 0..<300 {
-            let p = randomPool(&rng)
+            let p = try randomPool(&rng)
             let i = 0, j = p.tokens.count - 1
             let fraction = pow(10, Double.random(in: -4 ... -0.6, using: &rng))
             let x = try #require(UInt256(truncating: p.balances[i].doubleValue * fraction))
@@ -92,7 +100,7 @@ import TestOracles
             #expect(abs(p.marginalRate(at: x.doubleValue, from: i, to: j) - numeric) / numeric < 1e-6)
         }
         // Spot price of a 50/50 pool is bOut/bIn·(1 − fee).
-        let even = WeightedPool(address: .zero, poolId: [], tokens: ["A", "B"], decimals: [18, 6],
+        let even = try WeightedPool(address: .zero, poolId: [UInt8](repeating: 0, count: 32), tokens: ["A", "B"], decimals: [18, 6],
                                 balances: [1_000 * Self.e18, 3_000_000_000_000], weights: [500_000_000_000_000_000, 500_000_000_000_000_000],
                                 swapFee: 3_000_000_000_000_000)
         #expect(abs(even.spotRate(from: 0, to: 1) / (3000 * 0.997 * 1e-12) - 1) < 1e-12)
@@ -101,12 +109,12 @@ import TestOracles
     @Test func scalingDependsOnlyOnDecimals() throws {
         // The same pool in whole tokens, with token 1 at 6, 8 or 18 decimals: the upscaled math is
         // identical, so raw outputs differ exactly by the truncation of the downscale.
-        func make(_ d: Int) -> WeightedPool {
-            WeightedPool(address: .zero, poolId: [], tokens: ["A", "B"], decimals: [18, d],
+        func make(_ d: Int) throws -> WeightedPool {
+            try WeightedPool(address: .zero, poolId: [UInt8](repeating: 0, count: 32), tokens: ["A", "B"], decimals: [18, d],
                          balances: [5_000 * Self.e18, 12_345_678 * .ten(d)],
                          weights: [800_000_000_000_000_000, 200_000_000_000_000_000], swapFee: 2_500_000_000_000_000)
         }
-        let p18 = make(18), p8 = make(8), p6 = make(6)
+        let p18 = try make(18), p8 = try make(8), p6 = try make(6)
         for x in [UInt256.ten(15), 7 * .ten(18), 1_234 * .ten(18)] {
             let y18 = try #require(p18.amountOut(x, from: 0, to: 1))
             #expect(p8.amountOut(x, from: 0, to: 1) == y18 / .ten(10))
@@ -135,7 +143,7 @@ import TestOracles
         #expect(throws: BalancerMathError.maxOutRatio) { try pool.quoteGivenOut(outLimit + 1, from: 0, to: 1) }
         // With extreme weights (99/1) 30 % in would drain almost all of the out side; the
         // out-limit then caps maxAmountIn so the trade stays quotable both ways.
-        let skewed = WeightedPool(address: .zero, poolId: [], tokens: ["A", "B"], decimals: [18, 18],
+        let skewed = try WeightedPool(address: .zero, poolId: [UInt8](repeating: 0, count: 32), tokens: ["A", "B"], decimals: [18, 18],
                                   balances: [1_000 * Self.e18, 1_000 * Self.e18],
                                   weights: [990_000_000_000_000_000, 10_000_000_000_000_000], swapFee: 1_000_000_000_000_000)
         let sm = skewed.maxAmountIn(from: 0, to: 1)
@@ -161,7 +169,7 @@ import TestOracles
         #expect(pool.applyingSwap(amountIn: 1, amountOut: pool.balances[2] + 1, from: 0, to: 2) == nil)
     }
 
-    @Test func malformedPoolsAndIndicesAreRefusedNotTrapped() {
+    @Test func badIndicesAndAmountsAreRefusedNotTrapped() throws {
         #expect(pool.amountOut(1_000, from: 0, to: 0) == nil)
         #expect(pool.amountOut(1_000, from: -1, to: 1) == nil)
         #expect(pool.amountOut(1_000, from: 0, to: 3) == nil)
@@ -169,18 +177,38 @@ import TestOracles
         #expect(pool.amountOut(.max, from: 0, to: 1) == nil)
         #expect(pool.amountIn(forOut: .max, from: 0, to: 1) == nil)
         #expect(pool.maxAmountIn(from: 0, to: 9) == .zero)
-        var short = pool
-        short.weights.removeLast()
-        #expect(short.amountOut(1_000, from: 0, to: 1) == nil)
-        #expect(short.approximateOut(1_000, from: 0, to: 1) == 0)
-        var wide = pool
-        wide.decimals[1] = 24
-        #expect(wide.amountOut(1_000, from: 0, to: 1) == nil)
-        var empty = pool
-        empty.balances[0] = .zero
+        let empty = try Self.pool(balances: [.zero, 1_500_000_000, 900_000 * 1_000_000])
         #expect(empty.amountOut(1_000, from: 0, to: 1) == nil)
         #expect(empty.marginalRate(at: 0, from: 0, to: 1) == 0)
         #expect(pool.curve(from: 0, to: 1) == .general)
         #expect(pool.kind == .weighted && pool.swapGas == 90_000)
+    }
+
+    /// A pool no Balancer factory could make is refused when the value is made, so every quote
+    /// can rely on one balance, weight and scaling factor per token.
+    @Test func poolsNoFactoryCouldMakeAreRefusedWhenMade() {
+        let balances: [UInt256] = [1, 2, 3]
+        #expect(throws: PoolInvariantError("weights", "2 weights for 3 tokens")) {
+            try Self.pool(balances: balances, weights: [500_000_000_000_000_000, 500_000_000_000_000_000])
+        }
+        #expect(throws: PoolInvariantError("balances", "2 balances for 3 tokens")) { try Self.pool(balances: [1, 2]) }
+        #expect(throws: PoolInvariantError("decimals", "2 decimals for 3 tokens")) { try Self.pool(balances: balances, decimals: [18, 8]) }
+        #expect(throws: PoolInvariantError("tokens", index: 1, "\"WBTC\" has 24 decimals; Balancer pools support at most 18")) {
+            try Self.pool(balances: balances, decimals: [18, 24, 6])
+        }
+        #expect(throws: PoolInvariantError("tokens", index: 2, "\"WETH\" appears twice in one pool")) {
+            try Self.pool(balances: balances, tokens: ["WETH", "WBTC", "WETH"])
+        }
+        #expect(throws: PoolInvariantError("tokens", "a weighted pool has 2 to 8 tokens, got 1")) {
+            try Self.pool(balances: [1], decimals: [18], tokens: ["WETH"], weights: [FixedPoint.one])
+        }
+        #expect(throws: PoolInvariantError("weights", index: 2, "1 is below the 1 % minimum weight (10000000000000000)")) {
+            try Self.pool(balances: balances, weights: [500_000_000_000_000_000, 499_999_999_999_999_999, 1])
+        }
+        #expect(throws: PoolInvariantError("weights", "normalized weights sum to 900000000000000000, not 1000000000000000000")) {
+            try Self.pool(balances: balances, weights: [300_000_000_000_000_000, 300_000_000_000_000_000, 300_000_000_000_000_000])
+        }
+        #expect(throws: PoolInvariantError("swapFee", "must be below 1e18 (100 %)")) { try Self.pool(balances: balances, swapFee: FixedPoint.one) }
+        #expect(throws: PoolInvariantError("poolId", "a pool id is 32 bytes, got 0")) { try Self.pool(balances: balances, poolId: []) }
     }
 }

@@ -55,7 +55,7 @@ import Testing
             let rIn = UInt256(UInt64.random(in: 1_000...UInt64.max, using: &rng)) * UInt256(UInt64.random(in: 1...1_000_000_000, using: &rng))
             let rOut = UInt256(UInt64.random(in: 1_000...UInt64.max, using: &rng)) * UInt256(UInt64.random(in: 1...1_000_000_000, using: &rng))
             let x = [UInt256(1), rIn / 1_000_000, rIn / 100, rIn / 3, rIn * 10].randomElement(using: &rng)!
-            let pool = ConstantProductPool(address: .zero, tokens: ["A", "B"], reserves: [rIn, rOut])
+            let pool = try ConstantProductPool(address: .zero, tokens: ["A", "B"], reserves: [rIn, rOut])
             let onChain = try call(router, Self.getAmountOut, [.uint(max(x, 1)), .uint(rIn), .uint(rOut)])
             #expect(pool.amountOut(max(x, 1), from: 0, to: 1).map(ABIValue.uint) == onChain.first, "in \(x) reserves \(rIn)/\(rOut), \(rng.replay)")
             let y = rOut / UInt256(UInt64.random(in: 2...1000, using: &rng))
@@ -73,7 +73,7 @@ import Testing
             let router = try #require(network.dex(named: entry.dex)?.router, "no router for \(entry.dex)")
             let t0 = try #require(network.token(entry.tokens[0])), t1 = try #require(network.token(entry.tokens[1]))
             let r = try call(entry.address, Self.getReserves, [])
-            let pool = ConstantProductPool(address: entry.address, tokens: entry.tokens,
+            let pool = try ConstantProductPool(address: entry.address, tokens: entry.tokens,
                                            reserves: [try r[0].asUInt256, try r[1].asUInt256], feeBps: entry.feeBps ?? 30)
             for _ in 0..<4 {
                 // Up to half the reserve: amounts that move the price a lot.
@@ -102,7 +102,7 @@ import Testing
             let decimals = try symbols.map { try #require(network.token($0)?.decimals) }
             let w = try call(entry.address, Self.weights, [])[0].asArray.map { try $0.asUInt256 }
             let fee = try call(entry.address, Self.swapFee, [])[0].asUInt256
-            let pool = WeightedPool(address: entry.address, poolId: poolId, tokens: symbols, decimals: decimals,
+            let pool = try WeightedPool(address: entry.address, poolId: poolId, tokens: symbols, decimals: decimals,
                                     balances: balances, weights: w, swapFee: fee)
             let funds = ABIValue.tuple([.address(.zero), .bool(false), .address(.zero), .bool(false)])
             for i in symbols.indices {

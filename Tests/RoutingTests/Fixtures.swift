@@ -17,8 +17,8 @@ func raw(_ whole: Double, decimals: Int = 18) -> UInt256 {
     UInt256(truncating: whole * pow(10, Double(decimals))) ?? .zero
 }
 
-func cp(_ n: Int, _ a: String, _ b: String, _ ra: UInt256, _ rb: UInt256, feeBps: UInt64 = 30) -> ConstantProductPool {
-    ConstantProductPool(address: poolAddress(n), tokens: [a, b], reserves: [ra, rb], feeBps: feeBps)
+func cp(_ n: Int, _ a: String, _ b: String, _ ra: UInt256, _ rb: UInt256, feeBps: UInt64 = 30) throws -> ConstantProductPool {
+    try ConstantProductPool(address: poolAddress(n), tokens: [a, b], reserves: [ra, rb], feeBps: feeBps)
 }
 
 /// A test-only pool that is not constant-product, to exercise the router's `.general` path:

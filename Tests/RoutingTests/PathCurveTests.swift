@@ -34,9 +34,9 @@ import TestOracles
 
     @Test func pathOfConstantProductPoolsCollapsesAndMatchesThePoolsFloatViews() throws {
         let pools: [any Pool] = [
-            cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
-            cp(2, "USDC", "DAI", raw(5_000_000, decimals: 6), raw(5_010_000), feeBps: 5),
-            cp(3, "DAI", "WBTC", raw(40_000_000), raw(600, decimals: 8), feeBps: 100),
+            try cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
+            try cp(2, "USDC", "DAI", raw(5_000_000, decimals: 6), raw(5_010_000), feeBps: 5),
+            try cp(3, "DAI", "WBTC", raw(40_000_000), raw(600, decimals: 8), feeBps: 100),
         ]
         let graph = PoolGraph(pools: pools)
         let path = try #require(graph.paths(from: "WETH", to: "WBTC", maxHops: 3).first)
@@ -65,7 +65,7 @@ import TestOracles
     @Test func generalPathInvertsItsMarginalRate() throws {
         let pools: [any Pool] = [
             PowerPool(address: poolAddress(1), tokens: ["A", "B"], reserves: [raw(1_000), raw(2_000)], exponent: 2),
-            cp(2, "B", "C", raw(4_000), raw(4_000)),
+            try cp(2, "B", "C", raw(4_000), raw(4_000)),
         ]
         let graph = PoolGraph(pools: pools)
         let path = try #require(graph.paths(from: "A", to: "C", maxHops: 2).first)

@@ -7,9 +7,9 @@ import TestOracles
 @Suite struct PoolGraphTests {
     @Test func findsAPathOnlyReachableThroughTwoHops() throws {
         let pools: [any Pool] = [
-            cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
-            cp(2, "USDC", "LINK", raw(2_000_000, decimals: 6), raw(100_000)),
-            cp(3, "DAI", "USDT", raw(1_000_000), raw(1_000_000, decimals: 6)),
+            try cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
+            try cp(2, "USDC", "LINK", raw(2_000_000, decimals: 6), raw(100_000)),
+            try cp(3, "DAI", "USDT", raw(1_000_000), raw(1_000_000, decimals: 6)),
         ]
         let route = try Router.route(sell: "WETH", buy: "LINK", amountIn: raw(1), pools: pools)
         #expect(route.legs.count == 1)
@@ -23,12 +23,12 @@ import TestOracles
         }
     }
 
-    @Test func pathsVisitNoTokenTwiceAndUseNoPoolTwice() {
+    @Test func pathsVisitNoTokenTwiceAndUseNoPoolTwice() throws {
         // A three-token pool could serve A→B and then B→C; the graph must not reuse it.
         let triple = PowerPool(address: poolAddress(9), tokens: ["A", "B", "C"], reserves: [raw(1), raw(1), raw(1)])
         let pools: [any Pool] = [
-            cp(1, "A", "B", raw(10), raw(10)), cp(2, "B", "C", raw(10), raw(10)), cp(3, "A", "C", raw(10), raw(10)),
-            cp(4, "C", "D", raw(10), raw(10)), cp(5, "B", "D", raw(10), raw(10)), cp(6, "A", "B", raw(20), raw(20)), triple,
+            try cp(1, "A", "B", raw(10), raw(10)), try cp(2, "B", "C", raw(10), raw(10)), try cp(3, "A", "C", raw(10), raw(10)),
+            try cp(4, "C", "D", raw(10), raw(10)), try cp(5, "B", "D", raw(10), raw(10)), try cp(6, "A", "B", raw(20), raw(20)), triple,
         ]
         let graph = PoolGraph(pools: pools)
         let paths = graph.paths(from: "A", to: "D", maxHops: 3)
@@ -66,7 +66,7 @@ import TestOracles
         return count
     }
 
-    @Test func candidatesAreCappedAndRankedByQuickQuote() {
+    @Test func candidatesAreCappedAndRankedByQuickQuote() throws {
         var rng = SeededRandom(seed: 3)
         let tokens = (0..<20).map { "T\($0)" }
         var pools: [any Pool] = []
@@ -74,7 +74,7 @@ import TestOracles
             let a = Int.random(in: 0..<20, using: &rng)
             var b = Int.random(in: 0..<19, using: &rng)
             if b >= a { b += 1 }
-            pools.append(cp(n, tokens[a], tokens[b], raw(Double.random(in: 10...10_000, using: &rng)), raw(Double.random(in: 10...10_000, using: &rng))))
+            pools.append(try cp(n, tokens[a], tokens[b], raw(Double.random(in: 10...10_000, using: &rng)), raw(Double.random(in: 10...10_000, using: &rng))))
         }
         let graph = PoolGraph(pools: pools)
         let all = graph.paths(from: "T0", to: "T1", maxHops: 3)
@@ -89,13 +89,13 @@ import TestOracles
 }
 
 @Suite struct DenseGraphTests {
-    @Test func enumerationLimitKeepsEveryShortPath() {
+    @Test func enumerationLimitKeepsEveryShortPath() throws {
         // 5 tokens, 200 pools: more three-hop paths than a small limit.
         let tokens = ["A", "B", "C", "D", "E"]
         var pools: [any Pool] = []
         for n in 0..<200 {
             let a = n % 5, b = (n / 5 + a + 1) % 5
-            pools.append(cp(n, tokens[a], tokens[b == a ? (a + 1) % 5 : b], raw(100), raw(100)))
+            pools.append(try cp(n, tokens[a], tokens[b == a ? (a + 1) % 5 : b], raw(100), raw(100)))
         }
         let graph = PoolGraph(pools: pools)
         let paths = graph.paths(from: "A", to: "B", maxHops: 3, limit: 100)
@@ -108,13 +108,13 @@ import TestOracles
         #expect(paths.map(\.hops.count) == paths.map(\.hops.count).sorted())
     }
 
-    @Test func multiHopPathsUseOnlyTheDeepestPoolsPerPair() {
+    @Test func multiHopPathsUseOnlyTheDeepestPoolsPerPair() throws {
         // A–B direct through 6 pools; A–C and C–B through 6 pools each, of growing depth.
         var pools: [any Pool] = []
         for n in 0..<6 {
-            pools.append(cp(n, "A", "B", raw(100), raw(100)))
-            pools.append(cp(10 + n, "A", "C", raw(100 + Double(n)), raw(100)))
-            pools.append(cp(20 + n, "C", "B", raw(100 + Double(n)), raw(100)))
+            pools.append(try cp(n, "A", "B", raw(100), raw(100)))
+            pools.append(try cp(10 + n, "A", "C", raw(100 + Double(n)), raw(100)))
+            pools.append(try cp(20 + n, "C", "B", raw(100 + Double(n)), raw(100)))
         }
         let graph = PoolGraph(pools: pools)
         let paths = graph.paths(from: "A", to: "B", maxHops: 2)
@@ -123,8 +123,8 @@ import TestOracles
         #expect(paths.filter { $0.hops.count == 2 }.count == k * k)
         // Only the deepest k of each pair appear in two-hop paths.
         let used = Set(paths.filter { $0.hops.count == 2 }.flatMap { $0.hops.map(\.pool) })
-        let deepest = Set((6 - k..<6).flatMap { n in [pools.firstIndex { $0.address == cp(10 + n, "A", "C", raw(1), raw(1)).address }!,
-                                                     pools.firstIndex { $0.address == cp(20 + n, "C", "B", raw(1), raw(1)).address }!] })
+        let deepest = Set((6 - k..<6).flatMap { n in [pools.firstIndex { $0.address == poolAddress(10 + n) }!,
+                                                     pools.firstIndex { $0.address == poolAddress(20 + n) }!] })
         #expect(used == deepest)
     }
 }

@@ -7,8 +7,8 @@ import TestOracles
 
 @Suite struct RouterTests {
     /// Random parallel and multi-hop pools between a few tokens, some of them not constant-product.
-    func randomPools(_ rng: inout SeededRandom, count: Int, tokens: [String]) -> [any Pool] {
-        (0..<count).map { n -> any Pool in
+    func randomPools(_ rng: inout SeededRandom, count: Int, tokens: [String]) throws -> [any Pool] {
+        try (0..<count).map { n -> any Pool in
             let a = Int.random(in: 0..<tokens.count, using: &rng)
             var b = Int.random(in: 0..<(tokens.count - 1), using: &rng)
             if b >= a { b += 1 }
@@ -18,7 +18,7 @@ import TestOracles
                 return PowerPool(address: poolAddress(n), tokens: [tokens[a], tokens[b]], reserves: [ra, rb], feeBps: fee,
                                  exponent: Int.random(in: 1...3, using: &rng))
             }
-            return cp(n, tokens[a], tokens[b], ra, rb, feeBps: fee)
+            return try cp(n, tokens[a], tokens[b], ra, rb, feeBps: fee)
         }
     }
 
@@ -60,7 +60,7 @@ import TestOracles
         let tokens = ["WETH", "USDC", "DAI", "WBTC", "LINK"]
         var routed = 0, split = 0
         for _ in 0..<150 {
-            let pools = randomPools(&rng, count: Int.random(in: 3...14, using: &rng), tokens: tokens)
+            let pools = try randomPools(&rng, count: Int.random(in: 3...14, using: &rng), tokens: tokens)
             let amount = raw(Double.random(in: 1e-12...3_000, using: &rng)) + UInt256(UInt64.random(in: 0...999, using: &rng))
             let options = RouteOptions(slippageBps: UInt64.random(in: 0...300, using: &rng))
             do {
@@ -82,9 +82,9 @@ import TestOracles
     @Test func splitBeatsOrEqualsEverySinglePath() throws {
         var rng = SeededRandom(seed: 99)
         for _ in 0..<60 {
-            let pools: [any Pool] = (0..<Int.random(in: 2...8, using: &rng)).map { n in
+            let pools: [any Pool] = try (0..<Int.random(in: 2...8, using: &rng)).map { n in
                 let depth = Double.random(in: 100...10_000, using: &rng)
-                return cp(n, "WETH", "USDC", raw(depth), raw(depth * Double.random(in: 2_950...3_050, using: &rng), decimals: 6),
+                return try cp(n, "WETH", "USDC", raw(depth), raw(depth * Double.random(in: 2_950...3_050, using: &rng), decimals: 6),
                           feeBps: [UInt64(5), 30, 100][n % 3])
             }
             let amount = raw(Double.random(in: 0.001...2_000, using: &rng))
@@ -97,14 +97,14 @@ import TestOracles
     func matchesBruteForceOptimumOnSmallInstances(seed: UInt64) throws {
         var rng = SeededRandom(seed: seed)
         let count = seed % 2 == 0 ? 3 : 2
-        let pools: [any Pool] = (0..<count).map { n -> any Pool in
+        let pools: [any Pool] = try (0..<count).map { n -> any Pool in
             let depth = Double.random(in: 50...5_000, using: &rng)
             let rIn = raw(depth), rOut = raw(depth * Double.random(in: 2_900...3_100, using: &rng), decimals: 6)
             // Every third instance mixes in a non-constant-product pool.
             if seed % 3 == 0 && n == 0 {
                 return PowerPool(address: poolAddress(n), tokens: ["WETH", "USDC"], reserves: [rIn, rOut], exponent: 2)
             }
-            return cp(n, "WETH", "USDC", rIn, rOut, feeBps: [UInt64(30), 5, 100][n])
+            return try cp(n, "WETH", "USDC", rIn, rOut, feeBps: [UInt64(30), 5, 100][n])
         }
         let amount = raw(Double.random(in: 5...200, using: &rng))
         let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: amount, pools: pools)
@@ -122,9 +122,9 @@ import TestOracles
         var rng = SeededRandom(seed: 50)
         var worst = Double.infinity, best = 0.0, checked = 0
         for instance in 0..<40 {
-            let cps: [ConstantProductPool] = (0..<Int.random(in: 10...50, using: &rng)).map { n in
+            let cps: [ConstantProductPool] = try (0..<Int.random(in: 10...50, using: &rng)).map { n in
                 let depth = Double.random(in: 10...20_000, using: &rng)
-                return cp(n, "WETH", "USDC", raw(depth), raw(depth * Double.random(in: 2_950...3_050, using: &rng), decimals: 6),
+                return try cp(n, "WETH", "USDC", raw(depth), raw(depth * Double.random(in: 2_950...3_050, using: &rng), decimals: 6),
                           feeBps: [UInt64(5), 30, 100][Int.random(in: 0...2, using: &rng)])
             }
             let pools: [any Pool] = cps
@@ -148,8 +148,8 @@ import TestOracles
 
     @Test func gasDecidesWhetherATinyPoolIsWorthALeg() throws {
         let pools: [any Pool] = [
-            cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
-            cp(2, "WETH", "USDC", raw(5), raw(15_030, decimals: 6)),       // tiny, slightly better price
+            try cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
+            try cp(2, "WETH", "USDC", raw(5), raw(15_030, decimals: 6)),       // tiny, slightly better price
         ]
         // 1 wei of ETH is worth 3000e6 / 1e18 raw USDC.
         let usdcPerWei = 3_000e6 / 1e18
@@ -169,9 +169,9 @@ import TestOracles
     @Test func gasDecidesWhetherAnExtraHopPays() throws {
         // Direct pool slightly worse than the two-hop path through DAI.
         let pools: [any Pool] = [
-            cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
-            cp(2, "WETH", "DAI", raw(1_000), raw(3_003_000)),
-            cp(3, "DAI", "USDC", raw(10_000_000), raw(10_000_000, decimals: 6), feeBps: 1),
+            try cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
+            try cp(2, "WETH", "DAI", raw(1_000), raw(3_003_000)),
+            try cp(3, "DAI", "USDC", raw(10_000_000), raw(10_000_000, decimals: 6), feeBps: 1),
         ]
         let opts = RouteOptions(maxLegs: 1)
         let free = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(1), pools: pools, options: opts)
@@ -188,7 +188,7 @@ import TestOracles
         let pools: [any Pool] = [
             PowerPool(address: poolAddress(1), tokens: ["WETH", "USDC"], reserves: [raw(200), raw(600_000, decimals: 6)], exponent: 2),
             PowerPool(address: poolAddress(2), tokens: ["WETH", "USDC"], reserves: [raw(150), raw(450_000, decimals: 6)], exponent: 3),
-            cp(3, "WETH", "USDC", raw(20), raw(60_000, decimals: 6)),
+            try cp(3, "WETH", "USDC", raw(20), raw(60_000, decimals: 6)),
         ]
         let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(100), pools: pools)
         #expect(route.legs.count >= 2)
@@ -201,18 +201,18 @@ import TestOracles
     @Test func pathsSharingAPoolAreNotSplitAcross() throws {
         // WETH→DAI goes through one deep pool, then DAI→USDC through two: the two-hop paths share a pool.
         let pools: [any Pool] = [
-            cp(1, "WETH", "DAI", raw(100_000), raw(300_000_000)),
-            cp(2, "DAI", "USDC", raw(1_000_000), raw(1_000_000, decimals: 6)),
-            cp(3, "DAI", "USDC", raw(900_000), raw(900_000, decimals: 6)),
-            cp(4, "WETH", "USDC", raw(300), raw(900_000, decimals: 6)),
+            try cp(1, "WETH", "DAI", raw(100_000), raw(300_000_000)),
+            try cp(2, "DAI", "USDC", raw(1_000_000), raw(1_000_000, decimals: 6)),
+            try cp(3, "DAI", "USDC", raw(900_000), raw(900_000, decimals: 6)),
+            try cp(4, "WETH", "USDC", raw(300), raw(900_000, decimals: 6)),
         ]
         let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(200), pools: pools)
         try checkInvariants(route, pools: pools, options: RouteOptions())
         #expect(route.legs.count == 2)
     }
 
-    @Test func typedErrors() {
-        let pools: [any Pool] = [cp(1, "WETH", "USDC", raw(10), raw(30_000, decimals: 6)), cp(2, "DAI", "USDT", raw(10), raw(10, decimals: 6))]
+    @Test func typedErrors() throws {
+        let pools: [any Pool] = [try cp(1, "WETH", "USDC", raw(10), raw(30_000, decimals: 6)), try cp(2, "DAI", "USDT", raw(10), raw(10, decimals: 6))]
         #expect(throws: RoutingError.unknownToken(argument: "sell", symbol: "ZZZ")) {
             try Router.route(sell: "ZZZ", buy: "USDC", amountIn: 1, pools: pools)
         }
@@ -230,7 +230,7 @@ import TestOracles
         #expect(throws: RoutingError.self) {
             try Router.route(sell: "WETH", buy: "USDC", amountIn: 1, pools: pools, options: RouteOptions(slippageBps: 10_001))
         }
-        let empty: [any Pool] = [cp(1, "WETH", "USDC", 0, 0)]
+        let empty: [any Pool] = [try cp(1, "WETH", "USDC", 0, 0)]
         #expect(throws: RoutingError.noLiquidity(sell: "WETH", buy: "USDC")) {
             try Router.route(sell: "WETH", buy: "USDC", amountIn: 1, pools: empty)
         }
@@ -242,9 +242,9 @@ import TestOracles
 
     @Test func encodesTheSharedRouteJSON() throws {
         let pools: [any Pool] = [
-            cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
-            cp(2, "WETH", "WBTC", raw(1_000), raw(50, decimals: 8)),
-            cp(3, "WBTC", "USDC", raw(60, decimals: 8), raw(3_600_000, decimals: 6)),
+            try cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
+            try cp(2, "WETH", "WBTC", raw(1_000), raw(50, decimals: 8)),
+            try cp(3, "WBTC", "USDC", raw(60, decimals: 8), raw(3_600_000, decimals: 6)),
         ]
         let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(5), pools: pools, options: RouteOptions(slippageBps: 50))
         #expect(route.legs.count == 2)
@@ -288,7 +288,7 @@ import TestOracles
     @Test func twoHundredPoolGraphRoutes() throws {
         var rng = SeededRandom(seed: 200)
         let tokens = (0..<25).map { "T\($0)" }
-        let pools = randomPools(&rng, count: 200, tokens: tokens)
+        let pools = try randomPools(&rng, count: 200, tokens: tokens)
         let graph = PoolGraph(pools: pools)
         let options = RouteOptions(maxCandidatePaths: 32)
         let route = try Router.route(sell: "T0", buy: "T1", amountIn: raw(500), graph: graph, options: options)
@@ -306,9 +306,9 @@ import TestOracles
         var worst = 0.0
         for _ in 0..<200 {
             let n = Int.random(in: 2...5, using: &rng)
-            let pools: [any Pool] = (0..<n).map { k in
+            let pools: [any Pool] = try (0..<n).map { k in
                 let depth = pow(10, Double.random(in: 0...4, using: &rng))
-                return cp(k, "WETH", "USDC", raw(depth), raw(depth * Double.random(in: 2_950...3_050, using: &rng), decimals: 6),
+                return try cp(k, "WETH", "USDC", raw(depth), raw(depth * Double.random(in: 2_950...3_050, using: &rng), decimals: 6),
                           feeBps: [UInt64(5), 30, 100][k % 3])
             }
             let amount = raw(pow(10, Double.random(in: -1...3, using: &rng)))
@@ -362,10 +362,10 @@ struct GarbagePool: Pool {
     func garbageFloatViewsDoNotBreakTheRouter(value: Double) throws {
         let pools: [any Pool] = [
             GarbagePool(address: poolAddress(7), tokens: ["WETH", "USDC"], value: value),
-            cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
-            cp(2, "WETH", "USDC", raw(500), raw(1_500_000, decimals: 6)),
+            try cp(1, "WETH", "USDC", raw(1_000), raw(3_000_000, decimals: 6)),
+            try cp(2, "WETH", "USDC", raw(500), raw(1_500_000, decimals: 6)),
             GarbagePool(address: poolAddress(8), tokens: ["WETH", "DAI"], value: value),
-            cp(3, "DAI", "USDC", raw(1_000_000), raw(1_000_000, decimals: 6)),
+            try cp(3, "DAI", "USDC", raw(1_000_000), raw(1_000_000, decimals: 6)),
         ]
         for amount in [raw(1), raw(300)] {
             do {

@@ -23,7 +23,7 @@ import Testing
         #expect(later.decision.action == .rebalance, "\(later.decision.reasons)")
     }
 
-    @Test func aConfirmedMoveCountsAndStillBlocks() {
+    @Test func aConfirmedMoveCountsAndStillBlocks() throws {
         var policy = Policy()
         policy.maxPriceDeviationPercent = 10
         let steady = [Double](repeating: 3000, count: 10)
@@ -43,8 +43,8 @@ import Testing
 
     @Test func aSkewedThinPoolOfAnotherTokenDoesNotBlock() throws {
         // A thin LINK/WETH pool 3 % off the deep one: LINK is not in the WETH/WBTC/USDC portfolio.
-        var pools = Fixture.pools
-        pools.append(Fixture.cp(8, "LINK", "WETH", 2_000 * Fixture.e18, UInt256(103) * Fixture.e18 / 10))
+        var pools = try Fixture.pools
+        pools.append(try Fixture.cp(8, "LINK", "WETH", 2_000 * Fixture.e18, UInt256(103) * Fixture.e18 / 10))
         let outcome = try Strategist.evaluate(portfolio: Fixture.portfolio(), market: Fixture.market(pools: pools), now: Fixture.now)
         #expect(outcome.decision.action == .rebalance, "\(outcome.decision.reasons)")
         // A portfolio that holds LINK is judged on that pool.

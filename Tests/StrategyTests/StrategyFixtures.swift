@@ -14,15 +14,17 @@ enum Fixture {
     ]
     static let e18 = UInt256(decimal: "1000000000000000000")!
 
-    static func cp(_ n: UInt8, _ a: String, _ b: String, _ ra: UInt256, _ rb: UInt256) -> ConstantProductPool {
-        ConstantProductPool(address: addr(100 + n), tokens: [a, b], reserves: [ra, rb])
+    static func cp(_ n: UInt8, _ a: String, _ b: String, _ ra: UInt256, _ rb: UInt256) throws -> ConstantProductPool {
+        try ConstantProductPool(address: addr(100 + n), tokens: [a, b], reserves: [ra, rb])
     }
 
     static var pools: [any Pool] {
-        [cp(1, "WETH", "USDC", 10_000 * e18, UInt256(30_000_000) * 1_000_000),
-         cp(2, "WBTC", "USDC", UInt256(500) * 100_000_000, UInt256(30_000_000) * 1_000_000),
-         cp(3, "WBTC", "WETH", UInt256(500) * 100_000_000, 10_000 * e18),
-         cp(4, "LINK", "WETH", 200_000 * e18, 1_000 * e18)]
+        get throws {
+        [try cp(1, "WETH", "USDC", 10_000 * e18, UInt256(30_000_000) * 1_000_000),
+         try cp(2, "WBTC", "USDC", UInt256(500) * 100_000_000, UInt256(30_000_000) * 1_000_000),
+         try cp(3, "WBTC", "WETH", UInt256(500) * 100_000_000, 10_000 * e18),
+         try cp(4, "LINK", "WETH", 200_000 * e18, 1_000 * e18)]
+        }
     }
 
     /// $100k: 62 % WETH, 8 % WBTC, 30 % USDC.
@@ -32,9 +34,9 @@ enum Fixture {
 
     static let now: UInt64 = 1_764_000_000
 
-    static func market(pools: [any Pool] = pools, balances: [String: UInt256] = balances, timestamp: UInt64 = now - 12,
-                       gasPriceWei: UInt256 = 20_000_000_000, history: [PriceHistory.Sample] = []) -> MarketView {
-        MarketView(tokens: tokens, balances: balances, pools: pools, blockNumber: 100, blockTimestamp: timestamp,
+    static func market(pools: [any Pool]? = nil, balances: [String: UInt256] = balances, timestamp: UInt64 = now - 12,
+                       gasPriceWei: UInt256 = 20_000_000_000, history: [PriceHistory.Sample] = []) throws -> MarketView {
+        MarketView(tokens: tokens, balances: balances, pools: try pools ?? Self.pools, blockNumber: 100, blockTimestamp: timestamp,
                    gasPriceWei: gasPriceWei, wrappedNative: "WETH", priceHistory: history)
     }
 

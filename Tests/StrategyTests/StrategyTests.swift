@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func driftAgainstTargets() throws {
-        let m = Fixture.market()
+        let m = try Fixture.market()
         let table = try Valuation.prices(of: ["WETH", "WBTC"], quote: "USDC", market: m)
         let report = try DriftReport.measure(portfolio: Fixture.portfolio(), market: m, prices: table)
         #expect(abs(report.totalValue - 100_000) < 1)
@@ -37,11 +37,11 @@ import Testing
         #expect(DriftReport.outside(weight: 46, target: 40, policy: policy))
     }
 
-    @Test func unknownQuoteOrUnpricedToken() {
+    @Test func unknownQuoteOrUnpricedToken() throws {
         #expect(throws: StrategyError.unknownToken("DAI")) {
             try Valuation.prices(of: ["WETH"], quote: "DAI", market: Fixture.market())
         }
-        let isolated = Fixture.market(pools: [Fixture.cp(1, "WETH", "USDC", 1000 * Fixture.e18, UInt256(3_000_000) * 1_000_000)])
+        let isolated = try Fixture.market(pools: [try Fixture.cp(1, "WETH", "USDC", 1000 * Fixture.e18, UInt256(3_000_000) * 1_000_000)])
         #expect(throws: StrategyError.noPrice("WBTC", quote: "USDC")) {
             try Valuation.prices(of: ["WBTC"], quote: "USDC", market: isolated)
         }
@@ -132,7 +132,7 @@ import Testing
     /// Weights (percent) after swapping each intent's exact input through the fixture's direct pool
     /// for its pair, in order, valued at the pools' mid prices before any trade (USDC = 1).
     static func weightsAfterExecuting(_ intents: [TradeIntent], balances: [String: UInt256]) throws -> [String: Double] {
-        var pools = Fixture.pools
+        var pools = try Fixture.pools
         let decimals = ["WETH": 18, "WBTC": 8, "USDC": 6]
         func whole(_ token: String, _ raw: UInt256) -> Double { raw.doubleValue / pow(10, Double(decimals[token]!)) }
         func midPrice(_ token: String) throws -> Double {
@@ -177,8 +177,8 @@ import Testing
     }
 
     @Test func poolsDisagreeing() throws {
-        var pools = Fixture.pools
-        pools.append(Fixture.cp(9, "WETH", "USDC", 1_000 * Fixture.e18, UInt256(3_100_000) * 1_000_000))
+        var pools = try Fixture.pools
+        pools.append(try Fixture.cp(9, "WETH", "USDC", 1_000 * Fixture.e18, UInt256(3_100_000) * 1_000_000))
         let outcome = try Strategist.evaluate(portfolio: Fixture.portfolio(), market: Fixture.market(pools: pools), now: Fixture.now)
         #expect(outcome.decision.action == .skip)
         guard case .poolsDisagree(let pair, _, let spread, _)? = outcome.decision.reasons.first else {

@@ -19,7 +19,7 @@ import Testing
     }
 
     func evaluate(_ vault: VaultBounds?) throws -> StrategyOutcome {
-        var market = Fixture.market()
+        var market = try Fixture.market()
         market.vault = vault
         return try Strategist.evaluate(portfolio: Fixture.portfolio(), market: market, now: Fixture.now)
     }

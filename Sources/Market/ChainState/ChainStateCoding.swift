@@ -75,10 +75,6 @@ extension ChainState: Codable {
         do { return try encoder.encode(self) } catch { throw ChainStateError(field: "", message: "cannot encode: \(error)") }
     }
 
-    /// Checks a value built in code by the same rules a decoded snapshot obeys.
-    public func validate() throws(ChainStateError) {
-        _ = try ChainState(wire: ChainStateWire(self))
-    }
 }
 
 extension ChainStateWire {
@@ -111,50 +107,32 @@ extension ChainStateWire {
     }
 }
 
-// MARK: validation
+// MARK: reading the wire form
 
 extension ChainState {
+    /// Turns the text of a snapshot into values (each pool checked by its own initialiser), then
+    /// checks how the parts fit together with `validate()`, the check a node read gets too.
     init(wire: ChainStateWire) throws(ChainStateError) {
         let root = JSONFieldPath()
-        guard wire.chainId.value > 0 else { throw ChainStateError(root.key("chainId"), "must be positive") }
-
         let blockPath = root.key("block")
         let block = Block(number: wire.block.number.value, timestamp: wire.block.timestamp.value,
                           baseFeePerGas: try Self.integer(wire.block.baseFeePerGas, blockPath.key("baseFeePerGas")))
 
         var tokens: [Token] = []
-        var decimalsBySymbol: [String: Int] = [:]
-        var seenAddresses: Set<Address> = []
         for (k, t) in wire.tokens.enumerated() {
-            let path = root.key("tokens").index(k)
-            guard Self.isSymbol(t.symbol) else { throw ChainStateError(path.key("symbol"), "not a token symbol: \"\(t.symbol)\"") }
-            guard decimalsBySymbol[t.symbol] == nil else { throw ChainStateError(path.key("symbol"), "duplicate symbol \"\(t.symbol)\"") }
-            let address = try Self.address(t.address, path.key("address"))
-            guard seenAddresses.insert(address).inserted else { throw ChainStateError(path.key("address"), "duplicate token address \(address)") }
-            guard t.decimals.value <= 77 else { throw ChainStateError(path.key("decimals"), "\(t.decimals.value) decimals is more than any uint256 amount has") }
-            let decimals = Int(t.decimals.value)
-            decimalsBySymbol[t.symbol] = decimals
-            tokens.append(Token(symbol: t.symbol, address: address, decimals: decimals))
+            let address = try Self.address(t.address, root.key("tokens").index(k).key("address"))
+            tokens.append(Token(symbol: t.symbol, address: address, decimals: Int(exactly: t.decimals.value) ?? .max))
         }
-
-        func knownSymbol(_ symbol: String, _ path: JSONFieldPath) throws(ChainStateError) {
-            guard decimalsBySymbol[symbol] != nil else { throw ChainStateError(path, "unknown token \"\(symbol)\"") }
-        }
+        let decimalsBySymbol = Dictionary(tokens.map { ($0.symbol, $0.decimals) }, uniquingKeysWith: { first, _ in first })
 
         var balances: [String: UInt256] = [:]
         for symbol in wire.balances.keys.sorted() {
-            let path = root.key("balances").key(symbol)
-            try knownSymbol(symbol, path)
-            balances[symbol] = try Self.integer(wire.balances[symbol] ?? WireInteger(""), path)
+            balances[symbol] = try Self.integer(wire.balances[symbol] ?? WireInteger(""), root.key("balances").key(symbol))
         }
 
         var pools: [PoolState] = []
-        var seenPools: Set<Address> = []
         for (k, p) in wire.pools.enumerated() {
-            let path = root.key("pools").index(k)
-            let pool = try Self.pool(p, path, decimalsBySymbol: decimalsBySymbol)
-            guard seenPools.insert(pool.address).inserted else { throw ChainStateError(path.key("address"), "duplicate pool address \(pool.address)") }
-            pools.append(pool)
+            pools.append(try Self.pool(p, root.key("pools").index(k), decimalsBySymbol: decimalsBySymbol))
         }
 
         let owner = try wire.owner.map { (s) throws(ChainStateError) in try Self.address(s, root.key("owner")) }
@@ -164,7 +142,6 @@ extension ChainState {
         var allowances: [String: [Address: UInt256]] = [:]
         for symbol in (wire.allowances ?? [:]).keys.sorted() {
             let path = root.key("allowances").key(symbol)
-            try knownSymbol(symbol, path)
             var bySpender: [Address: UInt256] = [:]
             let entries = wire.allowances?[symbol] ?? [:]
             for spenderText in entries.keys.sorted() {
@@ -176,7 +153,58 @@ extension ChainState {
             allowances[symbol] = bySpender
         }
 
-        if let history = wire.priceHistory {
+        var excluded: [Address] = []
+        for (k, text) in (wire.excludedPools ?? []).enumerated() {
+            excluded.append(try Self.address(text, root.key("excludedPools").index(k)))
+        }
+
+        self.init(chainId: wire.chainId.value, block: block, tokens: tokens, balances: balances, pools: pools,
+                  owner: owner, nativeBalance: nativeBalance, allowances: allowances,
+                  priorityFeePerGas: priorityFee, priceHistory: wire.priceHistory, excludedPools: excluded, vault: wire.vault)
+        try validate()
+    }
+
+    /// How the parts fit together: unique tokens and pools, every symbol a known token, pools'
+    /// decimals those of their tokens, price samples in order. Pools check themselves when made.
+    /// Errors name the field as the snapshot's JSON spells it.
+    public func validate() throws(ChainStateError) {
+        let root = JSONFieldPath()
+        guard chainId > 0 else { throw ChainStateError(root.key("chainId"), "must be positive") }
+
+        var decimalsBySymbol: [String: Int] = [:]
+        var seenAddresses: Set<Address> = []
+        for (k, t) in tokens.enumerated() {
+            let path = root.key("tokens").index(k)
+            guard Self.isSymbol(t.symbol) else { throw ChainStateError(path.key("symbol"), "not a token symbol: \"\(t.symbol)\"") }
+            guard decimalsBySymbol[t.symbol] == nil else { throw ChainStateError(path.key("symbol"), "duplicate symbol \"\(t.symbol)\"") }
+            guard seenAddresses.insert(t.address).inserted else { throw ChainStateError(path.key("address"), "duplicate token address \(t.address)") }
+            guard (0...77).contains(t.decimals) else {
+                throw ChainStateError(path.key("decimals"), "\(t.decimals) decimals is more than any uint256 amount has")
+            }
+            decimalsBySymbol[t.symbol] = t.decimals
+        }
+
+        func knownSymbol(_ symbol: String, _ path: JSONFieldPath) throws(ChainStateError) {
+            guard decimalsBySymbol[symbol] != nil else { throw ChainStateError(path, "unknown token \"\(symbol)\"") }
+        }
+
+        for symbol in balances.keys.sorted() { try knownSymbol(symbol, root.key("balances").key(symbol)) }
+
+        var seenPools: Set<Address> = []
+        for (k, pool) in pools.enumerated() {
+            let path = root.key("pools").index(k)
+            for symbol in pool.tokens { try knownSymbol(symbol, path.key("tokens")) }
+            if case .weighted(let w) = pool {
+                for (t, symbol) in w.tokens.enumerated() where w.decimals[t] != decimalsBySymbol[symbol] {
+                    throw ChainStateError(path.key("tokens").index(t), "the pool scales \"\(symbol)\" as \(w.decimals[t]) decimals, the token has \(decimalsBySymbol[symbol] ?? 0)")
+                }
+            }
+            guard seenPools.insert(pool.address).inserted else { throw ChainStateError(path.key("address"), "duplicate pool address \(pool.address)") }
+        }
+
+        for symbol in allowances.keys.sorted() { try knownSymbol(symbol, root.key("allowances").key(symbol)) }
+
+        if let history = priceHistory {
             let path = root.key("priceHistory")
             try knownSymbol(history.quote, path.key("quote"))
             var previous: UInt64 = 0
@@ -194,21 +222,13 @@ extension ChainState {
             }
         }
 
-        var excluded: [Address] = []
-        for (k, text) in (wire.excludedPools ?? []).enumerated() {
-            let path = root.key("excludedPools").index(k)
-            let address = try Self.address(text, path)
-            guard seenPools.contains(address) else { throw ChainStateError(path, "\(address) is not one of the snapshot's pools") }
-            excluded.append(address)
+        for (k, address) in excludedPools.enumerated() where !seenPools.contains(address) {
+            throw ChainStateError(root.key("excludedPools").index(k), "\(address) is not one of the snapshot's pools")
         }
 
-        if let vault = wire.vault {
+        if let vault {
             for symbol in vault.unitValues.keys.sorted() { try knownSymbol(symbol, root.key("vault").key("unitValues").key(symbol)) }
         }
-
-        self.init(chainId: wire.chainId.value, block: block, tokens: tokens, balances: balances, pools: pools,
-                  owner: owner, nativeBalance: nativeBalance, allowances: allowances,
-                  priorityFeePerGas: priorityFee, priceHistory: wire.priceHistory, excludedPools: excluded, vault: wire.vault)
     }
 
     private static func pool(_ p: ChainStateWire.PoolWire, _ path: JSONFieldPath, decimalsBySymbol: [String: Int]) throws(ChainStateError) -> PoolState {
@@ -217,62 +237,34 @@ extension ChainState {
             throw ChainStateError(path.key("kind"), "unknown pool kind \"\(p.kind)\" (known: \(known))")
         }
         let address = try Self.address(p.address, path.key("address"))
-        var seen: Set<String> = []
-        for (k, symbol) in p.tokens.enumerated() {
-            guard decimalsBySymbol[symbol] != nil else { throw ChainStateError(path.key("tokens"), "unknown token \"\(symbol)\"") }
-            guard seen.insert(symbol).inserted else { throw ChainStateError(path.key("tokens").index(k), "\"\(symbol)\" appears twice in one pool") }
+        func required<T>(_ value: T?, _ field: String) throws(ChainStateError) -> T {
+            guard let value else { throw ChainStateError(path.key(field), "missing") }
+            return value
         }
+        do {
+            switch kind {
+            case .constantProduct:
+                let reserves = try integers(try required(p.reserves, "reserves"), path.key("reserves"))
+                let fee = try required(p.feeBps, "feeBps")
+                return .constantProduct(try ConstantProductPool(address: address, tokens: p.tokens, reserves: reserves, feeBps: fee.value, dex: p.dex))
 
-        switch kind {
-        case .constantProduct:
-            guard p.tokens.count == 2 else {
-                throw ChainStateError(path.key("tokens"), "a constant-product pool has exactly 2 tokens, got \(p.tokens.count)")
+            case .weighted:
+                let poolId = try Self.poolId(try required(p.poolId, "poolId"), path.key("poolId"))
+                let balances = try integers(try required(p.balances, "balances"), path.key("balances"))
+                let weights = try integers(try required(p.weights, "weights"), path.key("weights"))
+                let swapFee = try integer(try required(p.swapFee, "swapFee"), path.key("swapFee"))
+                // An unknown symbol is reported by validate(); its decimals here only need to be in range.
+                let decimals = p.tokens.map { decimalsBySymbol[$0] ?? 18 }
+                return .weighted(try WeightedPool(address: address, poolId: poolId, tokens: p.tokens, decimals: decimals,
+                                                  balances: balances, weights: weights, swapFee: swapFee, dex: p.dex))
             }
-            guard let reservesWire = p.reserves else { throw ChainStateError(path.key("reserves"), "missing") }
-            guard reservesWire.count == 2 else {
-                throw ChainStateError(path.key("reserves"), "a constant-product pool has exactly 2 reserves, got \(reservesWire.count)")
-            }
-            let reserves = try integers(reservesWire, path.key("reserves"))
-            guard let fee = p.feeBps else { throw ChainStateError(path.key("feeBps"), "missing") }
-            guard fee.value < 10_000 else { throw ChainStateError(path.key("feeBps"), "must be below 10000 (100 %)") }
-            return .constantProduct(ConstantProductPool(address: address, tokens: p.tokens, reserves: reserves, feeBps: fee.value, dex: p.dex))
-
-        case .weighted:
-            let n = p.tokens.count
-            guard (WeightedPool.minTokens...WeightedPool.maxTokens).contains(n) else {
-                throw ChainStateError(path.key("tokens"), "a weighted pool has 2 to 8 tokens, got \(n)")
-            }
-            guard let poolIdText = p.poolId else { throw ChainStateError(path.key("poolId"), "missing") }
-            let poolId = try Self.poolId(poolIdText, path.key("poolId"))
-            guard let balancesWire = p.balances else { throw ChainStateError(path.key("balances"), "missing") }
-            guard balancesWire.count == n else { throw ChainStateError(path.key("balances"), "\(balancesWire.count) balances for \(n) tokens") }
-            guard let weightsWire = p.weights else { throw ChainStateError(path.key("weights"), "missing") }
-            guard weightsWire.count == n else { throw ChainStateError(path.key("weights"), "\(weightsWire.count) weights for \(n) tokens") }
-            let balances = try integers(balancesWire, path.key("balances"))
-            let weights = try integers(weightsWire, path.key("weights"))
-            var sum = UInt256.zero
-            for (k, w) in weights.enumerated() {
-                guard w >= WeightedMath.minWeight else {
-                    throw ChainStateError(path.key("weights").index(k), "\(w) is below the 1 % minimum weight (10000000000000000)")
-                }
-                sum = sum.adding(w) ?? .max
-            }
-            guard sum == FixedPoint.one else {
-                throw ChainStateError(path.key("weights"), "normalized weights sum to \(sum), not 1000000000000000000")
-            }
-            guard let feeWire = p.swapFee else { throw ChainStateError(path.key("swapFee"), "missing") }
-            let swapFee = try integer(feeWire, path.key("swapFee"))
-            guard swapFee < FixedPoint.one else { throw ChainStateError(path.key("swapFee"), "must be below 1e18 (100 %)") }
-            var decimals: [Int] = []
-            for (k, symbol) in p.tokens.enumerated() {
-                let d = decimalsBySymbol[symbol] ?? 18
-                guard d <= 18 else {
-                    throw ChainStateError(path.key("tokens").index(k), "\"\(symbol)\" has \(d) decimals; Balancer pools support at most 18")
-                }
-                decimals.append(d)
-            }
-            return .weighted(WeightedPool(address: address, poolId: poolId, tokens: p.tokens, decimals: decimals,
-                                          balances: balances, weights: weights, swapFee: swapFee, dex: p.dex))
+        } catch let error as PoolInvariantError {
+            let field = path.key(error.field)
+            throw ChainStateError(error.index.map { field.index($0) } ?? field, error.message)
+        } catch let error as ChainStateError {
+            throw error
+        } catch {
+            throw ChainStateError(path, "\(error)")
         }
     }
 

@@ -1,20 +1,26 @@
 import EthCore
 
 /// A Uniswap V2 pair (and forks such as SushiSwap): x·y = k with the fee taken from the input.
-public struct ConstantProductPool: Pool, Hashable, Codable {
-    public var address: Address
+public struct ConstantProductPool: Pool, Hashable {
+    public let address: Address
     /// token0, token1 in the pair's order.
-    public var tokens: [String]
-    public var reserves: [UInt256]
+    public let tokens: [String]
+    public private(set) var reserves: [UInt256]
     /// Fee in basis points (30 for Uniswap V2's 0.3 %).
-    public var feeBps: UInt64
-    public var dex: String?
+    public let feeBps: UInt64
+    public let dex: String?
 
     public var kind: PoolKind { .constantProduct }
     /// A V2 `swap` through a pair: two token transfers and the reserve update.
     public var swapGas: UInt64 { 60_000 }
 
-    public init(address: Address, tokens: [String], reserves: [UInt256], feeBps: UInt64 = 30, dex: String? = nil) {
+    /// Two distinct tokens, two reserves and a fee below 100 %: anything else is no pair.
+    public init(address: Address, tokens: [String], reserves: [UInt256], feeBps: UInt64 = 30, dex: String? = nil) throws(PoolInvariantError) {
+        try PoolInvariantError.checkTokens(tokens, count: 2...2, kind: "constant-product")
+        guard reserves.count == 2 else {
+            throw PoolInvariantError("reserves", "a constant-product pool has exactly 2 reserves, got \(reserves.count)")
+        }
+        guard feeBps < 10_000 else { throw PoolInvariantError("feeBps", "must be below 10000 (100 %)") }
         self.address = address
         self.tokens = tokens
         self.reserves = reserves
@@ -27,7 +33,7 @@ public struct ConstantProductPool: Pool, Hashable, Codable {
     public func amountOut(_ amountIn: UInt256, from i: Int, to j: Int) -> UInt256? {
         guard isPair(i, j), !amountIn.isZero else { return nil }
         let rIn = reserves[i], rOut = reserves[j]
-        guard !rIn.isZero, !rOut.isZero, feeBps < 10_000 else { return nil }
+        guard !rIn.isZero, !rOut.isZero else { return nil }
         guard let inWithFee = amountIn.multiplied(by: UInt256(10_000 - feeBps)),
               let numerator = inWithFee.multiplied(by: rOut),
               let scaledReserve = rIn.multiplied(by: 10_000),
@@ -39,7 +45,7 @@ public struct ConstantProductPool: Pool, Hashable, Codable {
     public func amountIn(forOut amountOut: UInt256, from i: Int, to j: Int) -> UInt256? {
         guard isPair(i, j), !amountOut.isZero else { return nil }
         let rIn = reserves[i], rOut = reserves[j]
-        guard !rIn.isZero, amountOut < rOut, feeBps < 10_000 else { return nil }
+        guard !rIn.isZero, amountOut < rOut else { return nil }
         guard let a = rIn.multiplied(by: amountOut), let numerator = a.multiplied(by: 10_000),
               let denominator = (rOut - amountOut).multiplied(by: UInt256(10_000 - feeBps)) else { return nil }
         return (numerator / denominator).adding(.one)
@@ -53,10 +59,10 @@ public struct ConstantProductPool: Pool, Hashable, Codable {
         return next
     }
 
-    /// Both indices name the pair's two tokens (a hand-written snapshot may be malformed).
+    /// Both indices name the pair's two tokens (the initialiser guarantees there are two).
     @inline(__always)
     func isPair(_ i: Int, _ j: Int) -> Bool {
-        i != j && i >= 0 && j >= 0 && i < 2 && j < 2 && reserves.count == 2 && tokens.count == 2
+        i != j && (0..<2).contains(i) && (0..<2).contains(j)
     }
 
     var gamma: Double { Double(10_000 - feeBps) / 10_000 }

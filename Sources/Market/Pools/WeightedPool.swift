@@ -5,20 +5,20 @@ import Foundation
 /// behind the vault: balances and amounts upscaled to 18 decimals, the swap fee taken from the
 /// input (GIVEN_IN) or added on top of it (GIVEN_OUT), results downscaled in the pool's favour.
 public struct WeightedPool: Pool, Hashable {
-    public var address: Address
+    public let address: Address
     /// The vault's 32-byte pool id (for Balancer pools: the pool address, specialization, nonce).
-    public var poolId: [UInt8]
+    public let poolId: [UInt8]
     /// Symbols in the vault's `getPoolTokens` order.
-    public var tokens: [String]
+    public let tokens: [String]
     /// ERC-20 decimals of each token (0…18): they fix the pool's scaling factors.
-    public var decimals: [Int]
+    public let decimals: [Int]
     /// Raw token balances as the vault reports them.
-    public var balances: [UInt256]
+    public private(set) var balances: [UInt256]
     /// Normalized weights, 18-decimal fixed point, summing to exactly 1e18.
-    public var weights: [UInt256]
+    public let weights: [UInt256]
     /// Swap fee, 18-decimal fixed point (0.3 % = 3e15).
-    public var swapFee: UInt256
-    public var dex: String?
+    public let swapFee: UInt256
+    public let dex: String?
 
     public var kind: PoolKind { .weighted }
     /// A vault `swap` (or one `batchSwap` step): the vault's accounting plus the pool's onSwap.
@@ -27,8 +27,31 @@ public struct WeightedPool: Pool, Hashable {
     public static let minTokens = 2
     public static let maxTokens = 8
 
+    /// What Balancer's pools themselves enforce: 2–8 distinct tokens of at most 18 decimals, one
+    /// balance and one weight per token, every weight at least 1 %, weights summing to exactly 1e18,
+    /// a fee below 100 %, and a 32-byte pool id.
     public init(address: Address, poolId: [UInt8], tokens: [String], decimals: [Int], balances: [UInt256],
-                weights: [UInt256], swapFee: UInt256, dex: String? = nil) {
+                weights: [UInt256], swapFee: UInt256, dex: String? = nil) throws(PoolInvariantError) {
+        try PoolInvariantError.checkTokens(tokens, count: Self.minTokens...Self.maxTokens, kind: "weighted")
+        let n = tokens.count
+        guard poolId.count == 32 else { throw PoolInvariantError("poolId", "a pool id is 32 bytes, got \(poolId.count)") }
+        guard balances.count == n else { throw PoolInvariantError("balances", "\(balances.count) balances for \(n) tokens") }
+        guard weights.count == n else { throw PoolInvariantError("weights", "\(weights.count) weights for \(n) tokens") }
+        guard decimals.count == n else { throw PoolInvariantError("decimals", "\(decimals.count) decimals for \(n) tokens") }
+        for (k, d) in decimals.enumerated() where !(0...18).contains(d) {
+            throw PoolInvariantError("tokens", index: k, "\"\(tokens[k])\" has \(d) decimals; Balancer pools support at most 18")
+        }
+        var sum = UInt256.zero
+        for (k, w) in weights.enumerated() {
+            guard w >= WeightedMath.minWeight else {
+                throw PoolInvariantError("weights", index: k, "\(w) is below the 1 % minimum weight (10000000000000000)")
+            }
+            sum = sum.adding(w) ?? .max
+        }
+        guard sum == FixedPoint.one else {
+            throw PoolInvariantError("weights", "normalized weights sum to \(sum), not 1000000000000000000")
+        }
+        guard swapFee < FixedPoint.one else { throw PoolInvariantError("swapFee", "must be below 1e18 (100 %)") }
         self.address = address
         self.poolId = poolId
         self.tokens = tokens
@@ -134,11 +157,10 @@ public struct WeightedPool: Pool, Hashable {
 
     // MARK: helpers
 
-    /// Both indices name distinct tokens of a well-formed pool (a hand-written snapshot may not be).
+    /// Both indices name distinct tokens (the initialiser guarantees one balance, weight and
+    /// decimals entry per token).
     func isPair(_ i: Int, _ j: Int) -> Bool {
-        let n = tokens.count
-        return i != j && i >= 0 && j >= 0 && i < n && j < n
-            && balances.count == n && weights.count == n && decimals.count == n
+        i != j && tokens.indices.contains(i) && tokens.indices.contains(j)
     }
 
     /// 10^(18 − decimals) in 18-decimal fixed point, as the pool stores its scaling factors.

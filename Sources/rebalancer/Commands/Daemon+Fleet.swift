@@ -47,12 +47,16 @@ extension Daemon {
             let dataDir = root.root.appendingPathComponent("portfolios").appendingPathComponent(name).path
             locks.append(try TickLock.acquire(dataDir: dataDir, network: network, name: "daemon.lock", purpose: "a daemon"))
             let statePath = DataDirectory(dataDir).alertStatePath(network: network)
+            let savedState: AlertState
+            do { savedState = try Self.loadAlertState(statePath) } catch {
+                throw CLIError("\(statePath): unreadable alert state (\(error.localizedDescription)); move it aside to start counting failures afresh")
+            }
             let metrics = cycle.metricsFile != nil || metricsListen != nil
                 ? MetricsSink(dataDir: dataDir, network: network, portfolioFile: file, quoteToken: portfolio.quoteToken,
                               textFile: cycle.metricsFile.map { Self.memberFile($0, name: name) })
                 : nil
             members.append(FleetMember(file: file, name: name, dataDir: dataDir,
-                                       tracker: AlertTracker(policy: alerts.policy, state: Self.loadAlertState(statePath),
+                                       tracker: AlertTracker(policy: alerts.policy, state: savedState,
                                                              label: "rebalancer \(network) \(file)"),
                                        metrics: metrics))
         }
@@ -78,7 +82,10 @@ extension Daemon {
                 let network = (try? ConfigLoading.portfolio(path: members[k].file).network) ?? "devnet"
                 let logger = LogOptions.cycleLogger(network: network, portfolioFile: members[k].file, fingerprint: "")
                 if let message = members[k].tracker.record(outcome, at: Date()) { Self.deliver(message, alerts: alerts, logger: logger) }
-                Self.saveAlertState(members[k].tracker.state, to: DataDirectory(members[k].dataDir).alertStatePath(network: network))
+                let statePath = DataDirectory(members[k].dataDir).alertStatePath(network: network)
+                do { try Self.saveAlertState(members[k].tracker.state, to: statePath) } catch {
+                    note("daemon: alert state not saved to \(statePath) (\(error.localizedDescription)); failures are counted in memory only until it is")
+                }
                 members[k].metrics?.setAlerting(members[k].tracker.state.isAlerting)
             }
             if let ticks, tick >= ticks { break }

@@ -102,7 +102,12 @@ struct Daemon: ParsableCommand {
         defer { withExtendedLifetime(server) {} }
         let alerts = try reporting("alert settings") { try AlertConfig.fromEnvironment(ProcessInfo.processInfo.environment) }
         let statePath = DataDirectory(cycle.dataDir).alertStatePath(network: networkName)
-        var tracker = AlertTracker(policy: alerts.policy, state: Self.loadAlertState(statePath),
+        let savedState: AlertState
+        do { savedState = try Self.loadAlertState(statePath) } catch {
+            // Starting healthy would restart the failure count and delay the alert a human needs.
+            throw CLIError("\(statePath): unreadable alert state (\(error.localizedDescription)); move it aside to start counting failures afresh")
+        }
+        var tracker = AlertTracker(policy: alerts.policy, state: savedState,
                                    label: "rebalancer \(networkName) \(cycle.portfolioOption.portfolio)")
         Self.installStopHandlers()
         let quiet = isatty(STDOUT_FILENO) == 0 || cycle.output.json
@@ -116,7 +121,9 @@ struct Daemon: ParsableCommand {
             if !quiet { print("tick \(tick) at \(ISO8601DateFormatter().string(from: started))") }
             let outcome = tickOutcome(key: key, networkName: networkName, node: &node, metrics: metrics)
             if let message = tracker.record(outcome, at: Date()) { Self.deliver(message, alerts: alerts, logger: logger) }
-            Self.saveAlertState(tracker.state, to: statePath)
+            do { try Self.saveAlertState(tracker.state, to: statePath) } catch {
+                note("daemon: alert state not saved to \(statePath) (\(error.localizedDescription)); failures are counted in memory only until it is")
+            }
             metrics?.setAlerting(tracker.state.isAlerting)
             if let ticks, tick >= ticks { break }
             waitUntil(Self.nextTick(after: Date(), every: every, at: at, lastStart: started), quiet: quiet)
@@ -189,14 +196,23 @@ struct Daemon: ParsableCommand {
         }
     }
 
-    static func loadAlertState(_ path: String) -> AlertState {
-        guard let data = FileManager.default.contents(atPath: path),
-              let state = try? JSONDecoder().decode(AlertState.self, from: data) else { return .healthy }
-        return state
+    /// The tracker's state from the last run; healthy when there is none yet.
+    static func loadAlertState(_ path: String) throws -> AlertState {
+        guard FileManager.default.fileExists(atPath: path) else { return .healthy }
+        return try JSONDecoder().decode(AlertState.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    static func saveAlertState(_ state: AlertState, to path: String) {
-        guard let data = try? JSONEncoder().encode(state) else { return }
-        FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
+    /// Written whole or not at all (a crash mid-write must not leave a file the next start refuses).
+    static func saveAlertState(_ state: AlertState, to path: String) throws {
+        let data = try JSONEncoder().encode(state)
+        let temporary = path + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+        }
     }
 }
