@@ -29,30 +29,24 @@ public struct CycleResult: Sendable {
     public var drift: DriftReport?
     /// Seconds per stage, in order (reconcile, read, decide and plan, dry run, journal, sign and
     /// send, confirm, report): what `run --json` and the run report show.
-    public var timings: [StageTiming] = []
+    public var timings: [StageSeconds] = []
     /// Filled when transactions were sent.
     public var execution: CycleExecution?
 }
 
-/// How long one stage of a cycle took.
-public struct StageTiming: Sendable, Encodable, Equatable {
-    public var stage: String
-    public var seconds: Double
-}
-
 /// Measures a cycle's stages one after another on the monotonic clock.
 struct StageTimer {
-    private(set) var laps: [StageTiming] = []
+    private(set) var laps: [StageSeconds] = []
     private var last = DispatchTime.now().uptimeNanoseconds
 
     mutating func lap(_ stage: String) {
         let now = DispatchTime.now().uptimeNanoseconds
-        laps.append(StageTiming(stage: stage, seconds: Double(now - last) / 1e9))
+        laps.append(StageSeconds(stage: stage, seconds: Double(now - last) / 1e9))
         last = now
     }
 
     /// The laps with a last one for `stage`.
-    mutating func finish(_ stage: String) -> [StageTiming] {
+    mutating func finish(_ stage: String) -> [StageSeconds] {
         lap(stage)
         return laps
     }

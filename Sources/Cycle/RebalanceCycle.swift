@@ -130,7 +130,7 @@ public struct RebalanceCycle {
             }
             report.runId = runId
             let timings = timer.finish("journal")
-            report.timings = timings.map { StageSeconds(stage: $0.stage, seconds: $0.seconds) }
+            report.timings = timings
             try? journal.finishRun(runId, status: .skipped, outcome: JournalJSON.encode(report))
             logger.stage(.notice, "decide", "skipped", ["runId": .number(runId), "block": .number(state.block.number),
                                                         "reasons": .array(reasons.map { .string($0) })])
@@ -254,7 +254,7 @@ public struct RebalanceCycle {
         let failure = outcomes.first { $0.status != .mined }.map { "\($0.label): \($0.status.rawValue) (\($0.hashHex))" }
         timer.lap("report")
         report.runId = runId
-        report.timings = timer.laps.map { StageSeconds(stage: $0.stage, seconds: $0.seconds) }
+        report.timings = timer.laps
         try? journal.finishRun(runId, status: ok ? .completed : .failed, outcome: JournalJSON.encode(report))
         logger.stage(ok ? .notice : .error, "report", ok ? "completed" : "failed: \(failure ?? "?")",
                      ["runId": .number(runId), "gasUsed": .number(gasUsed), "costWei": .string(cost.description)])

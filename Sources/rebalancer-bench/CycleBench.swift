@@ -16,9 +16,11 @@ enum CycleBench {
     static func run(seconds: Double, targets: inout [Target]) -> [Row] {
         var rows: [Row] = []
         var rng = RoutingBench.Rng(seed: 0x5EED_0016)
-        guard let (portfolio, market) = must(try? RoutingBench.tenTokenMarket(&rng), "ten-token market"),
+        guard var (portfolio, market) = must(try? RoutingBench.tenTokenMarket(&rng), "ten-token market"),
               let (state, network) = must(snapshot(market: market, vault: portfolio.vault ?? RoutingBench.addr(2)), "bench snapshot"),
               let key = must(try? PrivateKey(bytes: SigningBench.keyBytes), "bench key") else { return rows }
+        // Direct pools only keep the call within the vault's 32 steps (paths of two and three pools need 35 and 37 here).
+        portfolio.policy.maxHops = 1
         var nonce: UInt64 = 0
         func pinnedToBroadcast() -> [UInt8]? {
             let result: PlanningResult

@@ -157,7 +157,7 @@ struct RunOutput: Encodable {
     var routes: [RouteOutcome]
     var gasUsed: UInt64?
     /// Seconds per stage of the cycle, in order.
-    var timings: [StageTiming]
+    var timings: [StageSeconds]
     /// Fees, price impact and gas in the quote token, predicted and actual (rebalances only).
     var cost: RebalanceCost? = nil
 }
