@@ -3,7 +3,7 @@ standard Ethereum JSON-RPC 2.0 over HTTP/1.1 on 127.0.0.1, chain id 31337.
 
 Run: `scripts/devnet [--port P] [--bare] [--block-time S]` (foreground) or
 `scripts/devnet-start [--port P] [--bare] [--log FILE]` (background, waits until it answers).
-Stdout carries exactly one line, `devnet ready at http://127.0.0.1:PORT`; everything else goes
+Stdout carries one line, `devnet ready at http://127.0.0.1:PORT`; everything else goes
 to stderr. SIGTERM or SIGINT stops it cleanly (exit 0).
 
 Accounts: the ten anvil/hardhat dev accounts of the mnemonic below, 10000 ETH each.
@@ -20,6 +20,10 @@ Methods (geth's shapes and error codes):
   eth_getLogs
   evm_mine evm_setAutomine evm_snapshot evm_revert evm_increaseTime evm_setNextBlockTimestamp
   anvil_mine hardhat_mine
+Private relay: the same process serves a stand-in private relay (Flashbots Protect / relay and
+MEV Blocker APIs, devnet/relay.py) whose order flow the miner takes first, on `--relay-port R`
+(default: a free port; `--no-relay` for none); stdout's second line is
+`relay ready at http://127.0.0.1:R`, and the node's `devnet_relayUrl` method answers that URL.
 Errors: 3 "execution reverted[: reason]" with the revert bytes in `data`; -32000 for pool and
 execution rejections ("nonce too low", "insufficient funds for gas * price + value",
 "replacement transaction underpriced", "already known", ...); -32601, -32602, -32600, -32700.

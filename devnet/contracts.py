@@ -1,8 +1,9 @@
 """The project's Vyper contracts: compile (cached), and call them on an eth-tester chain.
 
 Sources live in `abi/contracts/`: files starting with an upper-case letter are contracts, lower-case
-files are modules they import (math, safe token transfers). Compiling every contract takes tens of
-seconds, so the artifacts (ABI, deploy bytecode, blueprint bytecode) are cached in
+files are modules they import (safe token transfers). Other protocols' contracts are not compiled
+here: the devnet runs their real build artifacts (devnet/vendored.py). Compiling every contract takes tens of
+seconds, so the artifacts (ABI, deploy bytecode) are cached in
 `.build-devnet/` (gitignored) under a key made of the vyper version and the hash of every source
 file: any edit or a different compiler recompiles, otherwise the devnet starts from the cache.
 """
@@ -31,12 +32,6 @@ CLIENT_ABIS = {
     "ERC20": "ERC20",
     "TetherToken": "TetherToken",
     "WETH9": "WETH9",
-    "UniswapV2Factory": "UniswapV2Factory",
-    "UniswapV2Pair": "UniswapV2Pair",
-    "UniswapV2Router02": "UniswapV2Router02",
-    "BalancerVault": "BalancerVault",
-    "WeightedPool": "WeightedPool",
-    "Multicall3": "Multicall3",
     "PriceFeed": "PriceFeed",
 }
 
@@ -52,7 +47,6 @@ class Artifact:
     name: str
     abi: list[dict]
     bytecode: bytes  # deploy (init) code
-    blueprint: bytes  # deploy code of an EIP-5202 blueprint of this contract
 
 
 def _source_files() -> list[Path]:
@@ -82,9 +76,9 @@ def _compile(name: str, source: str | None = None) -> dict:
         source if source is not None else path.read_text(),
         contract_path=path.name,
         input_bundle=FilesystemInputBundle([CONTRACTS_DIR]),
-        output_formats=["abi", "bytecode", "blueprint_bytecode"],
+        output_formats=["abi", "bytecode"],
     )
-    return {"abi": out["abi"], "bytecode": out["bytecode"], "blueprint": out["blueprint_bytecode"]}
+    return {"abi": out["abi"], "bytecode": out["bytecode"]}
 
 
 def compile_all(force: bool = False) -> dict[str, Artifact]:
@@ -113,7 +107,6 @@ def compile_all(force: bool = False) -> dict[str, Artifact]:
             name=name,
             abi=entry["abi"],
             bytecode=bytes.fromhex(entry["bytecode"].removeprefix("0x")),
-            blueprint=bytes.fromhex(entry["blueprint"].removeprefix("0x")),
         )
         for name, entry in data.items()
     }
@@ -133,8 +126,7 @@ def compile_source(name: str, source: str) -> Artifact:
         with os.fdopen(fd, "w") as f:
             json.dump(entry, f)
         os.replace(tmp, cache)
-    return Artifact(name=name, abi=entry["abi"], bytecode=bytes.fromhex(entry["bytecode"].removeprefix("0x")),
-                    blueprint=bytes.fromhex(entry["blueprint"].removeprefix("0x")))
+    return Artifact(name=name, abi=entry["abi"], bytecode=bytes.fromhex(entry["bytecode"].removeprefix("0x")))
 
 
 def write_abi_files(artifacts: dict[str, Artifact] | None = None) -> list[Path]:
@@ -247,13 +239,10 @@ def send(tester, sender: str, to: str | None, data: bytes, value: int = 0, gas: 
     return receipt
 
 
-def deploy(tester, artifact: Artifact, *args, sender: str, blueprint: bool = False) -> Contract:
-    """Deploy `artifact` (constructor args ABI-encoded) or, with blueprint=True, its blueprint."""
-    if blueprint:
-        code = artifact.blueprint
-    else:
-        ctor = next((e for e in artifact.abi if e.get("type") == "constructor"), None)
-        types = [_abi_type(i) for i in ctor["inputs"]] if ctor else []
-        code = artifact.bytecode + (abi_encode(types, list(args)) if types else b"")
+def deploy(tester, artifact: Artifact, *args, sender: str) -> Contract:
+    """Deploy `artifact`, its constructor arguments ABI-encoded."""
+    ctor = next((e for e in artifact.abi if e.get("type") == "constructor"), None)
+    types = [_abi_type(i) for i in ctor["inputs"]] if ctor else []
+    code = artifact.bytecode + (abi_encode(types, list(args)) if types else b"")
     receipt = send(tester, sender, None, code, what=f"deploy {artifact.name}")
     return Contract(tester, receipt["contract_address"], artifact)

@@ -71,6 +71,9 @@ class DevChain:
         self.snapshots: dict[int, Snapshot] = {}
         self.next_snapshot_id = 1
         self._receipts_cache: dict[bytes, tuple] = {}
+        # A stand-in private relay (devnet/relay.py) attaches its order flow here; the miner
+        # drains it before the public pool, as a builder puts private order flow first.
+        self.private = None
 
     # ----------------------------------------------------------------------------- chain access
 
@@ -156,6 +159,21 @@ class DevChain:
         return nonce
 
     def send_raw_transaction(self, raw: bytes) -> bytes:
+        tx, sender = self.decode_raw_transaction(raw)
+        if self.find_transaction(tx.hash) is not None:
+            raise server_error("already known")
+        self.check_admissible(tx, sender)
+        existing = self.pool.get((sender, tx.nonce))
+        if existing is not None and not _is_sufficient_bump(existing.tx, tx):
+            raise server_error("replacement transaction underpriced")
+
+        self.pool[(sender, tx.nonce)] = PendingTx(tx=tx, sender=sender)
+        if self.automine:
+            self.mine_executable_one_per_block()
+        return tx.hash
+
+    def decode_raw_transaction(self, raw: bytes):
+        """Signed bytes → (transaction, sender), refused as geth refuses them."""
         if not raw:
             raise invalid_params("invalid argument 0: empty transaction")
         if raw[0] == BLOB_TX_TYPE:
@@ -172,9 +190,10 @@ class DevChain:
             raise server_error("invalid sender") from None
         if tx.chain_id is not None and tx.chain_id != CHAIN_ID:
             raise server_error(f"invalid chain id for signer: have {tx.chain_id} want {CHAIN_ID}")
-        if self.find_transaction(tx.hash) is not None:
-            raise server_error("already known")
+        return tx, sender
 
+    def check_admissible(self, tx, sender: bytes) -> None:
+        """The pool's admission rules against the head's state: nonce, gas, fees, funds."""
         head = self.head()
         state = self.state_at(head)
         state_nonce = state.get_nonce(sender)
@@ -209,14 +228,6 @@ class DevChain:
                 f"insufficient funds for gas * price + value: address {_hex_address(sender)} "
                 f"have {balance} want {cost}"
             )
-        existing = self.pool.get((sender, tx.nonce))
-        if existing is not None and not _is_sufficient_bump(existing.tx, tx):
-            raise server_error("replacement transaction underpriced")
-
-        self.pool[(sender, tx.nonce)] = PendingTx(tx=tx, sender=sender)
-        if self.automine:
-            self.mine_executable_one_per_block()
-        return tx.hash
 
     def send_transaction(self, call: dict) -> bytes:
         """eth_sendTransaction for the dev accounts: fill in the defaults, sign, send."""
@@ -285,6 +296,8 @@ class DevChain:
     def has_executable(self) -> bool:
         state = self.state_at(self.head())
         self._drop_stale(state)
+        if self.private is not None and self.private.has_ready(self):
+            return True
         base_fee = self.pending_base_fee()
         return any(
             p.tx.max_fee_per_gas >= base_fee for p in self._executable_candidates({}, state)
@@ -303,6 +316,8 @@ class DevChain:
         nonces: dict[bytes, int] = {}
         skipped: set[bytes] = set()
         included = 0
+        if self.private is not None:
+            included += self.private.fill_block(self, max_txs)
         while max_txs is None or included < max_txs:
             state = chain.get_vm().state
             candidates = [

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 READY_PREFIX = "devnet ready at "
+RELAY_READY_PREFIX = "relay ready at "
 
 
 class RpcCallError(Exception):
@@ -78,16 +79,20 @@ class DevnetProcess:
             command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=self.log, text=True,
             env=dict(os.environ, PYTHONUNBUFFERED="1"),
         )
-        self.ready_line = self._read_ready_line(ready_timeout)
+        self.ready_line = self._read_ready_line(ready_timeout, READY_PREFIX)
         self.url = self.ready_line[len(READY_PREFIX):].strip()
+        self.relay_url = None
+        if "--no-relay" not in args:
+            line = self._read_ready_line(ready_timeout, RELAY_READY_PREFIX)
+            self.relay_url = line[len(RELAY_READY_PREFIX):].strip()
 
-    def _read_ready_line(self, timeout: float) -> str:
+    def _read_ready_line(self, timeout: float, prefix: str) -> str:
         lines: list[str] = []
         reader = threading.Thread(target=lambda: lines.append(self.process.stdout.readline()),
                                   daemon=True)
         reader.start()
         reader.join(timeout)
-        if not lines or not lines[0].startswith(READY_PREFIX):
+        if not lines or not lines[0].startswith(prefix):
             self.stop()
             raise RuntimeError(f"devnet did not become ready: {lines!r}; log:\n{self.log_text()}")
         return lines[0]

@@ -129,10 +129,16 @@ def parse_args(argv):
                         help="skip deploying the project's contracts and pools")
     parser.add_argument("--block-time", type=float, default=None, metavar="S",
                         help="mine a block every S seconds instead of one per transaction")
+    parser.add_argument("--relay-port", type=int, default=0, metavar="P",
+                        help="port of the stand-in private relay (devnet/relay.py) served beside "
+                             "the node (default 0: a free one; the node's devnet_relayUrl names it)")
+    parser.add_argument("--no-relay", action="store_true", help="serve no private relay")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request to stderr")
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"--port {args.port}: must be between 0 and 65535")
+    if not 0 <= args.relay_port <= 65535:
+        parser.error(f"--relay-port {args.relay_port}: must be between 0 and 65535")
     if args.block_time is not None and not args.block_time > 0:
         parser.error(f"--block-time {args.block_time}: must be a positive number of seconds")
     return args
@@ -190,12 +196,27 @@ def main(argv=None) -> int:
     if stop.is_set():  # asked to stop while starting up
         print("devnet: stopped before serving", file=sys.stderr, flush=True)
         return 0
+    node = Node(chain)
     try:
-        server = make_server(Node(chain), LISTEN_HOST, args.port, args.verbose)
+        server = make_server(node, LISTEN_HOST, args.port, args.verbose)
     except OSError as error:
         print(f"devnet: cannot listen on {LISTEN_HOST}:{args.port}: {error.strerror}",
               file=sys.stderr, flush=True)
         return 1
+    relay_server = None
+    if not args.no_relay:
+        from .relay import make_relay_server, serve_in_background
+
+        try:
+            relay_server = make_relay_server(chain, LISTEN_HOST, args.relay_port, args.verbose)
+        except OSError as error:
+            print(f"devnet: cannot listen on {LISTEN_HOST}:{args.relay_port} for the relay: "
+                  f"{error.strerror}", file=sys.stderr, flush=True)
+            server.server_close()
+            return 1
+        serve_in_background(relay_server)
+        relay_url = f"http://{LISTEN_HOST}:{relay_server.server_address[1]}"
+        node.methods["devnet_relayUrl"] = lambda params: relay_url
     port = server.server_address[1]
     serving = threading.Thread(target=server.serve_forever, name="devnet-http", daemon=True)
     serving.start()
@@ -206,10 +227,15 @@ def main(argv=None) -> int:
           f"{'interval mining every %gs' % args.block_time if args.block_time else 'automine'}, "
           f"started in {time.monotonic() - started:.2f}s", file=sys.stderr, flush=True)
     print(f"devnet ready at http://{LISTEN_HOST}:{port}", flush=True)
+    if relay_server is not None:
+        print(f"relay ready at http://{LISTEN_HOST}:{relay_server.server_address[1]}", flush=True)
 
     while not stop.wait(0.5):
         pass
     server.shutdown()
     server.server_close()
+    if relay_server is not None:
+        relay_server.shutdown()
+        relay_server.server_close()
     print("devnet: stopped", file=sys.stderr, flush=True)
     return 0

@@ -27,7 +27,8 @@ extension ConfirmerEvent {
         case .polled: return .debug
         case .mined(_, _, _, let success): return success ? .info : .error
         case .confirmed: return .info
-        case .replaced, .cancelling, .atFeeCap, .replacementRefused, .nodeError, .reorged: return .warning
+        case .relayStatus: return .info
+        case .replaced, .cancelling, .atFeeCap, .replacementRefused, .nodeError, .reorged, .fellBack, .fallbackRefused: return .warning
         case .dropped: return .error
         }
     }
@@ -41,8 +42,12 @@ extension ConfirmerEvent {
         case .replaced(_, let nonce, let old, let new, _):
             return ["nonce": .number(nonce), "txHash": .string(new.hex), "replacedTxHash": .string(old.hex)]
         case .cancelling(_, let nonce, let new, _): return ["nonce": .number(nonce), "txHash": .string(new.hex)]
-        case .atFeeCap(_, let nonce, _, _), .replacementRefused(_, let nonce, _), .dropped(_, let nonce), .reorged(_, let nonce):
+        case .atFeeCap(_, let nonce, _, _), .replacementRefused(_, let nonce, _), .dropped(_, let nonce), .reorged(_, let nonce),
+             .fallbackRefused(_, let nonce, _):
             return ["nonce": .number(nonce)]
+        case .relayStatus(_, let nonce, let relay, let status):
+            return ["nonce": .number(nonce), "relay": .string(relay), "relayStatus": .string(status)]
+        case .fellBack(_, let nonce, let from, let to): return ["nonce": .number(nonce), "from": .string(from), "to": .string(to)]
         case .nodeError: return [:]
         }
     }

@@ -75,6 +75,8 @@ public struct ExecutionSummary: Sendable, Encodable {
     public var secondsToConfirmation: Double
     /// Fees, price impact and gas in the quote token, predicted and actual.
     public var cost: RebalanceCost?
+    /// How each transaction was sent and how long its inclusion took.
+    public var sending: [SendingSummary] = []
 }
 
 /// What the cycle tells its caller as it goes (notes on stderr, a progress line per poll).

@@ -34,11 +34,15 @@ public struct RebalanceCycle {
     /// The portfolio's state from a read shared with other portfolios this tick (with the operator's
     /// pending nonce); used instead of reading again unless earlier transactions had to be settled.
     public var preloaded: LoadedState?
+    /// Where signed bytes go (public mempool or private relays); reads stay on the session's node.
+    public var channel: SendChannel
 
     public init(session: NodeSession, journal: Journal, portfolio: PortfolioConfig, portfolioFile: String,
                 confirmation: ConfirmationPolicy, sendHooks: SendHooks = SendHooks(),
-                confirmerProgress: (@Sendable (ConfirmerEvent) -> Void)? = nil, onEvent: (@Sendable (CycleEvent) -> Void)? = nil,
+                confirmerProgress: (@Sendable (ConfirmerEvent) -> Void)? = nil, channel: SendChannel = .publicMempool,
+                onEvent: (@Sendable (CycleEvent) -> Void)? = nil,
                 now: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }) {
+        self.channel = channel
         self.session = session
         self.journal = journal
         self.portfolio = portfolio
@@ -178,7 +182,7 @@ public struct RebalanceCycle {
             try journal.beginRun(network: network.name, portfolio: portfolioFile, mode: RunKind(portfolio.mode),
                                  blockNumber: state.block.number, decision: .rebalance, reasons: [], plan: planJSON, status: .sending)
         }
-        let sender = TransactionSender(client: client, journal: journal, key: key, network: network, hooks: sendHooks)
+        let sender = TransactionSender(client: client, journal: journal, key: key, network: network, hooks: sendHooks, channel: channel)
         let sent: [SentTransaction]
         timer.lap("journal")
         do { sent = try sender.send(runId: runId, transactions: gasPlanned.transactions) } catch {
@@ -206,7 +210,7 @@ public struct RebalanceCycle {
         let deadline = plan.deadline
         let clock = now
         let confirmer = Confirmer(client: client, journal: journal, network: network, key: key, policy: confirmation,
-                                  progress: progress, isStale: { clock() > deadline })
+                                  progress: progress, isStale: { clock() > deadline }, channel: channel)
         let outcomes: [SendOutcome]
         let sentAt = Date()
         do { outcomes = try confirmer.confirm(sent) } catch {
@@ -243,7 +247,8 @@ public struct RebalanceCycle {
         var summary = ExecutionSummary(
             routes: routeOutcomes, gasEstimated: estimated, gasUsed: gasUsed, costWei: cost,
             dryRunCostWei: UInt256(estimated).multiplied(by: dryRunPrice) ?? .zero, feesPaid: plan.trades.feesPaid,
-            quoteToken: portfolio.quoteToken, secondsToConfirmation: Date().timeIntervalSince(sentAt))
+            quoteToken: portfolio.quoteToken, secondsToConfirmation: Date().timeIntervalSince(sentAt),
+            sending: outcomes.map(SendingSummary.init))
         let rebalanceCost = RunReport.cost(
             state: state, network: network, portfolio: portfolio, result: result,
             trades: routeOutcomes.map { RebalanceCost.Trade(sell: $0.sell, buy: $0.buy, amountIn: $0.amountIn, predictedOut: $0.predictedOut,
@@ -266,8 +271,9 @@ public struct RebalanceCycle {
 
     /// Settles journaled transactions of earlier runs; true when there were any.
     func settleEarlierRuns(key: PrivateKey) throws(CycleError) -> Bool {
-        let reconciler = Reconciler(client: client, journal: journal, droppedAfterBlocks: confirmation.droppedAfterBlocks)
-        let confirmer = Confirmer(client: client, journal: journal, network: network, key: key, policy: confirmation, progress: forwarded)
+        let reconciler = Reconciler(client: client, journal: journal, droppedAfterBlocks: confirmation.droppedAfterBlocks, channel: channel)
+        let confirmer = Confirmer(client: client, journal: journal, network: network, key: key, policy: confirmation, progress: forwarded,
+                                  channel: channel)
         do { return try reconciler.settle(confirmer: confirmer).foundEarlierWork } catch { throw .node("reconcile: \(error)") }
     }
 

@@ -50,7 +50,9 @@ extension RunReport {
             RouteSummary(route: route, poolLabels: Self.poolLabels(network), amountOutActual: o.actualOut)
         }
         gas = RunGasSummary(
-            steps: zip(transactions, outcomes).map { tx, o in RunGasSummary.Step(label: tx.label, estimated: tx.gasEstimate, used: o.gasUsed) },
+            steps: zip(transactions, outcomes).map { tx, o in
+                RunGasSummary.Step(label: tx.label, estimated: tx.gasEstimate, used: o.gasUsed, sending: SendingSummary(o))
+            },
             estimatedGasPriceWei: context.baseFeePerGas.adding(context.priorityFeePerGas),
             effectiveGasPriceWei: outcomes.compactMap(\.effectiveGasPrice).first, nativePriceInQuote: context.nativePriceInQuote)
     }

@@ -64,6 +64,9 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
         /// Larger bodies are refused: a hostile or broken node cannot exhaust memory.
         public var maxResponseBytes: Int = 64 << 20
         public var userAgent: String = "rebalancer-ethrpc/1"
+        /// GET instead of POST, the body ignored: for the REST status APIs beside JSON-RPC (a
+        /// private relay's `/tx/<hash>`).
+        public var httpGet = false
 
         public init(url: String) { self.url = RedactedURL(url) }
     }
@@ -86,7 +89,7 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
         do throws(CurlError) {
             curl = try CurlHandle()
             try curl.set(CURLOPT_URL, url.raw, "URL")
-            try curl.set(CURLOPT_POST, 1, "POST")
+            try curl.set(configuration.httpGet ? CURLOPT_HTTPGET : CURLOPT_POST, 1, configuration.httpGet ? "HTTPGET" : "POST")
             try curl.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds, "CONNECTTIMEOUT_MS")
             try curl.set(CURLOPT_TIMEOUT_MS, configuration.totalTimeoutMilliseconds, "TIMEOUT_MS")
             try curl.set(CURLOPT_TCP_KEEPALIVE, 1, "TCP_KEEPALIVE")
@@ -134,6 +137,7 @@ public final class HTTPTransport: RPCTransport, @unchecked Sendable {
                     try curl.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, min(limit, configuration.connectTimeoutMilliseconds)), "CONNECTTIMEOUT_MS")
                     try curl.set(CURLOPT_WRITEDATA, pointer: context, "WRITEDATA")
                     try curl.set(CURLOPT_HEADERDATA, pointer: context, "HEADERDATA")
+                    if configuration.httpGet { return curl.perform() }
                     try curl.setOffset(CURLOPT_POSTFIELDSIZE_LARGE, raw.count, "POSTFIELDSIZE_LARGE")
                     // POSTFIELDS is not copied: `body` stays alive until perform returns.
                     try curl.set(

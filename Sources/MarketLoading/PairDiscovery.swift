@@ -2,8 +2,9 @@ import EthCore
 import Market
 import EthRPC
 
-/// Finding a network's constant-product pairs when its file lists factories but no pools:
-/// `factory.getPair(a, b)` for every DEX with a factory and every pair of configured tokens.
+/// Finding a network's constant-product pairs: `factory.getPair(a, b)` for every pair of configured
+/// tokens on every constant-product DEX that has a factory and no pool listed in the network file
+/// (a file lists either a DEX's pairs or none of them; its weighted pools are read besides).
 /// Pure planning and decoding; the loader sends the calls.
 struct PairDiscovery {
     struct Query: Equatable {
@@ -17,7 +18,8 @@ struct PairDiscovery {
 
     init(network: NetworkConfig) {
         var queries: [Query] = []
-        for dex in network.dexes where dex.kind == .constantProduct {
+        let listed = Set((network.pools ?? []).map(\.dex))
+        for dex in network.dexes where dex.kind == .constantProduct && !listed.contains(dex.name) {
             guard let factory = dex.factory else { continue }
             for i in network.tokens.indices {
                 for j in network.tokens.indices where j > i {
@@ -60,7 +62,8 @@ struct PairDiscovery {
             } catch {
                 throw .badReturn(subject: subject, function: label, detail: "\(error)")
             }
-            guard pair != .zero, !pools.contains(where: { $0.address == pair }) else { continue }
+            guard pair != .zero, !pools.contains(where: { $0.address == pair }),
+                  !(network.pools ?? []).contains(where: { $0.address == pair }) else { continue }
             let ordered = Self.lessThan(q.a.address, q.b.address) ? [q.a, q.b] : [q.b, q.a]
             let fee = network.dex(named: q.dex)?.feeBps ?? 30
             pools.append(NetworkConfig.PoolEntry(dex: q.dex, kind: .constantProduct, address: pair,

@@ -16,7 +16,9 @@ import Foundation
 ///   another). Pinning by number makes every member read the same block; the price is one small
 ///   request. With several nodes, `NodeSelection.choose` has already fetched the head, and passing
 ///   `.number(head)` saves that request.
-/// - a network with factories but no `pools`: the `getPair` calls cannot be in the state batch
+/// - a constant-product DEX with a factory but no pool listed in the network file (listed weighted
+///   pools do not turn discovery off: mainnet lists its Balancer pools and discovers its pairs):
+///   the `getPair` calls cannot be in the state batch
 ///   (the pair addresses they return are what the state batch reads), so they ride along with the
 ///   pinning batch (at an explicit block they need a batch of their own). Found pairs are kept for
 ///   the loader's lifetime: later reads are back to one or two batches.
@@ -31,6 +33,7 @@ public final class StateLoader: @unchecked Sendable {
 
     private let lock = NSLock()
     private var discoveredPools: [NetworkConfig.PoolEntry]?
+    private let discovery: PairDiscovery
 
     public init(client: EthClient, network: NetworkConfig, networkFile: String? = nil, budget: Multicall3.Budget = .default,
                 clock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }) {
@@ -39,13 +42,14 @@ public final class StateLoader: @unchecked Sendable {
         self.networkFile = networkFile ?? "networks/\(network.name).json"
         self.budget = budget
         self.clock = clock
+        self.discovery = PairDiscovery(network: network)
     }
 
     /// Pools found through the factories so far (nil before the first read, or when the network
-    /// file lists its pools).
+    /// file lists pools for every factory).
     public var discovered: [NetworkConfig.PoolEntry]? { lock.withLock { discoveredPools } }
 
-    private var needsDiscovery: Bool { network.pools == nil && lock.withLock { discoveredPools == nil } }
+    private var needsDiscovery: Bool { !discovery.queries.isEmpty && lock.withLock { discoveredPools == nil } }
 
     public func load(_ request: StateRequest) throws(StateLoadError) -> LoadedState {
         guard let loaded = try load([request]).first else { throw .blockNotFound(node: client.endpointDescription, block: request.block.description) }
@@ -86,7 +90,7 @@ public final class StateLoader: @unchecked Sendable {
     /// The pinning batch: the chain id (checked), the tag's header when asked, and the `getPair`
     /// calls when pools must still be discovered.
     private func prelude(tag: BlockTag, askHeader: Bool) throws(StateLoadError) -> BlockHeader? {
-        let discovery = needsDiscovery ? PairDiscovery(network: network) : nil
+        let discovery = needsDiscovery ? self.discovery : nil
         let multicall = network.multicall3
         let budget = self.budget
         let (chainId, header, pairs) = try rpc { () throws(RPCError) in
@@ -111,7 +115,7 @@ public final class StateLoader: @unchecked Sendable {
     /// members; the pending nonces only with several, where no later check asks for them).
     private func read(_ requests: [StateRequest], at number: UInt64) throws(StateLoadError) -> [LoadedState] {
         guard let first = requests.first else { return [] }
-        let pools = network.pools ?? lock.withLock { discoveredPools } ?? []
+        let pools = (network.pools ?? []) + (lock.withLock { discoveredPools } ?? [])
         let plans = requests.map { request in
             StateReadPlan(network: network, pools: pools, holder: request.holder, operator: request.operator,
                           spenders: request.spenders, vault: request.vault)

@@ -279,7 +279,8 @@ struct StateReadPlan {
                 let decimals = pool.tokens.map { network.token($0)?.decimals ?? 18 }
                 poolStates.append(.weighted(try poolValue(p) { () throws(PoolInvariantError) in
                     try WeightedPool(address: pool.address, poolId: pool.poolId ?? [], tokens: pool.tokens, decimals: decimals,
-                                     balances: poolBalances[p] ?? [], weights: w, swapFee: fees[p] ?? .zero, dex: pool.dex)
+                                     balances: poolBalances[p] ?? [], weights: w, swapFee: fees[p] ?? .zero, dex: pool.dex,
+                                     mathVersion: pool.mathVersion)
                 }))
             }
         }

@@ -1,4 +1,5 @@
 import EthCore
+import Market
 
 /// How the router searches and what it charges for gas.
 public struct RouteOptions: Sendable, Equatable {
@@ -19,7 +20,7 @@ public struct RouteOptions: Sendable, Equatable {
 
     public init(
         maxHops: Int = 3, maxCandidatePaths: Int = 64, maxLegs: Int = 64, slippageBps: UInt64 = 50,
-        gasPriceWei: UInt256 = .zero, outputPerNativeWei: Double = 0, legOverheadGas: UInt64 = 30_000
+        gasPriceWei: UInt256 = .zero, outputPerNativeWei: Double = 0, legOverheadGas: UInt64 = GasModel.legOverhead
     ) {
         self.maxHops = maxHops
         self.maxCandidatePaths = maxCandidatePaths

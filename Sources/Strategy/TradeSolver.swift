@@ -51,11 +51,12 @@ public enum TradeSolver {
     /// prices and the difference between the planner's float search and the exact routes.
     public static let vaultVolumeMargin = 0.97
 
-    /// Per-transaction overhead on top of the pools' own swap gas.
-    public static func overheadGas(mode: CustodyMode, trades: Int) -> UInt64 {
+    /// Per-transaction overhead on top of the pools' own swap gas (GasModel): one `rebalance` call
+    /// pricing the vault's tokens (those it holds feeds for), or an approval and a swap per trade.
+    public static func overheadGas(mode: CustodyMode, trades: Int, market: MarketView) -> UInt64 {
         switch mode {
-        case .vault: return 21_000 + 40_000 + UInt64(trades) * 15_000          // one rebalance() call
-        case .eoa: return UInt64(trades) * (21_000 + 46_000 + 30_000)          // approve + router swap each
+        case .vault: return GasModel.vaultOverhead(pricedTokens: market.vault?.unitValues.count ?? market.tokens.count)
+        case .eoa: return GasModel.eoaOverhead(approvals: trades, swaps: trades)
         }
     }
 
@@ -146,7 +147,7 @@ public enum TradeSolver {
         let swapGas = intents.reduce(UInt64(0)) { sum, t in
             sum + graph.pathGas(t.sell, t.buy, maxHops: policy.maxHops)
         }
-        let gas = intents.isEmpty ? 0 : swapGas + overheadGas(mode: portfolio.mode, trades: intents.count)
+        let gas = intents.isEmpty ? 0 : swapGas + overheadGas(mode: portfolio.mode, trades: intents.count, market: market)
         return TradeSet(intents: intents, dust: dust, totalValue: intents.reduce(0) { $0 + $1.value }, scale: scale, scaledBy: scaledBy,
                         projectedWeights: projected, outsideAfter: outside, estimatedGas: gas)
     }

@@ -12,7 +12,7 @@ struct DevnetIntegrationTests {
     /// Addresses from networks/devnet.json when the repository has it; otherwise the devnet's
     /// deterministic deployment addresses (same deployer, same nonces on every start).
     struct Devnet {
-        var multicall3 = "0xD27FE58934b42a18DbBc4C3d5D0e46D76A73dF23"
+        var multicall3 = "0xcA11bde05977b3631167028862bE2a173976CA11"
         var usdc = "0x5A42F032Bf0431ff012ff6e04C221f66Bebd2EEf"
 
         init() {

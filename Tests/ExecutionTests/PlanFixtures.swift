@@ -22,17 +22,17 @@ enum PlanFixtures {
     static let usdt = addr("0x78B6f359597A5c23186A4980592190A97D0FE833")
     static let wbtc = addr("0x8119BE89549C43E267190e5dE141BD16A8dA83B0")
     static let dai = addr("0x780eAEeCD5B1928782f1eaD4b62EdcEb74024B6e")
-    static let uniRouter = addr("0x2a81Cb5Dd81247C9A12B6Aa07F06e38b93Fd93bD")
-    static let sushiRouter = addr("0x466581EFbb66c490CEa60f5A5C7799107a38bAbD")
+    static let uniRouter = addr("0x09825209C1de99d550EA51b06be7afbEF3d12c24")
+    static let sushiRouter = addr("0x4f82B36bE4aa43100A9aa4F0159a6F88C71c62Bb")
     static let balancerVault = addr("0xe7375Cb115588fe909419d417f618F13780cA905")
-    static let uniWethUsdc = addr("0x3d0843C96C94004377E05C5EEC493AAc2B1E936f")
-    static let uniWethUsdt = addr("0xD6C6cCA24dff3c6BdD591a35c6a92E847605Ec2E")
-    static let uniUsdcWbtc = addr("0xb94d33CF811cB085CEb336cc5D180Dbb6B944bae")
-    static let sushiUsdcWeth = addr("0xC9e29e514B5E7dB67F390cAd5f123390eFFD311b")
-    static let balWethDai = addr("0x10248e4bD62f69630eb60da35F9981C4a427Cb6b")
-    static let balWethDaiId = (try? Hex.decode("0x10248e4bd62f69630eb60da35f9981c4a427cb6b000200000000000000000000")) ?? []
-    static let balTri = addr("0x689eD92A67181d6d2301390f36F7c65Efd65F8Ff")
-    static let balTriId = (try? Hex.decode("0x689ed92a67181d6d2301390f36f7c65efd65f8ff000100000000000000000001")) ?? []
+    static let uniWethUsdc = addr("0x454e27dD927d08606478D81690Fc72a124fcC1C1")
+    static let uniWethUsdt = addr("0x61821052dE0C9bed9274dbf6494F4d0e361e2a34")
+    static let uniUsdcWbtc = addr("0x1877505576D4E8f5489A5191B735B66B7a954081")
+    static let sushiUsdcWeth = addr("0xaad7C24FEf87720ea739f8eeA3D57580B81cbeCC")
+    static let balWethDai = addr("0x60C79c65432Ab2bF48221988607FFE4CDBE48FFA")
+    static let balWethDaiId = (try? Hex.decode("0x60c79c65432ab2bf48221988607ffe4cdbe48ffa000200000000000000000000")) ?? []
+    static let balTri = addr("0x9833f59693A72AE9F841C7D4647E562e23FC7820")
+    static let balTriId = (try? Hex.decode("0x9833f59693a72ae9f841c7d4647e562e23fc7820000100000000000000000001")) ?? []
     // Anvil dev accounts 4 and 5 (public devnet keys, not secrets) and an arbitrary vault address.
     static let operatorAddress = addr("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65")
     static let vaultAddress = addr("0x1111111111111111111111111111111111111111")

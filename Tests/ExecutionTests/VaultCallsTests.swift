@@ -69,5 +69,10 @@ import Testing
         let sushiPair = try #require(network.pools?.first { $0.dex == "sushiswap" })
         let call = try #require(calls.first { $0.stage == .pool && $0.data == VaultCalls.allowPool(sushiPair.address, kind: .constantProduct, factory: sushi) })
         #expect(call.label.hasPrefix("allow sushiswap pool"))
+        // labels are unique (the sender refuses duplicates): the devnet's two USDC/WETH/WBTC Balancer
+        // pools (2021 and v4 factories) are told apart by address
+        #expect(Set(calls.map(\.label)).count == calls.count)
+        let sameTokens = calls.filter { $0.label.hasPrefix("allow balancer-v2 pool USDC/WETH/WBTC") }
+        #expect(sameTokens.count == 2 && sameTokens.allSatisfy { $0.label.contains("0x") })
     }
 }

@@ -37,6 +37,16 @@ import Testing
         return p
     }
 
+    /// The plan's gas (GasModel, measured from mainnet's bytecode) is within ±10 % of what the node
+    /// estimates for its transactions.
+    static func expectPlannedGasNearSimulated(_ plan: RebalancePlan, _ report: DryRunReport) {
+        let simulated = report.transactions.compactMap(\.gasEstimate).reduce(0, +)
+        let planned = plan.trades.plannedGas
+        let error = Double(planned) / Double(max(simulated, 1)) - 1
+        print("planned gas \(planned), simulated \(simulated): \(String(format: "%+.1f", error * 100)) %")
+        #expect(simulated > 0 && abs(error) <= 0.10, "planned gas \(planned) against simulated \(simulated)")
+    }
+
     @Test func vaultModeDryRunAgreesToTheWeiPerStep() throws {
         let (client, _) = try Devnet.connect()
         let network = try Devnet.network()
@@ -77,6 +87,7 @@ import Testing
         #expect(report.cost.atCurrentFees.wei > .zero && report.cost.atFeeCap.wei >= report.cost.atCurrentFees.wei)
         #expect(report.cost.atCurrentFees.quote != nil)
         print("vault dry run (vault \(vault)): \(call.steps.count) steps in \(plan.trades.routes.count) routes, eth_estimateGas \(gas), limit \(report.gas.totalLimit)")
+        Self.expectPlannedGasNearSimulated(plan, report)
 
         // The same check catches a quote that is one wei off: the exact-bound call then reverts at that step.
         var wrong = plan
@@ -131,6 +142,7 @@ import Testing
         #expect(estimated.transactions.map(\.gasEstimate) == report.transactions.map(\.gasEstimate))
         print("EOA dry run: \(plan.transactions.count) transactions, eth_estimateGas total \(report.gas.total): "
               + report.transactions.map { "\($0.label)=\($0.gasEstimate ?? 0)" }.joined(separator: ", "))
+        Self.expectPlannedGasNearSimulated(plan, report)
 
         // The snapshot was rolled back: no block of the replay remains, the balances did not move.
         #expect(try client.blockNumber() == before)

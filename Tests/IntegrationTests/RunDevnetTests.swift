@@ -95,8 +95,10 @@ import Testing
         if portfolio.contains("vault") {
             #expect(allEstimated, "not estimated: \(unestimated)")
             // eth_estimateGas is the limit the call needs; gas used is after refunds (the vault resets
-            // its Balancer allowance to zero) and below it. Never above.
-            #expect(used <= estimated && used >= estimated * 0.9, "gas used \(used), estimated \(estimated)")
+            // its Balancer allowance to zero, Balancer's vault its reentrancy guard) and below it, by
+            // more where the call nests deeper (each call keeps 1/64 of the gas back): 0.86 measured
+            // with mainnet's Balancer bytecode. Never above.
+            #expect(used <= estimated && used >= estimated * 0.8, "gas used \(used), estimated \(estimated)")
         } else {
             // The fresh EOA operator is not one the devnet sends for, so the dry run cannot replay
             // swaps after their approvals: those keep their planned gas (the README's known limit)

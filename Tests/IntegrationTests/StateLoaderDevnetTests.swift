@@ -161,6 +161,34 @@ struct StateLoaderDevnetTests {
         #expect(again.state == first.state)
     }
 
+    /// Listing pools does not turn discovery off: the weighted pools a file lists are read beside
+    /// the pairs its factories give (mainnet lists Balancer pools and discovers pairs), and a DEX
+    /// whose pairs are listed is not asked again. The listed math versions reach the snapshot.
+    @Test func listedWeightedPoolsAndDiscoveredPairsTogether() throws {
+        let (client, _) = try Devnet.connect()
+        let full = try Devnet.network()
+        let all = try #require(full.pools)
+        var weightedOnly = full
+        weightedOnly.pools = all.filter { $0.kind == .weighted }
+        let loader = StateLoader(client: client, network: weightedOnly)
+        let loaded = try loader.load(StateRequest(holder: Devnet.dev0))
+        #expect(Set(loader.discovered?.map(\.address) ?? []) == Set(all.filter { $0.kind == .constantProduct }.map(\.address)))
+        #expect(Set(loaded.state.pools.map(\.address)) == Set(all.map(\.address)))
+        var versions: [BalancerMathVersion] = []
+        for case .weighted(let pool) in loaded.state.pools {
+            #expect(pool.mathVersion == all.first { $0.address == pool.address }?.mathVersion)
+            versions.append(pool.mathVersion)
+        }
+        #expect(Set(versions) == [.v1, .v2])
+
+        var oneDexListed = full
+        oneDexListed.pools = all.filter { $0.dex == "uniswap-v2" }
+        let partial = StateLoader(client: client, network: oneDexListed)
+        let partly = try partial.load(StateRequest(holder: Devnet.dev0))
+        #expect(Set((partial.discovered ?? []).map(\.dex)) == ["sushiswap"])
+        #expect(Set(partly.state.pools.map(\.address)) == Set(all.filter { $0.kind == .constantProduct }.map(\.address)))
+    }
+
     @Test func deployedContractsAndPinnedHistory() throws {
         let (client, _) = try Devnet.connect()
         let key = try Devnet.account7()

@@ -58,6 +58,19 @@ import Testing
         #expect(text.contains("\"kind\" : \"weighted\""))
         #expect(!text.contains("e+"))
         try s.validate()
+        // A version-1 weighted pool keeps its math version; version 2, the default, is not written.
+        var v1 = s
+        for (k, pool) in v1.pools.enumerated() {
+            if case .weighted(let w) = pool {
+                v1.pools[k] = .weighted(try WeightedPool(address: w.address, poolId: w.poolId, tokens: w.tokens, decimals: w.decimals,
+                                                         balances: w.balances, weights: w.weights, swapFee: w.swapFee, dex: w.dex,
+                                                         mathVersion: .v1))
+            }
+        }
+        let decodedV1 = try ChainState.decode(v1.jsonData())
+        #expect(v1 != s && decodedV1 == v1)
+        #expect((String(data: try v1.jsonData(), encoding: .utf8) ?? "").contains("\"mathVersion\" : 1"))
+        #expect(!text.contains("mathVersion"))
         // A minimal snapshot (no optional fields) round-trips too, and omits them.
         let minimal = ChainState(chainId: 1, block: .init(number: 5, timestamp: 6, baseFeePerGas: 7), tokens: [], balances: [:], pools: [])
         #expect(try ChainState.decode(minimal.jsonData()) == minimal)
@@ -100,6 +113,7 @@ import Testing
         #expect(try mutatePool(1) { $0["poolId"] = "0x1234" }.hasPrefix("pools[1].poolId: a pool id is 0x + 64 hex digits"))
         #expect(try mutatePool(1) { $0["balances"] = ["1", "2"] } == "pools[1].balances: 2 balances for 3 tokens")
         #expect(try mutatePool(1) { $0["swapFee"] = "1000000000000000000" } == "pools[1].swapFee: must be below 1e18 (100 %)")
+        #expect(try mutatePool(1) { $0["mathVersion"] = 0 } == "pools[1].mathVersion: must be 1 (Balancer's 2021 factories) or 2, got 0")
         #expect(try mutatePool(1) { $0["tokens"] = ["WETH", "WETH", "USDC"] } == "pools[1].tokens[1]: \"WETH\" appears twice in one pool")
         #expect(try mutatePool(1) { $0["address"] = "0xB4e16d0168e52d35CaCD2c6185b44281Ec28C9Dc" }
             == "pools[1].address: duplicate pool address 0xB4e16d0168e52d35CaCD2c6185b44281Ec28C9Dc")

@@ -22,10 +22,15 @@ import Testing
         #expect(n.dex(named: "uniswap-v2")?.router == (try Address("0x7a250d5630B4cF539739dF2C5dAcb4c659F2488D")))
         #expect(n.dex(named: "sushiswap")?.factory == (try Address("0xC0AEe478e3658e2610c5F7A4A2E1777cE9e4f2Ac")))
         #expect(n.dex(named: "balancer-v2")?.vault == (try Address("0xBA12222222228d8Ba445958a75a0704d566BF2C8")))
-        #expect(n.pools == nil)                  // pairs are discovered through the factories
+        // Balancer's classic 2021 pools are listed (math version 1); the pairs are discovered
+        let pools = try #require(n.pools)
+        #expect(pools.count == 3 && pools.allSatisfy { $0.kind == .weighted && $0.mathVersion == .v1 && $0.dex == "balancer-v2" })
+        #expect(pools.allSatisfy { $0.poolId.map { Array($0.prefix(20)) } == $0.address.bytes })
+        #expect(pools.allSatisfy { n.sources[$0.address] != nil })
+        #expect(Set(pools.map(\.tokens)) == [["WBTC", "WETH"], ["USDC", "WETH"], ["DAI", "WETH"]])
         #expect(n.confirmations == 2 && n.wrappedNative == "WETH")
         #expect(n.gas.maxPriorityFeePerGas <= n.gas.maxFeePerGas)
-        #expect(n.sources.count == 16)
+        #expect(n.sources.count == 19)
         #expect(n.token("WETH")?.priceFeed == .init(address: try Address("0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419"), heartbeat: 3600))
         #expect(n.tokens.allSatisfy { $0.priceFeed != nil })
     }
@@ -98,6 +103,8 @@ import Testing
         #expect(try breaking(editing("pools", 0) { $0["tokens"] = ["WETH", "USDC", "WBTC"] })
             == "networks/x.json: pools[0].tokens: a constant-product pool has exactly 2 tokens, got 3")
         #expect(try breaking(editing("pools", 1) { $0["poolId"] = "0x12" }).hasPrefix("networks/x.json: pools[1].poolId: a pool id is 0x + 64 hex digits"))
+        #expect(try breaking(editing("pools", 1) { $0["mathVersion"] = 3 })
+            == "networks/x.json: pools[1].mathVersion: must be 1 (Balancer's 2021 factories) or 2, got 3")
         #expect(try breaking(editing("dexes", 0) { $0["router"] = nil }) == "networks/x.json: dexes[0].router: missing (a constant-product DEX needs its router)")
         #expect(try breaking { $0["wrappedNative"] = "WMATIC" } == "networks/x.json: wrappedNative: unknown token \"WMATIC\"")
         #expect(try breaking { $0["rpcUrlEnv"] = "rpc url" }.hasPrefix("networks/x.json: rpcUrlEnv: "))
@@ -127,6 +134,15 @@ import Testing
         do { _ = try NetworkConfig.decode(Data("[1]".utf8), file: "networks/y.json"); Issue.record("accepted an array") } catch {
             #expect(error.file == "networks/y.json")
         }
+    }
+
+    /// Private submission by default on mainnet, public elsewhere; a network file may choose.
+    @Test func sendViaDefaultsAndChecks() throws {
+        #expect(try network("mainnet").defaultSendVia == "flashbots")
+        #expect(try network("devnet").defaultSendVia == "public")
+        #expect(try breaking { $0["sendVia"] = "flashbot" }.hasPrefix("networks/x.json: sendVia: \"flashbot\" is not public, flashbots, mevblocker"))
+        #expect(try breaking { $0["sendVia"] = "flashbots,public" }.hasPrefix("networks/x.json: sendVia: \"public\""))
+        #expect(try breaking { $0["sendVia"] = "mevblocker,https://relay.example" } == "no error")
     }
 
     @Test func everyMainnetAddressNeedsItsSource() throws {

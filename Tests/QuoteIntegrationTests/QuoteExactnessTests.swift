@@ -103,7 +103,7 @@ import Testing
             let w = try call(entry.address, Self.weights, [])[0].asArray.map { try $0.asUInt256 }
             let fee = try call(entry.address, Self.swapFee, [])[0].asUInt256
             let pool = try WeightedPool(address: entry.address, poolId: poolId, tokens: symbols, decimals: decimals,
-                                    balances: balances, weights: w, swapFee: fee)
+                                        balances: balances, weights: w, swapFee: fee, mathVersion: entry.mathVersion)
             let funds = ABIValue.tuple([.address(.zero), .bool(false), .address(.zero), .bool(false)])
             for i in symbols.indices {
                 for j in symbols.indices where i != j {
@@ -127,5 +127,93 @@ import Testing
             }
         }
         #expect(checked >= 40)
+    }
+
+    /// A weighted pool of the network file as the vault holds it now (its tokens in the vault's order).
+    func weightedPool(_ entry: NetworkConfig.PoolEntry, vault: Address) throws -> (WeightedPool, [Address]) {
+        let poolId = try #require(entry.poolId)
+        let state = try call(vault, Self.getPoolTokens, [.fixedBytes(poolId)])
+        let addresses = try state[0].asArray.map { try $0.asAddress }
+        let symbols = try addresses.map { a in try #require(network.tokens.first { $0.address == a }?.symbol) }
+        let pool = try WeightedPool(
+            address: entry.address, poolId: poolId, tokens: symbols,
+            decimals: try symbols.map { try #require(network.token($0)?.decimals) },
+            balances: try state[1].asArray.map { try $0.asUInt256 },
+            weights: try call(entry.address, Self.weights, [])[0].asArray.map { try $0.asUInt256 },
+            swapFee: try call(entry.address, Self.swapFee, [])[0].asUInt256, mathVersion: entry.mathVersion)
+        return (pool, addresses)
+    }
+
+    /// Dust, ordinary sizes, and amounts on both sides of the 30 % ratio limit.
+    static func randomAmount(_ balance: UInt256, givenIn: Bool, fee: UInt256, using rng: inout SeededRandom) -> UInt256 {
+        let mode = Double.random(in: 0..<1, using: &rng)
+        if mode < 0.15 {
+            var limit = balance * 3 / 10
+            if givenIn { limit = limit * FixedPoint.one / (FixedPoint.one - fee) }
+            let step = max(balance / 1_000_000, 1)
+            let k = Int.random(in: -3...3, using: &rng)
+            return k < 0 ? max(limit - min(limit, step * UInt256(UInt64(-k))), 1) : limit + step * UInt256(UInt64(k))
+        }
+        if mode < 0.22 { return UInt256(UInt64.random(in: 1...1000, using: &rng)) }
+        let share = pow(10, Double.random(in: -9 ... -0.55, using: &rng))
+        return max(UInt256(UInt64(share * 1e18)) * balance / UInt256(UInt64(1e18)), 1)
+    }
+
+    /// The real Balancer vault against the Swift quoter per math version: 1,000 random trades over
+    /// the pools of each version (the 2021 factories' = 1, the v4 factory's = 2), half GIVEN_IN and
+    /// half GIVEN_OUT, 6/8/18-decimal tokens, equal to the wei; where the vault reverts the quoter
+    /// refuses too, for the same reason at the ratio limits. queryBatchSwap in JSON-RPC batches.
+    @Test(arguments: BalancerMathVersion.allCases) func everyTradeOfAMathVersionEqualsTheRealVault(_ version: BalancerMathVersion) throws {
+        let vault = try #require(network.dexes.first { $0.kind == .weighted }?.vault)
+        var rng = SeededRandom(seed: 40 + UInt64(version.rawValue))
+        let entries = (network.pools ?? []).filter { $0.kind == .weighted && $0.mathVersion == version }
+        let pools = try entries.map { try weightedPool($0, vault: vault) }
+        #expect(Set(pools.flatMap { $0.0.decimals }).isSuperset(of: [6, 8, 18]), "6, 8 and 18 decimals among the v\(version.rawValue) pools")
+        struct Trade { var pool: Int; var givenIn: Bool; var i: Int; var j: Int; var amount: UInt256 }
+        var trades: [Trade] = []
+        for n in 0..<1_000 {
+            let p = n % pools.count, pool = pools[p].0
+            let i = Int.random(in: 0..<pool.tokens.count, using: &rng)
+            let j = (i + Int.random(in: 1..<pool.tokens.count, using: &rng)) % pool.tokens.count
+            let givenIn = n % 2 == 0
+            trades.append(Trade(pool: p, givenIn: givenIn, i: i, j: j, amount: Self.randomAmount(
+                givenIn ? pool.balances[i] : pool.balances[j], givenIn: givenIn, fee: pool.swapFee, using: &rng)))
+        }
+        let funds = ABIValue.tuple([.address(.zero), .bool(false), .address(.zero), .bool(false)])
+        var outcomes = (equal: 0, reverted: 0)
+        for chunk in stride(from: 0, to: trades.count, by: 250) {
+            let slice = Array(trades[chunk..<min(chunk + 250, trades.count)])
+            let calls = try slice.map { t in
+                let (pool, assets) = pools[t.pool]
+                let step = ABIValue.tuple([.fixedBytes(pool.poolId), .uint(UInt256(UInt64(t.i))), .uint(UInt256(UInt64(t.j))),
+                                           .uint(t.amount), .bytes([])])
+                return try Self.query.encodeCall([.uint(t.givenIn ? 0 : 1), .array([step]), .array(assets.map(ABIValue.address)), funds])
+            }
+            let replies = try client.batch(at: block) { b in calls.map { b.call(to: vault, data: $0) } }
+            for (t, reply) in zip(slice, replies) {
+                let pool = pools[t.pool].0
+                let what = "v\(version.rawValue) \(pool.tokens) \(t.givenIn ? "GIVEN_IN" : "GIVEN_OUT") \(t.i)→\(t.j) \(t.amount), \(rng.replay)"
+                let quote = Result(catching: { () throws(BalancerMathError) -> UInt256 in
+                    t.givenIn ? try pool.quoteGivenIn(t.amount, from: t.i, to: t.j) : try pool.quoteGivenOut(t.amount, from: t.i, to: t.j)
+                })
+                switch Result(catching: { () throws(RPCError) -> [UInt8] in try reply.get() }) {
+                case .success(let data):
+                    let deltas = try Self.query.decodeOutput(data)[0].asArray
+                    let onChain = t.givenIn ? (try deltas[t.j].asInt256).magnitude : (try deltas[t.i].asInt256).bitPattern
+                    #expect((try? quote.get()) == onChain, "\(what)")
+                    outcomes.equal += 1
+                case .failure(let error):
+                    let reason = "\(error)"
+                    switch quote {
+                    case .success(let v): Issue.record("the vault reverts (\(reason)) where the quoter gives \(v): \(what)")
+                    case .failure(.maxInRatio): #expect(reason.contains("BAL#304"), "\(what): \(reason)")
+                    case .failure(.maxOutRatio): #expect(reason.contains("BAL#305"), "\(what): \(reason)")
+                    case .failure: break
+                    }
+                    outcomes.reverted += 1
+                }
+            }
+        }
+        #expect(outcomes.equal >= 800 && outcomes.reverted >= 30, "\(outcomes)")
     }
 }

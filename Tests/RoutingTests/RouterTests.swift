@@ -159,8 +159,8 @@ import TestOracles
         let paid = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(5), pools: pools, options: costly)
         #expect(paid.legs.count == 1)
         #expect(paid.legs[0].pools == [poolAddress(1)])
-        #expect(paid.gas == 60_000 + 30_000)
-        #expect(free.gas == 2 * (60_000 + 30_000))
+        #expect(paid.gas == GasModel.pairHop + GasModel.legOverhead)
+        #expect(free.gas == 2 * (GasModel.pairHop + GasModel.legOverhead))
         // Cheap gas (0.01 gwei): the second leg's extra output pays for its gas again.
         let cheap = RouteOptions(gasPriceWei: 10_000_000, outputPerNativeWei: usdcPerWei)
         #expect(try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(5), pools: pools, options: cheap).legs.count == 2)
@@ -315,7 +315,7 @@ import TestOracles
             let options = RouteOptions(gasPriceWei: UInt256(UInt64(pow(10, Double.random(in: 7...11.5, using: &rng)))),
                                        outputPerNativeWei: usdcPerWei)
             let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: amount, pools: pools, options: options)
-            let legGas = options.gasValue(60_000 + options.legOverheadGas)
+            let legGas = options.gasValue(GasModel.pairHop + options.legOverheadGas)
             let routeNet = route.amountOut.doubleValue - Double(route.legs.count) * legGas
 
             let curves = pools.map { p -> ConstantProductCurve in

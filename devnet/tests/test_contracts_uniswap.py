@@ -17,7 +17,7 @@ DEADLINE = 2**255
 
 def pair(dep, dex: str, a: str, b: str) -> Contract:
     address = dep.factories[dex].call("getPair", dep.tokens[a].address, dep.tokens[b].address)
-    return Contract(dep.tokens[a].tester, address, fixtures.contracts.compile_all()["UniswapV2Pair"])
+    return dep.pair(address)
 
 
 def reserves_for(dep, p: Contract, token_in: str) -> tuple[int, int]:

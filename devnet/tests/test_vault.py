@@ -7,7 +7,7 @@ themselves, the price feeds and the attacks they stop are in test_vault_bounds.p
 import pytest
 from eth_utils import keccak, to_checksum_address
 
-from devnet import fixtures, vault_fixture
+from devnet import fixtures, vault_fixture, vendored
 from devnet.oracles import uniswap_v2_amount_out as amount_out
 from devnet.contracts import Contract, ContractError, compile_all
 
@@ -60,7 +60,7 @@ def pool(env, dex: str, a: str, b: str) -> str:
 
 
 def pair(env, address: str) -> Contract:
-    return Contract(env["tester"], address, compile_all()["UniswapV2Pair"])
+    return Contract(env["tester"], address, vendored.artifact("uniswap-v2", "UniswapV2Pair"))
 
 
 def reserves(env, pair_address: str, token_in: str) -> tuple[int, int]:
@@ -531,7 +531,7 @@ def test_a_hooked_token_cannot_reenter_the_vault(env):
 
     out = vyper.compile_code(HOOK_TOKEN + "\n@external\n@view\ndef decimals() -> uint8:\n    return 18\n",
                              output_formats=["abi", "bytecode"])
-    hook = deploy(env["tester"], Artifact("HookToken", out["abi"], bytes.fromhex(out["bytecode"][2:]), b""),
+    hook = deploy(env["tester"], Artifact("HookToken", out["abi"], bytes.fromhex(out["bytecode"][2:])),
                   sender=env["owner"])
     vault, owner, weth = env["vault"], env["owner"], env["dep"].tokens["WETH"]
     factory = env["dep"].factories["uniswap-v2"]

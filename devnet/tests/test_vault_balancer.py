@@ -6,7 +6,7 @@ test_vault_bounds.py for them)."""
 import pytest
 from eth_utils import keccak, to_checksum_address
 
-from devnet import fixtures, vault_fixture
+from devnet import fixtures, vault_fixture, vendored
 from devnet.contracts import Artifact, Contract, ContractError, compile_all, deploy
 
 ZERO = "0x" + "00" * 20
@@ -72,7 +72,7 @@ def query_out(env, pool_id: str, sym_in: str, sym_out: str, amount: int) -> int:
 
 
 def cp_out(env, pair_address: str, sym_in: str, amount: int) -> int:
-    p = Contract(env["tester"], pair_address, compile_all()["UniswapV2Pair"])
+    p = Contract(env["tester"], pair_address, vendored.artifact("uniswap-v2", "UniswapV2Pair"))
     r0, r1, _ = p.call("getReserves")
     r_in, r_out = (r0, r1) if p.call("token0") == token(env, sym_in) else (r1, r0)
     return amount * 997 * r_out // (r_in * 1000 + amount * 997)
@@ -184,16 +184,10 @@ def test_refused_weighted_steps(env):
 def test_usdt_like_token_through_a_weighted_pool(env):
     """USDT's approve returns nothing: the vault's exact approval must accept that, in and out."""
     dep, deployer = env["dep"], fixtures.DEPLOYER_ADDRESS
-    syms = sorted(["USDC", "USDT"], key=lambda s: int(token(env, s), 16))
-    pool = deploy(env["tester"], compile_all()["WeightedPool"], dep.vault.address, [token(env, s) for s in syms],
-                  [5 * 10**17, 5 * 10**17], 3 * 10**15, deployer, sender=deployer)
-    dep.vault.transact("registerPool", pool.address, sender=deployer)
-    pool_id = "0x" + pool.call("getPoolId").hex()
-    for s in syms:
-        dep.tokens[s].transact("mint", deployer, 10**12, sender=deployer)
-        if dep.tokens[s].call("allowance", deployer, dep.vault.address) == 0:
-            dep.tokens[s].transact("approve", dep.vault.address, 2**256 - 1, sender=deployer)
-    dep.vault.transact("seedPool", bytes.fromhex(pool_id[2:]), [10**12, 10**12], sender=deployer)
+    spec = fixtures.WeightedPoolSpec("USDC-USDT-50-50", {"USDC": 5 * 10**17, "USDT": 5 * 10**17}, 3 * 10**15, 0, {},
+                                     2023)
+    info = fixtures.create_weighted_pool(dep, deployer, spec, {"USDC": 10**12, "USDT": 10**12})
+    pool, pool_id = dep.weighted_pool(info["address"]), info["poolId"]
     env["vault"].transact("allowPool", pool.address, 1, ZERO, sender=env["owner"])
 
     before = balances(env, env["vault"].address)
@@ -262,7 +256,7 @@ def test_exact_approval_resets_a_left_over_usdt_allowance_and_claims_are_not_tru
     import vyper
 
     out = vyper.compile_code(SHORT_CHANGING_VAULT, output_formats=["abi", "bytecode"])
-    artifact = Artifact("ShortChangingVault", out["abi"], bytes.fromhex(out["bytecode"][2:]), b"")
+    artifact = Artifact("ShortChangingVault", out["abi"], bytes.fromhex(out["bytecode"][2:]))
     owner = env["owner"]
     fake = deploy(env["tester"], artifact, [token(env, "USDC"), token(env, "USDT")], sender=owner)
     usdt = env["dep"].tokens["USDT"]

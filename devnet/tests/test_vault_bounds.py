@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from eth_utils import to_canonical_address, to_checksum_address
 
-from devnet import fixtures, vault_fixture
+from devnet import fixtures, vault_fixture, vendored
 from devnet.oracles import uniswap_v2_amount_out as amount_out
 from devnet.contracts import Contract, ContractError, compile_all
 from devnet.node_chain import DevChain, decode_revert_reason
@@ -54,7 +54,7 @@ class Node:
 
     def pair(self, dex: str, a: str, b: str) -> Contract:
         address = self.names.get(f"{dex}.{a}-{b}") or self.names[f"{dex}.{b}-{a}"]
-        return Contract(self.chain.tester, address, compile_all()["UniswapV2Pair"])
+        return Contract(self.chain.tester, address, vendored.artifact("uniswap-v2", "UniswapV2Pair"))
 
     def feed(self, sym: str) -> Contract:
         return self.dep.feeds[sym]
@@ -545,7 +545,7 @@ def test_allow_pool_checks_the_pair_against_an_allowed_factory(node):
     weth, usdc = node.token("WETH").address, node.token("USDC").address
     uni = node.names["uniswap-v2.factory"]
     out = vyper.compile_code(FAKE_PAIR, output_formats=["abi", "bytecode"])
-    fake = Artifact("FakePair", out["abi"], bytes.fromhex(out["bytecode"][2:]), b"")
+    fake = Artifact("FakePair", out["abi"], bytes.fromhex(out["bytecode"][2:]))
     # deploy through the pool (after the fixtures, eth-tester no longer mines)
     ctor = fake.bytecode + bytes(12) + bytes.fromhex(weth[2:]) + bytes(12) + bytes.fromhex(usdc[2:])
     nonce = node.chain.state_at(node.chain.head()).get_nonce(to_canonical_address(owner))

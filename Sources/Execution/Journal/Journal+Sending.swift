@@ -54,9 +54,12 @@ public struct SignedEntry: Sendable, Equatable {
     public var maxFeePerGas: UInt256
     public var maxPriorityFeePerGas: UInt256
     public var gasLimit: UInt64
+    /// The route it goes out through first ("public" or a relay's name).
+    public var sentVia: String?
 
     public init(runId: Int64, intent: String, sender: Address, nonce: UInt64, hash: Hash32, raw: String,
-                maxFeePerGas: UInt256, maxPriorityFeePerGas: UInt256, gasLimit: UInt64) {
+                maxFeePerGas: UInt256, maxPriorityFeePerGas: UInt256, gasLimit: UInt64, sentVia: String? = nil) {
+        self.sentVia = sentVia
         self.runId = runId
         self.intent = intent
         self.sender = sender
@@ -90,7 +93,7 @@ extension Journal {
                                            maxFeePerGas: e.maxFeePerGas, maxPriorityFeePerGas: e.maxPriorityFeePerGas,
                                            gasLimit: e.gasLimit, status: .signed, createdAt: date, broadcastAt: nil,
                                            minedBlock: nil, gasUsed: nil, effectiveGasPrice: nil, replacesId: nil,
-                                           isCancellation: false)
+                                           isCancellation: false, sentVia: e.sentVia)
                 try tx.insert(db)
                 ids.append(tx.id ?? db.lastInsertedRowID)
             }

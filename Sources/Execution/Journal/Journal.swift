@@ -99,6 +99,15 @@ public final class Journal: @unchecked Sendable {
             }
             try db.create(index: "price_network_time", on: "price", columns: ["network", "blockTimestamp"])
         }
+        // How each transaction was sent: its routes in order ("public", or relays then maybe
+        // "public" after a fallback), the last relay status seen, and the head when first sent.
+        m.registerMigration("v2-send-route") { db in
+            try db.alter(table: "tx") { t in
+                t.add(column: "sentVia", .text)
+                t.add(column: "relayStatus", .text)
+                t.add(column: "sentAtBlock", .integer)
+            }
+        }
         return m
     }
 
@@ -209,6 +218,20 @@ public final class Journal: @unchecked Sendable {
 
     public func markStatus(_ id: Int64, _ status: TransactionStatus) throws(JournalError) {
         try update(id) { $0.status = status }
+    }
+
+    /// Records that the transaction's bytes now (also) go through `route` (appended to `sentVia`).
+    public func markRoute(_ id: Int64, _ route: String, atBlock block: UInt64? = nil) throws(JournalError) {
+        try update(id) { tx in
+            var routes = tx.routes
+            if routes.last != route { routes.append(route) }
+            tx.sentVia = routes.joined(separator: ",")
+            if tx.sentAtBlock == nil, let block { tx.sentAtBlock = block }
+        }
+    }
+
+    public func markRelayStatus(_ id: Int64, _ status: String) throws(JournalError) {
+        try update(id) { $0.relayStatus = status }
     }
 
     func update(_ id: Int64, _ change: (inout TransactionRecord) -> Void) throws(JournalError) {

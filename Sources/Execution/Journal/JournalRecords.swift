@@ -105,6 +105,19 @@ public struct TransactionRecord: Codable, Sendable, FetchableRecord, MutablePers
     /// The transaction this one replaced (same nonce, higher fees, or a cancellation).
     public var replacesId: Int64?
     public var isCancellation: Bool
+    /// The routes its bytes went through, comma-separated, in order ("public", "flashbots",
+    /// "flashbots,mevblocker,public", ...); nil on rows from before routes were journaled (public).
+    public var sentVia: String? = nil
+    /// The last answer of the relay's status API (PENDING, INCLUDED, FAILED, ...).
+    public var relayStatus: String? = nil
+    /// The head block when it was first sent (for how many blocks inclusion took).
+    public var sentAtBlock: UInt64? = nil
+
+    /// `sentVia` as a list; public for rows from before routes were journaled.
+    public var routes: [String] { (sentVia ?? SendVia.publicName).split(separator: ",").map(String.init) }
+
+    /// The route its bytes went through last.
+    public var currentRoute: String { routes.last ?? SendVia.publicName }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

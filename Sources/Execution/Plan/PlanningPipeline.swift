@@ -80,7 +80,9 @@ public enum PlanningPipeline {
             routable.vault = market.vault
         }
         do {
-            result.trades = try RebalancePlanner.plan(outcome: outcome, market: routable, policy: portfolio.policy)
+            var trades = try RebalancePlanner.plan(outcome: outcome, market: routable, policy: portfolio.policy)
+            trades.overheadGas = TradeSolver.overheadGas(mode: portfolio.mode, trades: trades.routes.count, market: routable)
+            result.trades = trades
         } catch {
             result.routingError = error
             return result
@@ -97,8 +99,15 @@ public enum PlanningPipeline {
         guard result.outcome.decision.shouldRebalance, let trades = result.trades else { return result }
         let deadline = state.block.timestamp.addingReportingOverflow(deadlineSeconds)
         do {
-            result.plan = try PlanBuilder.build(trades: trades, state: state, network: network, portfolio: portfolio,
-                                                deadline: deadline.overflow ? .max : deadline.partialValue)
+            var plan = try PlanBuilder.build(trades: trades, state: state, network: network, portfolio: portfolio,
+                                             deadline: deadline.overflow ? .max : deadline.partialValue)
+            if plan.mode == .eoa {
+                // every approval and every swap (a leg, or a leg's run on one venue) is a transaction
+                let swaps = plan.transactions.filter { $0.swap != nil }.count
+                plan.trades.overheadGas = GasModel.eoaOverhead(approvals: plan.transactions.count - swaps, swaps: swaps)
+                result.trades = plan.trades
+            }
+            result.plan = plan
         } catch {
             throw .build(error)
         }

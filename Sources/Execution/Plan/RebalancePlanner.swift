@@ -10,6 +10,9 @@ public struct TradePlan: Sendable, Codable {
     public var routes: [Route]
     /// Gas of all routes, before the per-transaction overhead of the custody mode.
     public var routeGas: UInt64
+    /// The custody mode's per-transaction overhead (TradeSolver.overheadGas): planned gas is
+    /// `routeGas + overheadGas`.
+    public var overheadGas: UInt64 = 0
     /// Pool fees paid, in whole quote tokens, by sell token.
     public var feesPaid: Double
     /// Weights after the exact route outputs, percent, by token.
@@ -17,9 +20,16 @@ public struct TradePlan: Sendable, Codable {
 
     public var isEmpty: Bool { routes.isEmpty }
 
-    public init(routes: [Route], routeGas: UInt64, feesPaid: Double, projectedWeights: [String: Double]) {
+    /// The gas the plan's transactions are expected to use, all together.
+    public var plannedGas: UInt64 {
+        let (sum, overflow) = routeGas.addingReportingOverflow(overheadGas)
+        return overflow ? .max : sum
+    }
+
+    public init(routes: [Route], routeGas: UInt64, feesPaid: Double, projectedWeights: [String: Double], overheadGas: UInt64 = 0) {
         self.routes = routes
         self.routeGas = routeGas
+        self.overheadGas = overheadGas
         self.feesPaid = feesPaid
         self.projectedWeights = projectedWeights
     }

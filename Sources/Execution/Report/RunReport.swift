@@ -157,11 +157,14 @@ public struct RunGasSummary: Sendable, Codable, Hashable {
         public var label: String
         public var estimated: UInt64?
         public var used: UInt64?
+        /// How it was sent and how long inclusion took (live runs only).
+        public var sending: SendingSummary?
 
-        public init(label: String, estimated: UInt64?, used: UInt64? = nil) {
+        public init(label: String, estimated: UInt64?, used: UInt64? = nil, sending: SendingSummary? = nil) {
             self.label = label
             self.estimated = estimated
             self.used = used
+            self.sending = sending
         }
     }
 

@@ -54,10 +54,16 @@ public struct Confirmer: Sendable {
     public var isStale: (@Sendable () -> Bool)?
     /// How the confirmer waits between polls; tests pass one that mines a block instead.
     public var sleep: @Sendable (Double) -> Void
+    /// Where re-sends go. A transaction that went out privately is never bumped into the public
+    /// mempool: after `fallback.afterBlocks` blocks (or its relay giving up) the same bytes go to
+    /// the next relay, and to the public mempool only when allowed and a fresh simulation passes.
+    public var channel: SendChannel
 
     public init(client: EthClient, journal: Journal, network: NetworkConfig, key: PrivateKey?, policy: ConfirmationPolicy,
                 estimator: FeeEstimator = FeeEstimator(), progress: (@Sendable (ConfirmerEvent) -> Void)? = nil,
-                isStale: (@Sendable () -> Bool)? = nil, sleep: @escaping @Sendable (Double) -> Void = RetryPolicy.threadSleep) {
+                isStale: (@Sendable () -> Bool)? = nil, sleep: @escaping @Sendable (Double) -> Void = RetryPolicy.threadSleep,
+                channel: SendChannel = .publicMempool) {
+        self.channel = channel
         self.client = client
         self.journal = journal
         self.network = network
@@ -82,6 +88,12 @@ public struct Confirmer: Sendable {
         /// The first head at which the chain's nonce was past ours with no receipt of ours.
         var nonceSpentSeenAt: UInt64?
         var outcome: SendOutcome?
+        /// The routes the newest transaction's bytes went through ("public", relay names).
+        var routes: [String] = [SendVia.publicName]
+        /// When a receipt was first seen (for how long inclusion took).
+        var minedSeenAt: Date?
+
+        var isPrivate: Bool { routes.last != SendVia.publicName }
     }
 
     /// Waits for the transactions just sent.
@@ -106,13 +118,18 @@ public struct Confirmer: Sendable {
             if slots.contains(where: { $0.sender == sender && $0.nonce == nonce }) { continue }
             let all = try journaled { () throws(JournalError) in try journal.transactions(sender: sender, nonce: nonce) }
             let mine = all.filter { $0.runId == record.runId && $0.intent == record.intent && $0.status != .dropped }
-            slots.append(Slot(label: record.intent, runId: record.runId, sender: sender, nonce: nonce,
-                              candidates: mine.isEmpty ? [record] : mine, replacements: max(0, mine.count - 1)))
+            var slot = Slot(label: record.intent, runId: record.runId, sender: sender, nonce: nonce,
+                            candidates: mine.isEmpty ? [record] : mine, replacements: max(0, mine.count - 1))
+            slot.routes = slot.candidates.last?.routes ?? [SendVia.publicName]
+            slot.sentAtBlock = slot.candidates.last?.sentAtBlock
+            slots.append(slot)
         }
         let started = Date()
+        var bundle = BundleState()
         while true {
             do {
                 let head = try rpc("eth_blockNumber") { () throws(RPCError) in try client.blockNumber() }
+                if channel.sendsBundles { try retarget(&bundle, slots: slots, head: head) }
                 var chainNonces: [Address: UInt64] = [:]
                 for i in slots.indices where slots[i].outcome == nil {
                     try poll(&slots[i], head: head, chainNonces: &chainNonces)
@@ -132,7 +149,12 @@ public struct Confirmer: Sendable {
     }
 
     private func poll(_ slot: inout Slot, head: UInt64, chainNonces: inout [Address: UInt64]) throws(SendError) {
-        if slot.sentAtBlock == nil { slot.sentAtBlock = head }
+        if slot.sentAtBlock == nil {
+            slot.sentAtBlock = head
+            if let newest = slot.candidates.last, let id = newest.id {
+                try journaled { () throws(JournalError) in try journal.markRoute(id, newest.currentRoute, atBlock: head) }
+            }
+        }
         // A receipt for any of the candidates (newest first) settles the nonce.
         for candidate in slot.candidates.reversed() {
             guard let receipt = try rpc("eth_getTransactionReceipt(\(candidate.hash))", { () throws(RPCError) in
@@ -145,6 +167,7 @@ public struct Confirmer: Sendable {
                                           effectiveGasPrice: receipt.effectiveGasPrice, success: receipt.status)
                 }
                 progress?(.mined(label: slot.label, hash: candidate.hash, block: receipt.blockNumber, success: receipt.status))
+                if slot.minedSeenAt == nil { slot.minedSeenAt = Date() }
             }
             let confirmations = head >= receipt.blockNumber ? Int(clamping: head - receipt.blockNumber + 1) : 0
             if confirmations >= policy.confirmations {
@@ -153,6 +176,12 @@ public struct Confirmer: Sendable {
                     label: slot.label, runId: slot.runId, journalId: candidate.id ?? -1, hash: candidate.hash, nonce: slot.nonce,
                     status: status, gasUsed: receipt.gasUsed, effectiveGasPrice: receipt.effectiveGasPrice,
                     blockNumber: receipt.blockNumber, logs: receipt.logs, replacements: slot.replacements)
+                let sentAt = try journaled { () throws(JournalError) in try journal.transaction(id: candidate.id ?? -1) }
+                slot.outcome?.sentVia = sentAt?.sentVia ?? SendVia.publicName
+                if let first = sentAt?.sentAtBlock ?? slot.candidates.first?.sentAtBlock, receipt.blockNumber >= first {
+                    slot.outcome?.inclusionBlocks = receipt.blockNumber - first
+                }
+                slot.outcome?.inclusionSeconds = (slot.minedSeenAt ?? Date()).timeIntervalSince(candidate.createdAt)
                 progress?(.confirmed(label: slot.label, hash: candidate.hash, confirmations: confirmations))
             }
             return
@@ -198,14 +227,159 @@ public struct Confirmer: Sendable {
             return
         }
 
+        if slot.isPrivate {
+            if channel.sendsBundles { return }  // the bundle moves as a whole (`retarget`)
+            try privateStep(&slot, head: head, chainNonce: chainNonce)
+            return
+        }
         if let sentAt = slot.sentAtBlock, head >= sentAt, head - sentAt >= UInt64(policy.replaceAfterBlocks), let key,
            key.address == slot.sender {
             try replace(&slot, head: head, key: key)
         }
     }
 
+    /// A privately sent transaction not mined yet: the relay's status beside the receipt, and the
+    /// fallback when the relay gave up or `fallback.afterBlocks` blocks passed. The SAME signed
+    /// bytes move on (same nonce: whichever route lands it, it executes once). With no route left,
+    /// a plan gone stale (or failing a fresh simulation) is cancelled privately; otherwise the
+    /// first relay gets the bytes again.
+    private func privateStep(_ slot: inout Slot, head: UInt64, chainNonce: UInt64) throws(SendError) {
+        guard let current = slot.candidates.last(where: { $0.status == .signed || $0.status == .broadcast }),
+              let id = current.id, let route = slot.routes.last
+        else { return }
+        if chainNonce < slot.nonce {
+            // One at a time: an earlier transaction of ours has not landed; this one waits, unsent
+            // (or, sent, waits for it), and its window starts when its turn comes.
+            slot.sentAtBlock = head
+            return
+        }
+        if current.status == .signed, channel.sendsOneAtATime {
+            // Its turn: the one before it landed. The same bytes, to the route journaled for it.
+            if let raw = try? Hex.decode(current.raw) {
+                do {
+                    try channel.send(raw, route: route, client: client)
+                    try journaled { () throws(JournalError) in
+                        try journal.markBroadcast(id)
+                        try journal.update(id) { $0.sentAtBlock = head }  // inclusion counts from its turn
+                    }
+                    if let i = slot.candidates.lastIndex(where: { $0.id == id }) { slot.candidates[i].status = .broadcast }
+                } catch {
+                    progress?(.nodeError("send of \(slot.label) to \(route): \(error)"))
+                }
+            }
+            slot.sentAtBlock = head
+            return
+        }
+        var moveOn = false
+        do {
+            if let status = try channel.status(of: current.hash, route: route) {
+                if status.rawValue != current.relayStatus {
+                    try journaled { () throws(JournalError) in try journal.markRelayStatus(id, status.rawValue) }
+                    if let i = slot.candidates.lastIndex(where: { $0.id == id }) { slot.candidates[i].relayStatus = status.rawValue }
+                    progress?(.relayStatus(label: slot.label, nonce: slot.nonce, relay: route, status: status.rawValue))
+                }
+                moveOn = status.isFinalMiss
+            }
+        } catch {
+            // The relay's own trouble (a timeout, a 5xx) says nothing about the chain: keep polling.
+            progress?(.nodeError("\(route) status of \(current.hash): \(error)"))
+        }
+        if let sentAt = slot.sentAtBlock, head >= sentAt, head - sentAt >= UInt64(channel.fallback.afterBlocks) { moveOn = true }
+        guard moveOn else { return }
+        slot.sentAtBlock = head  // whatever happens, the next step is another window away
+        let raw: [UInt8]
+        do { raw = try Hex.decode(current.raw) } catch { throw .invalidJournalRecord(id: id, reason: "raw bytes are not hex") }
+
+        var next = channel.nextRoute(after: slot.routes)
+        if next == SendVia.publicName || next == nil {
+            // Leaving the relays (or out of them): only while the transaction still does what the
+            // plan said; each swap checks its minOut on chain, so a call that does not revert
+            // meets every one. Earlier nonces of ours must have landed for the call to mean that.
+            guard chainNonce == slot.nonce else { return }
+            if let problem = resimulate(current) {
+                if let key, key.address == slot.sender {
+                    progress?(.fallbackRefused(label: slot.label, nonce: slot.nonce, reason: "\(problem); cancelling privately"))
+                    try replace(&slot, head: head, key: key, forceCancel: true)
+                } else {
+                    progress?(.fallbackRefused(label: slot.label, nonce: slot.nonce, reason: problem))
+                }
+                return
+            }
+            if next == nil {
+                // Every relay passed on a transaction that still holds: start over with the first.
+                next = channel.via.relayList.first?.name
+                slot.routes = []
+            }
+        }
+        guard let target = next else { return }
+        channel.cancel(current.hash, at: route)
+        do {
+            try channel.send(raw, route: target, client: client)
+        } catch .alreadyKnown, .nonceTooLow {
+            // Known there already, or mined meanwhile: the next poll finds the receipt.
+        } catch {
+            // Unknown whether it arrived: it is journaled as sent there; the receipt decides.
+            progress?(.nodeError("re-send to \(target): \(error)"))
+        }
+        try journaled { () throws(JournalError) in try journal.markRoute(id, target) }
+        slot.routes.append(target)
+        progress?(.fellBack(label: slot.label, nonce: slot.nonce, from: route, to: target))
+    }
+
+    /// Where the run's bundle was last aimed.
+    struct BundleState {
+        var firstBlock: UInt64?
+        var targeted: UInt64?
+    }
+
+    /// Bundles: each new head, the still-unmined members (in nonce order, the same bytes) go again
+    /// as one `eth_sendBundle` for the next block — each relay `fallback.afterBlocks` blocks in turn —
+    /// until they land. A relay's refusal or silence only costs that block.
+    private func retarget(_ bundle: inout BundleState, slots: [Slot], head: UInt64) throws(SendError) {
+        let pending = slots.filter { $0.outcome == nil && $0.minedBlockHash == nil }.sorted { $0.nonce < $1.nonce }
+        guard !pending.isEmpty, bundle.targeted != head + 1 else { return }
+        let first = bundle.firstBlock ?? head
+        bundle.firstBlock = first
+        guard let relay = channel.bundleRelay(blocksWaited: head - first) else { return }
+        var raws: [[UInt8]] = []
+        for slot in pending {
+            guard let record = slot.candidates.last(where: { $0.status == .signed || $0.status == .broadcast }),
+                  let raw = try? Hex.decode(record.raw) else { return }
+            raws.append(raw)
+        }
+        bundle.targeted = head + 1
+        do {
+            try channel.relayClient(relay).sendBundle(raws, blockNumber: head + 1)
+        } catch {
+            progress?(.nodeError("bundle for block \(head + 1) to \(relay.name): \(error)"))
+            return
+        }
+        for slot in pending {
+            guard let record = slot.candidates.last(where: { $0.status == .signed || $0.status == .broadcast }), let id = record.id
+            else { continue }
+            try journaled { () throws(JournalError) in
+                try journal.markRoute(id, relay.name)
+                if record.status == .signed { try journal.markBroadcast(id) }
+            }
+        }
+    }
+
+    /// nil when `record`'s transaction, simulated now at the latest block, succeeds; else why not.
+    private func resimulate(_ record: TransactionRecord) -> String? {
+        guard let decoded = try? SignedTransaction.decode(rawHex: record.raw, expectedChainId: network.chainId),
+              case .dynamicFee(let tx) = decoded.transaction
+        else { return "its journaled bytes do not decode" }
+        let request = CallRequest(to: tx.to, data: tx.data, from: record.sender, value: tx.value, gas: tx.gasLimit)
+        do {
+            _ = try client.call(request, block: .latest)
+            return nil
+        } catch {
+            return "a fresh simulation fails: \(error)"
+        }
+    }
+
     /// Signs and journals a replacement of the slot's newest live transaction, then broadcasts it.
-    private func replace(_ slot: inout Slot, head: UInt64, key: PrivateKey) throws(SendError) {
+    private func replace(_ slot: inout Slot, head: UInt64, key: PrivateKey, forceCancel: Bool = false) throws(SendError) {
         slot.sentAtBlock = head  // whatever happens, the next attempt is another replaceAfterBlocks away
         guard let current = slot.candidates.last(where: { $0.status == .signed || $0.status == .broadcast }),
               let currentId = current.id
@@ -231,7 +405,7 @@ public struct Confirmer: Sendable {
         case .fees(let quote):
             fees = quote
         }
-        let cancel = current.isCancellation || (isStale?() ?? false)
+        let cancel = forceCancel || current.isCancellation || (isStale?() ?? false)
         var next = previous
         next.maxFeePerGas = fees.maxFeePerGas
         next.maxPriorityFeePerGas = fees.maxPriorityFeePerGas
@@ -250,8 +424,12 @@ public struct Confirmer: Sendable {
                                      replacing: currentId, isCancellation: cancel)
         }
         slot.replacements += 1
+        // A private slot's replacement (only ever a cancellation) stays private too.
+        let route = slot.isPrivate ? (channel.via.relayList.first?.name ?? SendVia.publicName) : SendVia.publicName
+        try journaled { () throws(JournalError) in try journal.markRoute(id, route, atBlock: head) }
+        if slot.isPrivate { slot.routes = [route] }  // the cancellation's own route from now on
         do {
-            _ = try client.sendRawTransaction(signed.raw)
+            try channel.send(signed.raw, route: route, client: client)
         } catch .replacementUnderpriced(let message) {
             try journaled { () throws(JournalError) in try journal.markStatus(id, .dropped) }
             progress?(.replacementRefused(label: slot.label, nonce: slot.nonce, error: "replacement underpriced: \(message)"))

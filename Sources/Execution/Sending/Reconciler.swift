@@ -21,9 +21,14 @@ public struct Reconciler: Sendable {
     public var droppedAfterBlocks: Int
     /// How far back `dropped` rows are re-checked for a receipt.
     public var recheckDroppedFor: TimeInterval
+    /// Re-broadcasts go back through the route the journal says a transaction last took (a
+    /// private one is invisible to the node, so it always looks unknown there and goes back to
+    /// its relay, which keeps or drops it; it never leaks to the public mempool this way).
+    public var channel: SendChannel
 
     public init(client: EthClient, journal: Journal, droppedAfterBlocks: Int = ConfirmationPolicy.defaultDroppedAfterBlocks(confirmations: 1),
-                recheckDroppedFor: TimeInterval = 7 * 24 * 3600) {
+                recheckDroppedFor: TimeInterval = 7 * 24 * 3600, channel: SendChannel = .publicMempool) {
+        self.channel = channel
         self.client = client
         self.journal = journal
         self.droppedAfterBlocks = max(1, droppedAfterBlocks)
@@ -139,8 +144,14 @@ public struct Reconciler: Sendable {
                 guard let raw = try? Hex.decode(newest.raw) else {
                     throw .invalidJournalRecord(id: newestId, reason: "raw bytes are not hex")
                 }
+                if channel.sendsBundles || (channel.sendsOneAtATime && chainNonce < nonce && newest.currentRoute != SendVia.publicName) {
+                    // The confirmer sends these as they must go: the bundle whole, or each in its turn.
+                    report.decisions.append((label: newest.intent, nonce: nonce, hash: newest.hash, action: Action.pending))
+                    report.pending.append(newest)
+                    continue
+                }
                 do {
-                    _ = try client.sendRawTransaction(raw)
+                    try channel.send(raw, route: newest.currentRoute, client: client)
                     try journaled { () throws(JournalError) in try journal.markBroadcast(newestId) }
                     report.decisions.append((label: newest.intent, nonce: nonce, hash: newest.hash, action: Action.rebroadcast))
                     report.pending.append(newest)

@@ -29,6 +29,8 @@ public enum SendError: Error, Sendable, CustomStringConvertible {
     /// The node holds unmined transactions of the operator at these nonces that the journal did not send.
     case unexplainedPendingNonces(sender: Address, nonces: ClosedRange<UInt64>)
     case invalidArgument(String)
+    /// Bundles go with the X-Flashbots-Signature header, signed by a reputation key.
+    case bundleNeedsReputationKey
 
     public struct Rejection: Sendable, CustomStringConvertible {
         public var label: String
@@ -75,6 +77,8 @@ public enum SendError: Error, Sendable, CustomStringConvertible {
                 + "wait until they are mined or replace them"
         case .invalidArgument(let what):
             return what
+        case .bundleNeedsReputationKey:
+            return "bundles need a reputation key to sign the relay requests (--reputation-key-file or REBALANCER_REPUTATION_KEY; never the operator key); nothing sent"
         }
     }
 }

@@ -27,8 +27,38 @@ public struct SendOutcome: Sendable, Equatable {
     public var logs: [Log]
     /// Replacements signed for this step (fee bumps and cancellations).
     public var replacements: Int
+    /// The routes its bytes went through, comma-separated ("public", "flashbots", "flashbots,mevblocker").
+    public var sentVia: String? = nil
+    /// Blocks from the head when it was first sent to the block that included it.
+    public var inclusionBlocks: UInt64? = nil
+    /// Seconds from signing to the first receipt seen.
+    public var inclusionSeconds: Double? = nil
 
     public var hashHex: String { hash.hex }
+
+    /// How it was sent and how long inclusion took, for reports: "flashbots → mevblocker, 3 blocks, 38.2 s".
+    public var sendingText: String {
+        var parts = [(sentVia ?? SendVia.publicName).split(separator: ",").joined(separator: " → ")]
+        if let blocks = inclusionBlocks { parts.append("\(blocks) block\(blocks == 1 ? "" : "s")") }
+        if let seconds = inclusionSeconds { parts.append(String(format: "%.1f s", seconds)) }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// How one transaction of a run was sent, as the run and rehearsal reports show it.
+public struct SendingSummary: Sendable, Codable, Hashable {
+    public var label: String
+    /// Routes in order, comma-separated ("public", "flashbots", "flashbots,mevblocker").
+    public var sentVia: String
+    public var inclusionBlocks: UInt64?
+    public var inclusionSeconds: Double?
+
+    public init(_ outcome: SendOutcome) {
+        label = outcome.label
+        sentVia = outcome.sentVia ?? SendVia.publicName
+        inclusionBlocks = outcome.inclusionBlocks
+        inclusionSeconds = outcome.inclusionSeconds
+    }
 }
 
 /// What the confirmer reports while it waits (the CLI prints these on a TTY).
@@ -46,6 +76,12 @@ public enum ConfirmerEvent: Sendable, CustomStringConvertible {
     case reorged(label: String, nonce: UInt64)
     /// A poll failed with a retryable node error; polling goes on until the timeout.
     case nodeError(String)
+    /// A private relay's status API answered something new.
+    case relayStatus(label: String, nonce: UInt64, relay: String, status: String)
+    /// The same signed bytes went to the next route.
+    case fellBack(label: String, nonce: UInt64, from: String, to: String)
+    /// Leaving the relays was refused (a fresh simulation failed, or no key to cancel with).
+    case fallbackRefused(label: String, nonce: UInt64, reason: String)
 
     public var description: String {
         switch self {
@@ -63,6 +99,10 @@ public enum ConfirmerEvent: Sendable, CustomStringConvertible {
             return "\(label): replacement of nonce \(nonce) refused: \(error); waiting"
         case .dropped(let label, let nonce): return "\(label): nonce \(nonce) was used by a transaction not in the journal; dropped"
         case .nodeError(let what): return "node error while waiting (will retry): \(what)"
+        case .relayStatus(let label, let nonce, let relay, let status): return "\(label): nonce \(nonce) at \(relay): \(status)"
+        case .fellBack(let label, let nonce, let from, let to):
+            return "\(label): nonce \(nonce) not included through \(from); the same signed bytes go to \(to)"
+        case .fallbackRefused(let label, let nonce, let reason): return "\(label): nonce \(nonce) not sent on: \(reason)"
         case .reorged(let label, let nonce): return "\(label): the block with nonce \(nonce)'s receipt was reorganised away; waiting again"
         }
     }

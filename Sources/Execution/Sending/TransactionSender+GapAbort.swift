@@ -27,7 +27,7 @@ extension TransactionSender {
         for r in refused where r.nonce < highestAccepted {
             batch.append(try journalCancellation(runId: runId, label: r.label, nonce: r.nonce, fees: fees, replacing: r.journalId))
         }
-        guard !batch.isEmpty, let results = try? client.sendRawTransactions(batch.map(\.raw)) else { return }
+        guard !batch.isEmpty, let results = try? channel.broadcast(batch.map(\.raw), client: client) else { return }
         // An error reply leaves a cancellation `signed` (unknown) like any other transaction: the
         // chain, through the reconciler, says which transaction at its nonce was mined.
         for (member, result) in zip(batch, results) {
@@ -46,6 +46,7 @@ extension TransactionSender {
                                      maxPriorityFeePerGas: fees.maxPriorityFeePerGas, gasLimit: 21_000,
                                      replacing: replacing, isCancellation: true)
         }
+        try journaled { () throws(JournalError) in try journal.markRoute(id, channel.via.firstRouteName) }
         return (id, signed.raw)
     }
 }

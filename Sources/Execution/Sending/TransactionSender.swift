@@ -30,7 +30,8 @@ public struct SendHooks: Sendable {
 }
 
 /// Signs a run's planned transactions with consecutive nonces and EIP-1559 fees, journals every
-/// one (synced to disk) BEFORE anything is broadcast, then broadcasts them all in one JSON-RPC batch.
+/// one (synced to disk, with the route it goes out through) BEFORE anything is broadcast, then
+/// broadcasts them: in one JSON-RPC batch to the node, or one by one to the channel's first relay.
 public struct TransactionSender: Sendable {
     public let client: EthClient
     public let journal: Journal
@@ -40,9 +41,13 @@ public struct TransactionSender: Sendable {
     /// Extra gas over each plan's `gasEstimate`, percent (state may move between estimate and inclusion).
     public var gasLimitPaddingPercent: UInt64
     public var hooks: SendHooks
+    /// Where the signed bytes go (reads stay on `client`).
+    public var channel: SendChannel
 
     public init(client: EthClient, journal: Journal, key: PrivateKey, network: NetworkConfig,
-                estimator: FeeEstimator = FeeEstimator(), gasLimitPaddingPercent: UInt64 = 10, hooks: SendHooks = SendHooks()) {
+                estimator: FeeEstimator = FeeEstimator(), gasLimitPaddingPercent: UInt64 = 10, hooks: SendHooks = SendHooks(),
+                channel: SendChannel = .publicMempool) {
+        self.channel = channel
         self.client = client
         self.journal = journal
         self.key = key
@@ -103,6 +108,7 @@ public struct TransactionSender: Sendable {
             .filter { $0.status == .signed && $0.sender == sender }
         if !unsettled.isEmpty { throw .unreconciled(count: unsettled.count) }
 
+        if channel.sendsBundles, channel.reputationKey == nil { throw .bundleNeedsReputationKey }
         try Self.verifyChainId(client: client, network: network)
         let fees = try Self.currentFees(client: client, network: network, estimator: estimator)
         let nonces = try NonceManager(client: client, journal: journal).reserve(transactions.count, for: sender)
@@ -122,7 +128,8 @@ public struct TransactionSender: Sendable {
             let s = tx.sign(with: key)
             entries.append(SignedEntry(runId: runId, intent: planned.label, sender: sender, nonce: nonce,
                                        hash: s.transactionHash, raw: s.rawHex, maxFeePerGas: fees.maxFeePerGas,
-                                       maxPriorityFeePerGas: fees.maxPriorityFeePerGas, gasLimit: gasLimit))
+                                       maxPriorityFeePerGas: fees.maxPriorityFeePerGas, gasLimit: gasLimit,
+                                       sentVia: channel.via.firstRouteName))
             signed.append((SentTransaction(label: planned.label, journalId: -1, nonce: nonce, hash: s.transactionHash, fees: fees,
                                            gasLimit: gasLimit), s.raw))
         }
@@ -130,16 +137,27 @@ public struct TransactionSender: Sendable {
         for (i, id) in zip(signed.indices, ids) { signed[i].0.journalId = id }
         hooks.afterJournal?()
 
-        let results = try rpc("eth_sendRawTransaction batch") { () throws(RPCError) in
-            try client.sendRawTransactions(signed.map(\.1))
+        // Private: the head it went out at, for how many blocks inclusion took (a public send is
+        // timed from the confirmer's first poll, usually the same block).
+        let sentAtBlock = channel.isPrivate ? try? client.blockNumber() : nil
+        let results = try rpc("eth_sendRawTransaction via \(channel.via.firstRouteName)") { () throws(RPCError) in
+            try channel.broadcast(signed.map(\.1), client: client)
+        }
+        if let sentAtBlock {
+            for (sent, _) in signed.prefix(channel.sendsOneAtATime ? 1 : signed.count) {
+                try journaled { () throws(JournalError) in try journal.markRoute(sent.journalId, channel.via.firstRouteName, atBlock: sentAtBlock) }
+            }
         }
         hooks.afterBroadcast?()
 
         var accepted: [SentTransaction] = []
         var unknown: [SentTransaction] = []
         var rejected: [SendError.Rejection] = []
-        for ((sent, _), result) in zip(signed, results) {
+        for (index, ((sent, _), result)) in zip(signed, results).enumerated() {
             switch result {
+            case .success where channel.sendsOneAtATime && index > 0:
+                // Held back, still `signed`: the confirmer sends it once the one before it lands.
+                accepted.append(sent)
             case .success:
                 try journaled { () throws(JournalError) in try journal.markBroadcast(sent.journalId) }
                 accepted.append(sent)
@@ -161,7 +179,8 @@ public struct TransactionSender: Sendable {
         return accepted
     }
 
-    /// After an error reply: true (and journaled) when the node has the transaction mined or in its pool.
+    /// After an error reply: true (and journaled) when the node has the transaction mined or in its
+    /// pool, or the relay's status API says it has it.
     private func settledByNode(_ sent: SentTransaction) throws(SendError) -> Bool {
         if let receipt = try rpc("eth_getTransactionReceipt(\(sent.hashHex))", { () throws(RPCError) in
             try client.getTransactionReceipt(sent.hash.bytes)
@@ -172,9 +191,17 @@ public struct TransactionSender: Sendable {
             }
             return true
         }
-        guard try rpc("eth_getTransactionByHash(\(sent.hashHex))", { () throws(RPCError) in
-            try client.getTransactionByHash(sent.hash.bytes)
-        }) != nil else { return false }
+        if channel.isPrivate {
+            // A private transaction is invisible to the node until mined: only the relay can say.
+            let status = try rpc("\(channel.via.firstRouteName) status of \(sent.hashHex)") { () throws(RPCError) in
+                try channel.status(of: sent.hash, route: channel.via.firstRouteName)
+            }
+            guard status == .pending || status == .included else { return false }
+        } else {
+            guard try rpc("eth_getTransactionByHash(\(sent.hashHex))", { () throws(RPCError) in
+                try client.getTransactionByHash(sent.hash.bytes)
+            }) != nil else { return false }
+        }
         try journaled { () throws(JournalError) in try journal.markBroadcast(sent.journalId) }
         return true
     }

@@ -31,13 +31,14 @@ extension Simulator {
         return report
     }
 
-    /// The router's gas estimate for a transaction (used where it is not simulated): an approval
-    /// ≈ 46k (measured on the devnet), a swap its route's gas shared among the route's swaps plus
-    /// the 21k every transaction pays.
+    /// A transaction's planned gas (GasModel; shown where it is not simulated): an approval, or a
+    /// swap's share of its route's gas plus the transaction's own cost.
     static func plannedGas(_ tx: PlannedTransaction, in plan: RebalancePlan) -> UInt64 {
-        guard tx.swap != nil, let r = tx.routeIndices.first, let route = plan.trades.routes[safe: r] else { return 46_000 }
+        guard tx.swap != nil, let r = tx.routeIndices.first, let route = plan.trades.routes[safe: r] else {
+            return GasModel.eoaOverhead(approvals: 1, swaps: 0)
+        }
         let swaps = UInt64(max(1, plan.transactions.filter { $0.swap != nil && $0.routeIndices.contains(r) }.count))
-        return route.gas / swaps + 21_000
+        return route.gas / swaps + GasModel.eoaOverhead(approvals: 0, swaps: 1)
     }
 
     enum ReplayFailure: Error {

@@ -128,7 +128,7 @@ public struct Simulator: Sendable {
         let (estimate, planned, exactCall, probes) = sent
 
         var problems: [String] = []
-        var txSim = TransactionSimulation(label: tx.label, to: tx.to, status: .ok, plannedGas: plan.trades.routeGas)
+        var txSim = TransactionSimulation(label: tx.label, to: tx.to, status: .ok, plannedGas: plan.trades.plannedGas)
         switch (estimate.result, planned.result) {
         case (.success(let gas), .success):
             txSim.gasEstimate = gas

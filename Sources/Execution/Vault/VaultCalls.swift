@@ -150,9 +150,14 @@ public enum VaultCalls {
         for token in network.tokens where symbols?.contains(token.symbol) ?? true {
             calls.append(("allow token \(token.symbol)", .token, setTokenAllowed(token.address, true)))
         }
-        for pool in network.pools ?? [] {
+        // Labels must be unique: a DEX may have several pools of the same tokens (Balancer's 2021 and
+        // later pools), which the pool's address then tells apart.
+        let pools = network.pools ?? []
+        let name = { (pool: NetworkConfig.PoolEntry) in "\(pool.dex) pool \(pool.tokens.joined(separator: "/"))" }
+        let shared = Set(Dictionary(grouping: pools, by: name).filter { $0.value.count > 1 }.keys)
+        for pool in pools {
             if let symbols, !pool.tokens.allSatisfy(symbols.contains) { continue }
-            let pair = pool.tokens.joined(separator: "/")
+            let pair = pool.tokens.joined(separator: "/") + (shared.contains(name(pool)) ? " \(pool.address)" : "")
             switch pool.kind {
             case .constantProduct:
                 guard let factory = network.dex(named: pool.dex)?.factory else { continue }

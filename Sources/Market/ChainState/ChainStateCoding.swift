@@ -29,6 +29,8 @@ struct ChainStateWire: Codable {
         var balances: [WireInteger]?
         var weights: [WireInteger]?
         var swapFee: WireInteger?
+        /// 1: the 2021 factories' pow; absent or 2: later factories'.
+        var mathVersion: WireUInt64?
     }
 
     var chainId: WireUInt64
@@ -92,7 +94,8 @@ extension ChainStateWire {
             case .weighted(let p):
                 PoolWire(kind: PoolKind.weighted.rawValue, dex: p.dex, address: p.address.checksummed, tokens: p.tokens,
                          poolId: Hex.encode(p.poolId), balances: p.balances.map { WireInteger($0.description) },
-                         weights: p.weights.map { WireInteger($0.description) }, swapFee: WireInteger(p.swapFee.description))
+                         weights: p.weights.map { WireInteger($0.description) }, swapFee: WireInteger(p.swapFee.description),
+                         mathVersion: p.mathVersion == .v2 ? nil : WireUInt64(UInt64(p.mathVersion.rawValue)))
             }
         }
         owner = s.owner?.checksummed
@@ -255,8 +258,10 @@ extension ChainState {
                 let swapFee = try integer(try required(p.swapFee, "swapFee"), path.key("swapFee"))
                 // An unknown symbol is reported by validate(); its decimals here only need to be in range.
                 let decimals = p.tokens.map { decimalsBySymbol[$0] ?? 18 }
+                let version = try Self.mathVersion(p.mathVersion, path.key("mathVersion"))
                 return .weighted(try WeightedPool(address: address, poolId: poolId, tokens: p.tokens, decimals: decimals,
-                                                  balances: balances, weights: weights, swapFee: swapFee, dex: p.dex))
+                                                  balances: balances, weights: weights, swapFee: swapFee, dex: p.dex,
+                                                  mathVersion: version))
             }
         } catch let error as PoolInvariantError {
             let field = path.key(error.field)
@@ -266,6 +271,14 @@ extension ChainState {
         } catch {
             throw ChainStateError(path, "\(error)")
         }
+    }
+
+    static func mathVersion(_ wire: WireUInt64?, _ path: JSONFieldPath) throws(ChainStateError) -> BalancerMathVersion {
+        guard let wire else { return .v2 }
+        guard let version = BalancerMathVersion(rawValue: Int(clamping: wire.value)) else {
+            throw ChainStateError(path, "must be 1 (Balancer's 2021 factories) or 2, got \(wire.value)")
+        }
+        return version
     }
 
     static func integer(_ w: WireInteger, _ path: JSONFieldPath) throws(ChainStateError) -> UInt256 {

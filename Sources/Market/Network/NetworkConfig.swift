@@ -63,14 +63,18 @@ public struct NetworkConfig: Sendable, Equatable {
         public var feeBps: UInt64?
         /// Weighted pools: the vault's 32-byte pool id.
         public var poolId: [UInt8]?
+        /// Weighted pools: which factory generation's math the pool runs (`mathVersion`, default 2).
+        public var mathVersion: BalancerMathVersion
 
-        public init(dex: String, kind: PoolKind, address: Address, tokens: [String], feeBps: UInt64? = nil, poolId: [UInt8]? = nil) {
+        public init(dex: String, kind: PoolKind, address: Address, tokens: [String], feeBps: UInt64? = nil, poolId: [UInt8]? = nil,
+                    mathVersion: BalancerMathVersion = .v2) {
             self.dex = dex
             self.kind = kind
             self.address = address
             self.tokens = tokens
             self.feeBps = feeBps
             self.poolId = poolId
+            self.mathVersion = mathVersion
         }
     }
 
@@ -101,6 +105,13 @@ public struct NetworkConfig: Sendable, Equatable {
     public var replaceAfterBlocks: Int
     /// Where each address was published (required for every address on a public network).
     public var sources: [Address: String]
+    /// Where transactions are sent unless `--send-via` says otherwise: "public", "flashbots",
+    /// "mevblocker", an http(s) relay URL, or a comma-separated list of relays in fallback order.
+    /// nil: private ("flashbots") on mainnet, public elsewhere.
+    public var sendVia: String? = nil
+
+    /// `sendVia`, or its default for this network.
+    public var defaultSendVia: String { sendVia ?? (mainnet ? "flashbots" : "public") }
 
     /// A network is local when its default RPC URL points at this machine; everything else is
     /// public and must document its addresses.

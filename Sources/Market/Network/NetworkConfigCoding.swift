@@ -26,13 +26,14 @@ struct NetworkConfigWire: Decodable {
         var vault: String?
     }
     struct PoolWire: Decodable {
-        enum CodingKeys: String, CodingKey, CaseIterable { case dex, kind, address, tokens, feeBps, poolId }
+        enum CodingKeys: String, CodingKey, CaseIterable { case dex, kind, address, tokens, feeBps, poolId, mathVersion }
         var dex: String
         var kind: String?
         var address: String
         var tokens: [String]
         var feeBps: WireUInt64?
         var poolId: String?
+        var mathVersion: WireUInt64?
     }
     struct GasWire: Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable { case maxFeePerGas, maxPriorityFeePerGas }
@@ -54,10 +55,11 @@ struct NetworkConfigWire: Decodable {
     var confirmations: WireUInt64
     var replaceAfterBlocks: WireUInt64
     var sources: [String: String]?
+    var sendVia: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, chainId, mainnet, rpcUrlEnv, defaultRpcUrl, multicall3, wrappedNative, tokens, dexes, pools, gas,
-             confirmations, replaceAfterBlocks, sources
+             confirmations, replaceAfterBlocks, sources, sendVia
     }
 
     /// The first field the file has but no network file knows (a misspelt "adress" must not
@@ -248,6 +250,12 @@ private struct Validator {
                         throw fail(path.key("poolId"), "a pool id is 0x + 64 hex digits, got \"\(idText)\"")
                     }
                     entry.poolId = id
+                    if let wire = p.mathVersion {
+                        guard let version = BalancerMathVersion(rawValue: Int(clamping: wire.value)) else {
+                            throw fail(path.key("mathVersion"), "must be 1 (Balancer's 2021 factories) or 2, got \(wire.value)")
+                        }
+                        entry.mathVersion = version
+                    }
                 }
                 out.append(entry)
             }
@@ -261,6 +269,15 @@ private struct Validator {
         guard maxPriority <= maxFee else { throw fail(gasPath.key("maxPriorityFeePerGas"), "exceeds maxFeePerGas") }
         guard w.confirmations.value <= 1_000 else { throw fail(root.key("confirmations"), "more than 1000 blocks") }
         guard (1...1_000).contains(w.replaceAfterBlocks.value) else { throw fail(root.key("replaceAfterBlocks"), "must be 1 to 1000 blocks") }
+
+        if let via = w.sendVia {
+            for part in via.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                let known = ["public", "flashbots", "mevblocker"].contains(part) || part.hasPrefix("http://") || part.hasPrefix("https://")
+                guard known, via.contains(",") == false || part != "public" else {
+                    throw fail(root.key("sendVia"), "\"\(part)\" is not public, flashbots, mevblocker or an http(s) relay URL (a list holds relays only)")
+                }
+            }
+        }
 
         // Sources: keys are addresses (any case), values say where each was published.
         var sources: [Address: String] = [:]
@@ -283,7 +300,8 @@ private struct Validator {
             name: w.name, chainId: w.chainId.value, mainnet: w.mainnet, rpcUrlEnv: w.rpcUrlEnv, defaultRpcUrl: w.defaultRpcUrl,
             multicall3: multicall3, wrappedNative: w.wrappedNative, tokens: tokens, dexes: dexes, pools: pools,
             gas: .init(maxFeePerGas: maxFee, maxPriorityFeePerGas: maxPriority),
-            confirmations: Int(w.confirmations.value), replaceAfterBlocks: Int(w.replaceAfterBlocks.value), sources: sources)
+            confirmations: Int(w.confirmations.value), replaceAfterBlocks: Int(w.replaceAfterBlocks.value), sources: sources,
+            sendVia: w.sendVia)
     }
 
     func poolKind(_ text: String, _ path: JSONFieldPath) throws(NetworkConfigError) -> PoolKind {

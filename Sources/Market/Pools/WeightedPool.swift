@@ -19,10 +19,11 @@ public struct WeightedPool: Pool, Hashable {
     /// Swap fee, 18-decimal fixed point (0.3 % = 3e15).
     public let swapFee: UInt256
     public let dex: String?
+    /// The factory generation's pow rule (`mathVersion` in snapshots and network files).
+    public let mathVersion: BalancerMathVersion
 
     public var kind: PoolKind { .weighted }
-    /// A vault `swap` (or one `batchSwap` step): the vault's accounting plus the pool's onSwap.
-    public var swapGas: UInt64 { 90_000 }
+    public var swapGas: UInt64 { GasModel.hop(kind) }
 
     public static let minTokens = 2
     public static let maxTokens = 8
@@ -31,7 +32,8 @@ public struct WeightedPool: Pool, Hashable {
     /// balance and one weight per token, every weight at least 1 %, weights summing to exactly 1e18,
     /// a fee below 100 %, and a 32-byte pool id.
     public init(address: Address, poolId: [UInt8], tokens: [String], decimals: [Int], balances: [UInt256],
-                weights: [UInt256], swapFee: UInt256, dex: String? = nil) throws(PoolInvariantError) {
+                weights: [UInt256], swapFee: UInt256, dex: String? = nil,
+                mathVersion: BalancerMathVersion = .v2) throws(PoolInvariantError) {
         try PoolInvariantError.checkTokens(tokens, count: Self.minTokens...Self.maxTokens, kind: "weighted")
         let n = tokens.count
         guard poolId.count == 32 else { throw PoolInvariantError("poolId", "a pool id is 32 bytes, got \(poolId.count)") }
@@ -60,6 +62,7 @@ public struct WeightedPool: Pool, Hashable {
         self.weights = weights
         self.swapFee = swapFee
         self.dex = dex
+        self.mathVersion = mathVersion
     }
 
     // MARK: exact quotes
@@ -88,7 +91,8 @@ public struct WeightedPool: Pool, Hashable {
         let fee = try FixedPoint.mulUp(amountIn, swapFee)
         let net = try FixedPoint.mulDown(try FixedPoint.sub(amountIn, fee), sfIn)
         let out = try WeightedMath.calcOutGivenIn(
-            balanceIn: balanceIn, weightIn: weights[i], balanceOut: balanceOut, weightOut: weights[j], amountIn: net)
+            balanceIn: balanceIn, weightIn: weights[i], balanceOut: balanceOut, weightOut: weights[j], amountIn: net,
+            version: mathVersion)
         return try FixedPoint.divDown(out, sfOut)
     }
 
@@ -100,7 +104,8 @@ public struct WeightedPool: Pool, Hashable {
         let balanceOut = try FixedPoint.mulDown(balances[j], sfOut)
         let out = try FixedPoint.mulDown(amountOut, sfOut)
         let upscaledIn = try WeightedMath.calcInGivenOut(
-            balanceIn: balanceIn, weightIn: weights[i], balanceOut: balanceOut, weightOut: weights[j], amountOut: out)
+            balanceIn: balanceIn, weightIn: weights[i], balanceOut: balanceOut, weightOut: weights[j], amountOut: out,
+            version: mathVersion)
         // Downscale rounding up, then gross up by the fee: in / (1 − fee), rounded up.
         let rawIn = try FixedPoint.divUp(upscaledIn, sfIn)
         return try FixedPoint.divUp(rawIn, FixedPoint.complement(swapFee))

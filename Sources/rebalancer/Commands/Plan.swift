@@ -139,9 +139,7 @@ struct PlanOutput: Encodable {
         maxPriceImpactBps = result.trades?.routes.map(\.priceImpactBps).max()
         quoteToken = inputs.portfolio.quoteToken
         if let t = result.trades {
-            let overhead = TradeSolver.overheadGas(mode: inputs.portfolio.mode, trades: t.routes.count)
-            let (sum, overflow) = t.routeGas.addingReportingOverflow(overhead)
-            estimatedGas = overflow ? .max : sum
+            estimatedGas = t.plannedGas
             if let gas = estimatedGas {
                 gasCostQuote = Guards.gasCost(gas: gas, market: result.market, prices: o.prices)
             }

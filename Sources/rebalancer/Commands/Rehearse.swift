@@ -83,6 +83,11 @@ struct Rehearse: ParsableCommand {
             lines.append("cost: \(Units.exact(e.costWei, decimals: 18)) ETH paid, dry run predicted \(Units.exact(e.dryRunCostWei, decimals: 18)) ETH")
             lines.append("pool fees: " + String(format: "%.4f", e.feesPaid) + " \(e.quoteToken); time to confirmation: "
                          + String(format: "%.1f", e.secondsToConfirmation) + " s")
+            for s in e.sending {
+                let blocks = s.inclusionBlocks.map { ", included after \($0) block\($0 == 1 ? "" : "s")" } ?? ""
+                let seconds = s.inclusionSeconds.map { String(format: " (%.1f s)", $0) } ?? ""
+                lines.append("sent: \(s.label) via \(s.sentVia.split(separator: ",").joined(separator: " → "))\(blocks)\(seconds)")
+            }
         }
         return lines.joined(separator: "\n")
     }

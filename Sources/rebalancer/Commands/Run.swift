@@ -24,6 +24,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var networkOption: NetworkOption
     @OptionGroup var rpc: RPCOptions
     @OptionGroup var keyOptions: KeyOptions
+    @OptionGroup var sending: SendViaOptions
     @OptionGroup var output: JSONOption
     @OptionGroup var logging: LogOptions
 
@@ -115,6 +116,7 @@ struct RunCommand: ParsableCommand {
                 note("WARNING: \(message)")
             }
         }
+        let channel = try sending.channel(network: network, operatorKey: key)
         if logging.requested { logging.bootstrap(defaultLevel: .info) }
         let structured = LogOptions.active && logging.logFormat == .json
         // On a terminal the confirmations are one progress line redrawn in place; logs and pipes get none.
@@ -123,7 +125,7 @@ struct RunCommand: ParsableCommand {
         var cycle = RebalanceCycle(
             session: node.session, journal: node.journal, portfolio: portfolio, portfolioFile: file,
             confirmation: ConfirmationPolicy(network: network, pollIntervalSeconds: pollInterval, timeoutSeconds: timeout),
-            sendHooks: CrashInjection.hooks(), confirmerProgress: CrashInjection.confirming(nil),
+            sendHooks: CrashInjection.hooks(), confirmerProgress: CrashInjection.confirming(nil), channel: channel,
             onEvent: { event in
                 switch event {
                 case .confirmer(let step): progress?.show(step)
@@ -160,6 +162,8 @@ struct RunOutput: Encodable {
     var timings: [StageSeconds]
     /// Fees, price impact and gas in the quote token, predicted and actual (rebalances only).
     var cost: RebalanceCost? = nil
+    /// How each transaction was sent and how long inclusion took.
+    var sending: [SendingSummary] = []
 }
 
 func fmtDays(_ days: Double) -> String { days == days.rounded() ? String(Int(days)) : String(format: "%.1f", days) }

@@ -9,10 +9,11 @@ enum RunText {
     static func render(runId: Int64, outcomes: [SendOutcome], transactions: [PlannedTransaction], routes: [RouteOutcome],
                        state: ChainState, allocation: [AllocationRow], cost: RebalanceCost? = nil) -> String {
         var out: [String] = []
-        var t = Table([("transaction", .left), ("status", .left), ("block", .right), ("gas used", .right), ("estimated", .right), ("hash", .left)])
+        var t = Table([("transaction", .left), ("status", .left), ("block", .right), ("gas used", .right), ("estimated", .right),
+                       ("sent via, inclusion", .left), ("hash", .left)])
         for (tx, o) in zip(transactions, outcomes) {
             t.add([tx.label, o.status.rawValue, o.blockNumber.map(String.init) ?? "-", o.gasUsed.map(String.init) ?? "-",
-                   tx.gasEstimate.map(String.init) ?? "-", o.hashHex])
+                   tx.gasEstimate.map(String.init) ?? "-", o.sendingText, o.hashHex])
         }
         out.append(t.render())
         out.append("")
@@ -58,7 +59,7 @@ extension RunText {
             guard let e = result.execution, let runId = result.runId else { return }
             if json {
                 try JSONOutput.print(RunOutput(runId: runId, decision: .rebalance, reasons: [], routes: e.routes, gasUsed: e.summary.gasUsed,
-                                               timings: result.timings, cost: e.summary.cost))
+                                               timings: result.timings, cost: e.summary.cost, sending: e.summary.sending))
             } else {
                 Swift.print(render(runId: runId, outcomes: e.outcomes, transactions: e.transactions, routes: e.routes, state: e.state,
                                    allocation: e.allocation, cost: e.summary.cost))

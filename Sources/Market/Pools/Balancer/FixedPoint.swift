@@ -52,11 +52,11 @@ public enum FixedPoint {
         x < one ? one - x : .zero
     }
 
-    /// x^y rounded down: never above the true value.
-    public static func powDown(_ x: UInt256, _ y: UInt256) throws(BalancerMathError) -> UInt256 {
-        if y == one { return x }
-        if y == two { return try mulDown(x, x) }
-        if y == four {
+    /// x^y rounded down: never above the true value. Version 1 pools never take the shortcuts.
+    public static func powDown(_ x: UInt256, _ y: UInt256, version: BalancerMathVersion = .v2) throws(BalancerMathError) -> UInt256 {
+        if version.takesPowShortcuts, y == one { return x }
+        if version.takesPowShortcuts, y == two { return try mulDown(x, x) }
+        if version.takesPowShortcuts, y == four {
             let square = try mulDown(x, x)
             return try mulDown(square, square)
         }
@@ -65,11 +65,11 @@ public enum FixedPoint {
         return raw < maxError ? .zero : raw - maxError
     }
 
-    /// x^y rounded up: never below the true value.
-    public static func powUp(_ x: UInt256, _ y: UInt256) throws(BalancerMathError) -> UInt256 {
-        if y == one { return x }
-        if y == two { return try mulUp(x, x) }
-        if y == four {
+    /// x^y rounded up: never below the true value. Version 1 pools never take the shortcuts.
+    public static func powUp(_ x: UInt256, _ y: UInt256, version: BalancerMathVersion = .v2) throws(BalancerMathError) -> UInt256 {
+        if version.takesPowShortcuts, y == one { return x }
+        if version.takesPowShortcuts, y == two { return try mulUp(x, x) }
+        if version.takesPowShortcuts, y == four {
             let square = try mulUp(x, x)
             return try mulUp(square, square)
         }

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Reference model of docs/BALANCER_MATH.md (Balancer V2 FixedPoint, LogExpMath,
-WeightedMath and the weighted pool's onSwap) in plain Python integers, used once to generate
-balancer_cases.json; the Swift tests compare every case to the wei and never run Python.
+"""The project's one reference model of docs/BALANCER_MATH.md (Balancer V2 FixedPoint, LogExpMath,
+WeightedMath and the weighted pool's onSwap, math versions 1 and 2) in plain Python integers.
 
-Run:  python3 balancer_reference.py > balancer_cases.json
+devnet/tests/test_contracts_balancer.py holds it to the real Balancer vault on the devnet, to the
+wei; it generates Tests/MarketTests/Fixtures/balancer_cases.json (extreme pools the devnet lacks:
+8 tokens, dust, huge balances), which the Swift tests compare to the wei without running Python.
+
+Run:  python3 -m devnet.balancer_reference > Tests/MarketTests/Fixtures/balancer_cases.json
 """
 import json
 import random
@@ -91,12 +94,14 @@ def complement(x):
 MAX_POW_RELATIVE_ERROR = 10000
 
 
-def pow_down(x, y):
-    if y == ONE:
+def pow_down(x, y, version=2):
+    """Version 1 (pools of Balancer's 2021 factories) always takes LogExpMath; later pools take
+    exact shortcuts for the exponents 1, 2 and 4."""
+    if version >= 2 and y == ONE:
         return x
-    if y == 2 * ONE:
+    if version >= 2 and y == 2 * ONE:
         return mul_down(x, x)
-    if y == 4 * ONE:
+    if version >= 2 and y == 4 * ONE:
         sq = mul_down(x, x)
         return mul_down(sq, sq)
     raw = lem_pow(x, y)
@@ -104,12 +109,12 @@ def pow_down(x, y):
     return 0 if raw < max_error else raw - max_error
 
 
-def pow_up(x, y):
-    if y == ONE:
+def pow_up(x, y, version=2):
+    if version >= 2 and y == ONE:
         return x
-    if y == 2 * ONE:
+    if version >= 2 and y == 2 * ONE:
         return mul_up(x, x)
-    if y == 4 * ONE:
+    if version >= 2 and y == 4 * ONE:
         sq = mul_up(x, x)
         return mul_up(sq, sq)
     raw = lem_pow(x, y)
@@ -241,21 +246,21 @@ def ln_36(x):
 MAX_IN_RATIO = MAX_OUT_RATIO = 3 * 10**17
 
 
-def calc_out_given_in(b_in, w_in, b_out, w_out, a_in):
+def calc_out_given_in(b_in, w_in, b_out, w_out, a_in, version=2):
     if a_in > mul_down(b_in, MAX_IN_RATIO):
         raise Revert("MAX_IN_RATIO")
     base = div_up(b_in, add(b_in, a_in))
     exponent = div_down(w_in, w_out)
-    power = pow_up(base, exponent)
+    power = pow_up(base, exponent, version)
     return mul_down(b_out, complement(power))
 
 
-def calc_in_given_out(b_in, w_in, b_out, w_out, a_out):
+def calc_in_given_out(b_in, w_in, b_out, w_out, a_out, version=2):
     if a_out > mul_down(b_out, MAX_OUT_RATIO):
         raise Revert("MAX_OUT_RATIO")
     base = div_up(b_out, sub(b_out, a_out))
     exponent = div_up(w_out, w_in)
-    power = pow_up(base, exponent)
+    power = pow_up(base, exponent, version)
     return mul_up(b_in, sub(power, ONE))
 
 
@@ -264,15 +269,15 @@ def scaling_factor(decimals):
     return 10 ** (18 - decimals) * ONE
 
 
-def on_swap(kind, amount, balances, weights, decimals, fee, i, j):
+def on_swap(kind, amount, balances, weights, decimals, fee, i, j, version=2):
     sf_in, sf_out = scaling_factor(decimals[i]), scaling_factor(decimals[j])
     b_in, b_out = mul_down(balances[i], sf_in), mul_down(balances[j], sf_out)
     if kind == "givenIn":
         a = sub(amount, mul_up(amount, fee))
         a = mul_down(a, sf_in)
-        return div_down(calc_out_given_in(b_in, weights[i], b_out, weights[j], a), sf_out)
+        return div_down(calc_out_given_in(b_in, weights[i], b_out, weights[j], a, version), sf_out)
     a = mul_down(amount, sf_out)
-    r = calc_in_given_out(b_in, weights[i], b_out, weights[j], a)
+    r = calc_in_given_out(b_in, weights[i], b_out, weights[j], a, version)
     r = div_up(r, sf_in)
     return div_up(r, complement(fee))
 
@@ -314,13 +319,14 @@ def random_case(rng):
     else:
         frac = 10 ** rng.uniform(-9, -0.55)   # up to ~0.28 of the balance
         amount = max(1, int(ref * frac))
+    version = rng.choice([1, 2])
     try:
-        result, error = str(on_swap(kind, amount, balances, weights, decimals, fee, i, j)), None
+        result, error = str(on_swap(kind, amount, balances, weights, decimals, fee, i, j, version)), None
     except Revert as e:
         result, error = None, str(e)
     return {
         "decimals": decimals, "balances": [str(b) for b in balances], "weights": [str(w) for w in weights],
-        "swapFee": str(fee), "kind": kind, "i": i, "j": j, "amount": str(amount), "result": result, "error": error,
+        "swapFee": str(fee), "kind": kind, "i": i, "j": j, "amount": str(amount), "mathVersion": version, "result": result, "error": error,
     }
 
 
@@ -342,7 +348,7 @@ def pow_case(rng):
 
 def main():
     rng = random.Random(20261125)
-    swaps = [random_case(rng) for _ in range(300)]
+    swaps = [random_case(rng) for _ in range(400)]
     pows = [pow_case(rng) for _ in range(100)]
     exps = []
     for _ in range(40):
@@ -353,7 +359,7 @@ def main():
         a = rng.choice([rng.randint(1, 10**18), rng.randint(10**18, 10**60), rng.randint(9 * 10**17, 11 * 10**17)])
         lns.append({"x": str(a), "result": str(ln(a))})
     print(json.dumps({
-        "about": "generated by balancer_reference.py (Python ints) from docs/BALANCER_MATH.md; seed 20261125",
+        "about": "generated by devnet/balancer_reference.py (Python ints) from docs/BALANCER_MATH.md; seed 20261125",
         "swaps": swaps, "pow": pows, "exp": exps, "ln": lns,
     }, indent=1))
 
