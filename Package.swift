@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/attaswift/BigInt", exact: "6.0.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         // C modules
@@ -68,7 +69,7 @@ let package = Package(
         // What an operator sees and is told: the HTML report of a run, alerts by webhook and e-mail.
         .target(
             name: "Operations",
-            dependencies: ["Execution", "Routing", "Strategy", "Market", "EthCore", "CCurl"]),
+            dependencies: ["Backtest", "Execution", "Routing", "Strategy", "Market", "EthCore", "CCurl"]),
 
         // One rebalance over one node session: reconcile, read, decide, plan, dry run, send, confirm,
         // report. `run`, `daemon` and `rehearse` drive it.
@@ -79,11 +80,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Backtests: candles (files, synthetic), the pool cost model, the replay through the same
+        // Strategist and planner as a live run, metrics. Computing only: callers read the files.
+        .target(name: "Backtest", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthCore"]),
+
         // The command line.
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "Cycle", "Operations", "Execution", "MarketLoading", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
+                "Backtest", "Cycle", "Operations", "Execution", "MarketLoading", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -91,7 +96,7 @@ let package = Package(
         // Benchmarks: `swift run -c release rebalancer-bench`.
         .executableTarget(
             name: "rebalancer-bench",
-            dependencies: ["EthCore", "EthSigning", "CSecp256k1", "Market", "Strategy", "Routing", "Execution", "Cycle", "EthRPC", "TestOracles"]),
+            dependencies: ["Backtest", "EthCore", "EthRPC", "EthSigning", "CSecp256k1", "Market", "MarketLoading", "Strategy", "Routing", "Execution", "Cycle", "TestOracles"]),
 
         // Runs the built `rebalancer` binary the way a user does (shared by the CLI and devnet tests).
         .target(name: "TestSupport", dependencies: ["EthRPC", "EthCore"], path: "Tests/TestSupport"),
@@ -99,16 +104,19 @@ let package = Package(
         // (the bench measures against them too).
         .target(name: "TestOracles", dependencies: ["EthCore"], path: "Tests/TestOracles"),
         .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "EthRPC", "EthCore", "TestOracles"]),
+        .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "MarketLoading", "EthRPC", "EthSigning", "EthCore", "TestOracles"]),
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"]),
         .testTarget(
-            name: "OperationsTests", dependencies: ["Operations", "Execution", "Routing", "Strategy", "Market", "EthCore"],
+            name: "OperationsTests", dependencies: ["Operations", "Backtest", "Execution", "Routing", "Strategy", "Market", "EthCore"],
             exclude: ["Fixtures"]),
         // The rebalance cycle against a scripted node (its control flow; the devnet tests run it whole).
         .testTarget(name: "CycleTests", dependencies: ["Cycle", "Execution", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Strategy", "Market", "EthCore"]),
         .testTarget(name: "StrategyTests", dependencies: ["Strategy", "Market", "EthCore", "TestOracles"]),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing", "Market", "EthCore", "TestOracles"]),
+        .testTarget(
+            name: "RoutingTests",
+            dependencies: ["Routing", "Market", "EthCore", "TestOracles", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "MarketLoading", "EthRPC", "EthCore", "TestOracles"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EthCoreTests",

@@ -36,7 +36,7 @@ from pathlib import Path
 from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 
-from . import contracts, vendored
+from . import contracts, uniswap_v3, vendored
 from .contracts import Contract, deploy
 
 # Public devnet key, not a secret: keccak256("rebalancer devnet deployer"). It deploys and owns
@@ -149,6 +149,7 @@ class Deployment:
     weighted_pools: list[dict] = field(default_factory=list)  # {name, address, poolId, tokens, mathVersion, ...}
     dev_accounts: list[str] = field(default_factory=list)
     feeds: dict[str, Contract] = field(default_factory=dict)  # symbol -> its USD price feed
+    uniswap_v3: uniswap_v3.V3Deployment | None = None
 
     def pair(self, address: str) -> Contract:
         """A Uniswap V2 pair of this chain."""
@@ -177,6 +178,8 @@ class Deployment:
             out[f"balancer-v2.{pool['name']}.poolId"] = pool["poolId"]
         for sym, feed in self.feeds.items():
             out[f"feed.{sym}"] = feed.address
+        if self.uniswap_v3:
+            out.update(self.uniswap_v3.summary())
         return out
 
 
@@ -227,6 +230,10 @@ def deploy_all(tester) -> Deployment:
     _fund_dev_accounts(d, dep)
     _deploy_feeds(d, dep)
     _start_price_accumulators(d, dep)
+    # Uniswap V3 last, by its own deployer: nothing above moves
+    dep.uniswap_v3 = uniswap_v3.deploy_uniswap_v3(
+        tester, dep.tokens, {sym: (spec[2], spec[3]) for sym, spec in TOKENS.items()}, d.address, dep.dev_accounts,
+        dep.factories["uniswap-v2"].address)
     return dep
 
 
@@ -426,6 +433,7 @@ def network_json(dep: Deployment) -> dict:
         "gas": {"maxFeePerGas": "300000000000", "maxPriorityFeePerGas": "5000000000"},
         "confirmations": 1,
         "replaceAfterBlocks": 3,
+        **({"uniswapV3": dep.uniswap_v3.network_json()} if dep.uniswap_v3 else {}),
     }
 
 

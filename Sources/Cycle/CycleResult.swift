@@ -32,6 +32,8 @@ public struct CycleResult: Sendable {
     public var timings: [StageSeconds] = []
     /// Filled when transactions were sent.
     public var execution: CycleExecution?
+    /// Paper runs: the paper book after the run.
+    public var paper: PaperRecord?
 }
 
 /// Measures a cycle's stages one after another on the monotonic clock.

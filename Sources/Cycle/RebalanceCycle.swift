@@ -84,45 +84,13 @@ public struct RebalanceCycle {
         }
 
         // 2. Fresh state, the journal's price history for the moving-average guard, and a new plan.
-        let loaded: LoadedState
         timer.lap("reconcile")
-        if let preloaded { loaded = preloaded } else {
-            do { loaded = try session.read(portfolio: portfolio) } catch {
-                logger.stage(.error, "read", "state read failed: \(error)")
-                throw .node("\(error)")
-            }
-        }
+        let loaded = try readState()
         var state = loaded.state
         timer.lap("read")
-        logger.stage(.info, "read", "state read", ["block": .number(state.block.number), "roundTrips": .number(loaded.roundTrips),
-                                                   "node": .string(loaded.node)])
-        do { try portfolio.validate(knownTokens: Set(state.tokens.map(\.symbol))) } catch {
-            throw .portfolio(file: portfolioFile, reason: "\(error)")
-        }
-        let history = (try? journal.priceHistory(network: network.name, quote: portfolio.quoteToken,
-                                                 limit: portfolio.policy.movingAverageWindow)) ?? []
-        if !history.isEmpty, state.priceHistory == nil {
-            state.priceHistory = PriceHistory(quote: portfolio.quoteToken, samples: history)
-        }
-        let result: PlanningResult
-        do { result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: now()) } catch {
-            if case .strategy(.noPrice(let token, let quote)) = error { throw .noPrice(token: token, quote: quote, source: loaded.node) }
-            throw .portfolio(file: portfolioFile, reason: "\(error)")
-        }
+        let result = try decide(&state, node: loaded.node, paper: false)
         let outcome = result.outcome
         timer.lap("decide and plan")
-        logger.stage(outcome.decision.shouldRebalance ? .notice : .info, "decide",
-                     "decision: \(outcome.decision.shouldRebalance ? "rebalance" : "skip")",
-                     ["block": .number(state.block.number), "totalValue": .stringConvertible(outcome.drift.totalValue),
-                      "reasons": .array(outcome.decision.reasons.map { .string($0.description) })])
-        if let plan = result.plan {
-            logger.stage(.info, "plan", "planned \(plan.trades.routes.count) route(s) in \(plan.transactions.count) transaction(s)",
-                         ["block": .number(state.block.number), "routeGas": .number(plan.trades.routeGas)])
-        } else if let routing = result.routingError {
-            logger.stage(.error, "plan", "routing failed: \(routing)", ["block": .number(state.block.number)])
-        }
-        try? journal.recordPrices(network: network.name, blockNumber: state.block.number, blockTimestamp: state.block.timestamp,
-                                  quote: portfolio.quoteToken, prices: outcome.prices.prices)
         var report = RunReport.planned(state: state, network: network, portfolio: portfolio, result: result)
 
         // 3. A skip is a decision: journaled with its reasons.
@@ -303,6 +271,56 @@ public struct RebalanceCycle {
         let prices = try Valuation.prices(of: portfolio.targets.map(\.token), quote: portfolio.quoteToken, market: market)
         let drift = try DriftReport.measure(portfolio: portfolio, market: market, prices: prices)
         return Dictionary(uniqueKeysWithValues: drift.rows.map { ($0.token, $0.weight) })
+    }
+
+    /// The portfolio's state at the latest block, checked against the portfolio.
+    func readState() throws(CycleError) -> LoadedState {
+        let loaded: LoadedState
+        if let preloaded { loaded = preloaded } else {
+            do { loaded = try session.read(portfolio: portfolio) } catch {
+                logger.stage(.error, "read", "state read failed: \(error)")
+                throw .node("\(error)")
+            }
+        }
+        logger.stage(.info, "read", "state read", ["block": .number(loaded.state.block.number), "roundTrips": .number(loaded.roundTrips),
+                                                   "node": .string(loaded.node)])
+        do { try portfolio.validate(knownTokens: Set(loaded.state.tokens.map(\.symbol))) } catch {
+            throw .portfolio(file: portfolioFile, reason: "\(error)")
+        }
+        return loaded
+    }
+
+    /// The plan of `state`, with the journal's price history for the moving-average guard (set into
+    /// `state` for the report) and the timing rules' memory, the last completed rebalance (paper
+    /// runs time paper runs); the prices seen are journaled for the next runs' guard.
+    func decide(_ state: inout ChainState, node: String, paper: Bool) throws(CycleError) -> PlanningResult {
+        let history = (try? journal.priceHistory(network: network.name, quote: portfolio.quoteToken,
+                                                 limit: portfolio.policy.movingAverageWindow)) ?? []
+        if !history.isEmpty, state.priceHistory == nil {
+            state.priceHistory = PriceHistory(quote: portfolio.quoteToken, samples: history)
+        }
+        let last = (try? journal.lastRebalance(network: network.name, portfolio: portfolioFile, quote: portfolio.quoteToken, paper: paper)) ?? nil
+        let result: PlanningResult
+        do {
+            result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: now(), lastRebalance: last)
+        } catch {
+            if case .strategy(.noPrice(let token, let quote)) = error { throw .noPrice(token: token, quote: quote, source: node) }
+            throw .portfolio(file: portfolioFile, reason: "\(error)")
+        }
+        let outcome = result.outcome
+        logger.stage(outcome.decision.shouldRebalance ? .notice : .info, "decide",
+                     "decision: \(outcome.decision.shouldRebalance ? "rebalance" : "skip")\(paper ? " (paper)" : "")",
+                     ["block": .number(state.block.number), "totalValue": .stringConvertible(outcome.drift.totalValue),
+                      "reasons": .array(outcome.decision.reasons.map { .string($0.description) })])
+        if let plan = result.plan {
+            logger.stage(.info, "plan", "planned \(plan.trades.routes.count) route(s) in \(plan.transactions.count) transaction(s)",
+                         ["block": .number(state.block.number), "routeGas": .number(plan.trades.routeGas)])
+        } else if let routing = result.routingError {
+            logger.stage(.error, "plan", "routing failed: \(routing)", ["block": .number(state.block.number)])
+        }
+        try? journal.recordPrices(network: network.name, blockNumber: state.block.number, blockTimestamp: state.block.timestamp,
+                                  quote: portfolio.quoteToken, prices: outcome.prices.prices)
+        return result
     }
 
     func journaled<T>(_ body: () throws(JournalError) -> T) throws(CycleError) -> T {

@@ -1,6 +1,7 @@
 import EthCore
 
-/// One hop of a leg, with its exact amounts (an extra field in the route JSON).
+/// One hop of a leg, with its exact amounts (an extra field in the route JSON); also one step of a
+/// route that lists `steps`.
 public struct RouteHop: Sendable, Hashable, Codable {
     public var pool: Address
     public var tokenIn: String
@@ -61,13 +62,17 @@ public struct Route: Sendable, Hashable, Codable {
     public var minOut: UInt256
     /// How much worse the average rate is than the best spot rate of the legs' paths.
     public var priceImpactBps: Double
-    /// Gas of all hops plus a per-leg overhead.
+    /// Gas of all hops plus a per-leg overhead (per-step for a route with `steps`).
     public var gas: UInt64
     public var legs: [RouteLeg]
+    /// For a route that is not a set of pool-disjoint paths (a hub's output split over several
+    /// pools, several paths through one pool): the exact swaps in execution order, each quoted on
+    /// the pool state the steps before it leave. Then the steps execute and `legs` only display them.
+    public var steps: [RouteHop]?
 
     public init(
         sell: String, buy: String, amountIn: UInt256, amountOut: UInt256, minOut: UInt256,
-        priceImpactBps: Double, gas: UInt64, legs: [RouteLeg]
+        priceImpactBps: Double, gas: UInt64, legs: [RouteLeg], steps: [RouteHop]? = nil
     ) {
         self.sell = sell
         self.buy = buy
@@ -77,10 +82,29 @@ public struct Route: Sendable, Hashable, Codable {
         self.priceImpactBps = priceImpactBps
         self.gas = gas
         self.legs = legs
+        self.steps = steps
+    }
+
+    /// Every swap in execution order: the steps, or each leg's hops leg by leg.
+    public var swaps: [RouteHop] { steps ?? legs.flatMap(\.hops) }
+
+    /// What executes, as legs: the legs themselves, or for a route with steps each step as a
+    /// one-hop leg with its fixed input (spent from what the steps before it bought).
+    public var executionLegs: [RouteLeg] {
+        guard let steps else { return legs }
+        return steps.map {
+            RouteLeg(path: [$0.tokenIn, $0.tokenOut], pools: [$0.pool], amountIn: $0.amountIn, amountOut: $0.amountOut, hops: [$0])
+        }
+    }
+
+    /// Whether an execution leg's output is part of `amountOut`: every leg of a plain route, the
+    /// steps into `buy` of a step route (the others buy what later steps spend).
+    public func outputCounts(_ leg: RouteLeg) -> Bool {
+        steps == nil || leg.hops.last?.tokenOut == buy
     }
 
     enum CodingKeys: String, CodingKey {
-        case sell, buy, amountIn, amountOut, minOut, priceImpactBps, gas, legs
+        case sell, buy, amountIn, amountOut, minOut, priceImpactBps, gas, legs, steps
     }
 
     public init(from decoder: any Decoder) throws {
@@ -98,6 +122,7 @@ public struct Route: Sendable, Hashable, Codable {
         }
         gas = g
         legs = try c.decode([RouteLeg].self, forKey: .legs)
+        steps = try c.decodeIfPresent([RouteHop].self, forKey: .steps)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -110,5 +135,6 @@ public struct Route: Sendable, Hashable, Codable {
         try c.encode(priceImpactBps, forKey: .priceImpactBps)
         try c.encode(String(gas), forKey: .gas)
         try c.encode(legs, forKey: .legs)
+        try c.encodeIfPresent(steps, forKey: .steps)
     }
 }

@@ -17,10 +17,18 @@ public struct RouteOptions: Sendable, Equatable {
     public var outputPerNativeWei: Double
     /// Gas a leg costs besides its hops (the call into the first pool, the input transfer).
     public var legOverheadGas: UInt64
+    /// Gas a step of a step route costs besides its pool's hop: nothing in the vault (every hop is
+    /// a vault step there anyway); in EOA mode a step is its own transaction, which this default
+    /// does not price.
+    public var stepOverheadGas: UInt64
+    /// Whether to solve the flow over all candidate pools at once (step routes); off leaves only the
+    /// split over pool-disjoint paths (for comparisons).
+    public var flowNetwork: Bool
 
     public init(
         maxHops: Int = 3, maxCandidatePaths: Int = 64, maxLegs: Int = 64, slippageBps: UInt64 = 50,
-        gasPriceWei: UInt256 = .zero, outputPerNativeWei: Double = 0, legOverheadGas: UInt64 = GasModel.legOverhead
+        gasPriceWei: UInt256 = .zero, outputPerNativeWei: Double = 0, legOverheadGas: UInt64 = GasModel.legOverhead,
+        stepOverheadGas: UInt64 = GasModel.legOverhead, flowNetwork: Bool = true
     ) {
         self.maxHops = maxHops
         self.maxCandidatePaths = maxCandidatePaths
@@ -29,6 +37,8 @@ public struct RouteOptions: Sendable, Equatable {
         self.gasPriceWei = gasPriceWei
         self.outputPerNativeWei = outputPerNativeWei
         self.legOverheadGas = legOverheadGas
+        self.stepOverheadGas = stepOverheadGas
+        self.flowNetwork = flowNetwork
     }
 
     /// Rejects options the router cannot honour, naming the option.

@@ -1,13 +1,16 @@
 import EthCore
 import Market
 
-/// Finds the route that sells a given amount for the most output net of gas: candidate paths up to
-/// `maxHops`, a split across pool-disjoint paths at equal marginal rates (closed form when every
-/// path is constant-product, a search on the marginal rate otherwise), legs added while they pay
-/// for their gas, then every leg recomputed exactly with the pools' integer math.
-///
-/// Paths that share a pool are never split across: the split uses a set of pool-disjoint paths, so
-/// each leg's exact quote is independent of the others and equals what the pools will return.
+/// Finds the route that sells a given amount for the most output net of gas, from candidate paths
+/// up to `maxHops`, in two ways, and keeps the better one exactly:
+/// - a split across pool-disjoint paths at equal marginal rates (closed form when every path is
+///   constant-product, a search on the marginal rate otherwise), legs added while they pay for
+///   their gas, every leg recomputed exactly with the pools' integer math;
+/// - when candidate paths share pools: the optimal flow over all their pools at once
+///   (`FlowSolver`; a shared pool priced once for its total, a hub's amount split over several
+///   pools), made into exact ordered steps (`ExactSteps`), edges dropped while they do not pay
+///   for their gas.
+/// Never below the best single path, nor below the split.
 public enum Router {
     public static func route(
         sell: String, buy: String, amountIn: UInt256, pools: [any Pool], options: RouteOptions = RouteOptions()
@@ -56,8 +59,21 @@ public enum Router {
         if let s = single, legs == nil || !isBetter(legs ?? [], than: [s], candidates) {
             legs = [s]
         }
+        let bestSpot = candidates.map(\.curve.spotRate).max() ?? 0
+        let network = options.flowNetwork ? FlowNetwork(paths: paths, graph: graph, options: options) : nil
+        let steps = network.flatMap { networkSteps($0, amount: amount, amountIn: amountIn, graph: graph) }
+        if let network, let steps, legs.map({ stepsBeat(steps, $0, candidates) }) ?? true {
+            return stepRoute(sell: sell, buy: buy, amountIn: amountIn, exact: steps, network: network, graph: graph,
+                             bestSpot: bestSpot, options: options)
+        }
         guard let legs, !legs.isEmpty else { throw .amountTooLarge(sell: sell, buy: buy, amountIn: amountIn) }
         return try assemble(sell: sell, buy: buy, amountIn: amountIn, legs: legs, candidates: candidates, graph: graph, options: options)
+    }
+
+    /// Whether the steps yield more output net of gas than the legs.
+    static func stepsBeat(_ steps: ExactSteps, _ legs: [ExactLeg], _ candidates: [Candidate]) -> Bool {
+        guard let legsOut = total(legs.map(\.amountOut)) else { return true }
+        return beats(steps.amountOut, gasValue: steps.gasValue, legsOut, gasValue: legs.reduce(0.0) { $0 + candidates[$1.candidate].gasValue })
     }
 
     // MARK: - Pieces
@@ -78,12 +94,7 @@ public enum Router {
     }
 
     static func legGas(_ path: SwapPath, graph: PoolGraph, options: RouteOptions) -> UInt64 {
-        var gas = options.legOverheadGas
-        for h in path.hops {
-            let (sum, overflow) = gas.addingReportingOverflow(graph.pools[h.pool].swapGas)
-            gas = overflow ? .max : sum
-        }
-        return gas
+        path.hops.reduce(options.legOverheadGas) { saturatingSum($0, graph.pools[$1.pool].swapGas) }
     }
 
     /// Whether `a` yields more output net of gas than `b`. The outputs are compared exactly, so
@@ -91,11 +102,16 @@ public enum Router {
     static func isBetter(_ a: [ExactLeg], than b: [ExactLeg], _ candidates: [Candidate]) -> Bool {
         guard let outA = total(a.map(\.amountOut)) else { return false }
         guard let outB = total(b.map(\.amountOut)) else { return true }
-        let outGain = outA >= outB ? (outA - outB).doubleValue : -(outB - outA).doubleValue
-        let gasA = a.reduce(0.0) { $0 + candidates[$1.candidate].gasValue }
-        let gasB = b.reduce(0.0) { $0 + candidates[$1.candidate].gasValue }
-        if outGain == 0 && gasA == gasB { return false }
-        return outGain - (gasA - gasB) > 0
+        return beats(outA, gasValue: a.reduce(0.0) { $0 + candidates[$1.candidate].gasValue },
+                     outB, gasValue: b.reduce(0.0) { $0 + candidates[$1.candidate].gasValue })
+    }
+
+    /// Whether output `a` at gas worth `gasA` is more, net, than `b` at `gasB` (gas in raw units of
+    /// the output token); an exact tie is not better.
+    static func beats(_ a: UInt256, gasValue gasA: Double, _ b: UInt256, gasValue gasB: Double) -> Bool {
+        let gain = a >= b ? (a - b).doubleValue : -(b - a).doubleValue
+        if gain == 0 && gasA == gasB { return false }
+        return gain - (gasA - gasB) > 0
     }
 
     static func total(_ xs: [UInt256]) -> UInt256? {
@@ -174,8 +190,7 @@ public enum Router {
         var routeLegs: [RouteLeg] = []
         for leg in legs.sorted(by: { $0.amountIn > $1.amountIn }) {
             let c = candidates[leg.candidate]
-            let (g, overflow) = gas.addingReportingOverflow(c.gas)
-            gas = overflow ? .max : g
+            gas = saturatingSum(gas, c.gas)
             bestSpot = max(bestSpot, c.curve.spotRate)
             var hops: [RouteHop] = []
             var hopIn = leg.amountIn
@@ -191,14 +206,8 @@ public enum Router {
         }
         let keep = UInt256(10_000 - options.slippageBps)
         let minOut = UInt256.mulDiv(amountOut, keep, 10_000) ?? .zero
-        var impact = 0.0
-        if bestSpot > 0 {
-            let average = amountOut.doubleValue / amountIn.doubleValue
-            impact = max(0, (1 - average / bestSpot) * 10_000)
-            impact = (impact * 100).rounded() / 100
-        }
         return Route(
             sell: sell, buy: buy, amountIn: amountIn, amountOut: amountOut, minOut: minOut,
-            priceImpactBps: impact, gas: gas, legs: routeLegs)
+            priceImpactBps: impactBps(amountIn: amountIn, amountOut: amountOut, bestSpot: bestSpot), gas: gas, legs: routeLegs)
     }
 }

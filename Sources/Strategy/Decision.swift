@@ -50,7 +50,18 @@ public enum Strategist {
             if let problem = vault.pricingProblem { reasons.append(.vaultCannotPrice(problem)) }
         }
         let vaultExhausted = trades.scaledBy == .vaultVolume && trades.intents.isEmpty
-        if !drift.needsRebalance {
+        let trigger = drift.needsRebalance ? nil
+            : TimingRules.priceTrigger(policy: portfolio.policy, targets: portfolio.targets.map(\.token), prices: table,
+                                       last: market.lastRebalance)
+        if let trigger {
+            notes.append("\(trigger.token) moved \(fmt(trigger.movePercent))% since the last rebalance "
+                         + "(policy.triggerPriceMovePercent \(fmt(portfolio.policy.triggerPriceMovePercent ?? 0))%): rebalancing inside the bands")
+        }
+        if drift.needsRebalance || trigger != nil,
+           let left = TimingRules.secondsLeft(policy: portfolio.policy, last: market.lastRebalance, now: now) {
+            reasons.append(.tooSoon(secondsLeft: left, minIntervalMinutes: portfolio.policy.minIntervalMinutes ?? 0))
+        }
+        if !drift.needsRebalance && trigger == nil {
             reasons.insert(.insideBands, at: 0)
         } else if vaultExhausted, let left = market.vault?.volumeLeft {
             reasons.append(.vaultBudgetUsed(left: VaultBounds.usd(left)))

@@ -17,6 +17,8 @@ public enum SkipReason: Sendable, Hashable, Codable, CustomStringConvertible {
     case vaultBudgetUsed(left: String)
     /// The routed plan breaks a vault limit (loss bound, volume, daily loss).
     case vaultWouldRefuse([String])
+    /// `policy.minIntervalMinutes` has not passed since the last rebalance.
+    case tooSoon(secondsLeft: Double, minIntervalMinutes: Double)
 
     public var description: String {
         switch self {
@@ -40,8 +42,19 @@ public enum SkipReason: Sendable, Hashable, Codable, CustomStringConvertible {
             return "the vault's rolling-day budget is used up (\(left) left for one call); it refills over 24 hours"
         case .vaultWouldRefuse(let problems):
             return "the vault would refuse this plan: " + problems.joined(separator: "; ")
+        case .tooSoon(let left, let minutes):
+            let interval = minutes == minutes.rounded() && minutes < 1e9 ? String(Int(minutes)) : fmt(minutes)
+            return "the last rebalance was less than \(interval) min ago (policy.minIntervalMinutes): next one allowed in \(duration(left))"
         }
     }
+}
+
+/// 2 h 05 min, 45 min, 30 s: a wait as a person reads it.
+func duration(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded(.up))
+    if s >= 3600 { return "\(s / 3600) h \(String(format: "%02d", (s % 3600 + 59) / 60 % 60)) min" }
+    if s >= 60 { return "\((s + 59) / 60) min" }
+    return "\(s) s"
 }
 
 func fmt(_ x: Double) -> String {
@@ -79,7 +92,10 @@ public enum Guards {
     /// rebalancing into it now is the falling-knife trade the runbook warns about.
     static func movingAverage(prices: PriceTable, history: [PriceHistory.Sample], policy: Policy,
                               judged: Set<String>? = nil) -> [SkipReason] {
-        let recent = history.sorted { $0.timestamp < $1.timestamp }.suffix(policy.movingAverageWindow)
+        // Journals and backtests hand the history over in order already; sort only when it is not.
+        let ordered = zip(history, history.dropFirst()).allSatisfy { $0.timestamp <= $1.timestamp }
+            ? history : history.sorted { $0.timestamp < $1.timestamp }
+        let recent = ordered.suffix(policy.movingAverageWindow)
         var reasons: [SkipReason] = []
         for (token, price) in prices.prices.sorted(by: { $0.key < $1.key }) where token != prices.quote {
             if let judged, !judged.contains(token) { continue }

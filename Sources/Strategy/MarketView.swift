@@ -7,7 +7,7 @@ public struct MarketView: Sendable {
     public var tokens: [Token]
     /// Raw balances of the portfolio holder.
     public var balances: [String: UInt256]
-    public var pools: [any Pool]
+    public var pools: [any Pool] { graph.pools }
     public var blockNumber: UInt64
     public var blockTimestamp: UInt64
     /// Base fee plus the priority fee we would pay, wei per gas.
@@ -17,37 +17,22 @@ public struct MarketView: Sendable {
     public var priceHistory: [PriceHistory.Sample]
     /// In vault mode: what the rebalancing vault allows one call (its limits, budget and prices).
     public var vault: VaultBounds?
-    /// For each token, every pool hop leaving it: built once so path searches don't rescan all pools.
-    let edges: [String: [PoolEdge]]
+    /// The portfolio's previous rebalance, for the timing rules (nil: none known).
+    public var lastRebalance: LastRebalance?
+    /// Tokens joined by `pools`: built once so path searches don't rescan all pools.
+    public let graph: PoolGraph
 
     public init(tokens: [Token], balances: [String: UInt256], pools: [any Pool], blockNumber: UInt64 = 0,
                 blockTimestamp: UInt64, gasPriceWei: UInt256, wrappedNative: String?, priceHistory: [PriceHistory.Sample] = []) {
         self.tokens = tokens
         self.balances = balances
-        self.pools = pools
         self.blockNumber = blockNumber
         self.blockTimestamp = blockTimestamp
         self.gasPriceWei = gasPriceWei
         self.wrappedNative = wrappedNative
         self.priceHistory = priceHistory
-        var edges: [String: [PoolEdge]] = [:]
-        for (k, pool) in pools.enumerated() {
-            for (i, a) in pool.tokens.enumerated() {
-                for (j, b) in pool.tokens.enumerated() where i != j {
-                    edges[a, default: []].append(PoolEdge(poolIndex: k, i: i, j: j, next: b))
-                }
-            }
-        }
-        self.edges = edges
+        self.graph = PoolGraph(pools: pools)
     }
 
     public func token(_ symbol: String) -> Token? { tokens.first { $0.symbol == symbol } }
-}
-
-/// One hop out of a token: pool `poolIndex` from its token `i` to token `j` (symbol `next`).
-struct PoolEdge: Sendable {
-    var poolIndex: Int
-    var i: Int
-    var j: Int
-    var next: String
 }

@@ -55,13 +55,20 @@ public struct Policy: Sendable, Codable, Hashable {
     public var maxBlockAgeSeconds: Double = 300
     /// Longest path the router considers.
     public var maxHops: Int = 3
+    /// Skip when the last rebalance was less than this many minutes ago. `nil`: no timer.
+    public var minIntervalMinutes: Double? = nil
+    /// Rebalance, inside the bands too, when a target token's price moved this many percent since
+    /// the last rebalance. `nil`: the drift bands alone decide.
+    public var triggerPriceMovePercent: Double? = nil
+    /// Mainnet's caution cap until paper runs have proved the policy (see `Graduation`).
+    public var graduation = Graduation()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case driftBandPoints, driftBandRelativePercent, maxSlippageBps, minTradeValue, maxGasCostPercent,
              maxTradePercentPerRun, maxPriceDeviationPercent, movingAverageWindow, maxPoolDisagreementBps,
-             maxBlockAgeSeconds, maxHops
+             maxBlockAgeSeconds, maxHops, minIntervalMinutes, triggerPriceMovePercent, graduation
     }
 
     /// Missing fields take their defaults; unknown fields are refused so a typo is not silently ignored.
@@ -80,6 +87,9 @@ public struct Policy: Sendable, Codable, Hashable {
         maxPoolDisagreementBps = try c.decodeIfPresent(Double.self, forKey: .maxPoolDisagreementBps) ?? d.maxPoolDisagreementBps
         maxBlockAgeSeconds = try c.decodeIfPresent(Double.self, forKey: .maxBlockAgeSeconds) ?? d.maxBlockAgeSeconds
         maxHops = try c.decodeIfPresent(Int.self, forKey: .maxHops) ?? d.maxHops
+        minIntervalMinutes = try c.decodeIfPresent(Double.self, forKey: .minIntervalMinutes)
+        triggerPriceMovePercent = try c.decodeIfPresent(Double.self, forKey: .triggerPriceMovePercent)
+        graduation = try c.decodeIfPresent(Graduation.self, forKey: .graduation) ?? d.graduation
     }
 
     /// Range checks; the error names the field.
@@ -100,6 +110,15 @@ public struct Policy: Sendable, Codable, Hashable {
         try need(maxPoolDisagreementBps > 0, "maxPoolDisagreementBps", "must be greater than 0")
         try need(maxBlockAgeSeconds > 0, "maxBlockAgeSeconds", "must be greater than 0")
         try need((1...4).contains(maxHops), "maxHops", "must be between 1 and 4")
+        if let minutes = minIntervalMinutes {
+            try need(minutes.isFinite && minutes >= 0 && minutes <= 525_960, "minIntervalMinutes", "must be between 0 and 525960 (a year)")
+        }
+        if let move = triggerPriceMovePercent {
+            try need(move.isFinite && move > 0, "triggerPriceMovePercent", "must be greater than 0")
+        }
+        try need(graduation.maxTradePercent > 0 && graduation.maxTradePercent <= 100, "graduation.maxTradePercent",
+                 "must be between 0 and 100")
+        try need(graduation.days >= 0 && graduation.days <= 365, "graduation.days", "must be between 0 and 365")
     }
 }
 

@@ -20,10 +20,11 @@ public enum PriceQuarantine {
         let factor = outlierFactor(policy)
         let tolerance = max(0, policy.maxPriceDeviationPercent) / 100
         var kept: [Double] = []
+        // Sorted once: the median of the others is read around the value's own place (every
+        // backtest step and every live run asks this for each token).
+        let sorted = observed.sorted()
         for (k, value) in observed.enumerated() {
-            var others = observed
-            others.remove(at: k)
-            let reference = median(others)
+            let reference = medianExcluding(sorted, position: firstIndex(of: value, in: sorted))
             let ratio = value > reference ? value / reference : reference / value
             if ratio <= factor { kept.append(value); continue }
             let next = k + 1 < observed.count ? observed[k + 1] : current
@@ -32,9 +33,20 @@ public enum PriceQuarantine {
         return kept
     }
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    /// The median of `sorted` without the element at `position`.
+    static func medianExcluding(_ sorted: [Double], position p: Int) -> Double {
+        let m = sorted.count - 1
+        func at(_ i: Int) -> Double { sorted[i < p ? i : i + 1] }
+        return m % 2 == 1 ? at(m / 2) : (at(m / 2 - 1) + at(m / 2)) / 2
+    }
+
+    /// First index holding `value` in `sorted` (binary search; the value is present).
+    static func firstIndex(of value: Double, in sorted: [Double]) -> Int {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return min(lo, sorted.count - 1)
     }
 }

@@ -72,14 +72,14 @@ public enum TradeSolver {
             if abs(delta) <= negligible { continue }
             if delta < 0 { surplus.append((row.token, -delta)) } else if delta > 0 { need.append((row.token, delta)) }
         }
-        let graph = TokenGraph(pools: market.pools)
+        let graph = market.graph
 
         // Greedy transport: cheapest (fewest hops, then deepest) seller→buyer pairs first.
         var pairs: [(seller: Int, buyer: Int, hops: Int, depth: Double)] = []
         for (si, s) in surplus.enumerated() {
             for (bi, b) in need.enumerated() {
-                guard let hops = graph.distance(s.0, b.0, maxHops: policy.maxHops) else { continue }
-                pairs.append((si, bi, hops, graph.directDepthValue(s.0, b.0, prices: prices, market: market)))
+                guard let hops = graph.shortestPath(from: s.0, to: b.0, maxHops: policy.maxHops)?.count else { continue }
+                pairs.append((si, bi, hops, directDepthValue(s.0, b.0, prices: prices, market: market)))
             }
         }
         pairs.sort { $0.hops != $1.hops ? $0.hops < $1.hops : $0.depth > $1.depth }
@@ -145,7 +145,7 @@ public enum TradeSolver {
             if DriftReport.outside(weight: w, target: row.target, policy: policy) { outside.append(row.token) }
         }
         let swapGas = intents.reduce(UInt64(0)) { sum, t in
-            sum + graph.pathGas(t.sell, t.buy, maxHops: policy.maxHops)
+            sum + (graph.shortestPath(from: t.sell, to: t.buy, maxHops: policy.maxHops) ?? []).reduce(0) { $0 + market.pools[$1.pool].swapGas }
         }
         let gas = intents.isEmpty ? 0 : swapGas + overheadGas(mode: portfolio.mode, trades: intents.count, market: market)
         return TradeSet(intents: intents, dust: dust, totalValue: intents.reduce(0) { $0 + $1.value }, scale: scale, scaledBy: scaledBy,
@@ -156,69 +156,30 @@ public enum TradeSolver {
     /// output reachable in at most `maxHops` hops, by dynamic programming over hop counts (a path
     /// may revisit a token here; it is an estimate, the router quotes exactly).
     static func estimateOut(sell: String, buy: String, amountIn: UInt256, market: MarketView, maxHops: Int) -> UInt256 {
-        var best: [String: Double] = [sell: amountIn.doubleValue]
+        let graph = market.graph
+        guard let s = graph.id(of: sell), let b = graph.id(of: buy) else { return .zero }
+        var best = [Double](repeating: 0, count: graph.symbols.count)
+        best[s] = amountIn.doubleValue
         var result = 0.0
         for _ in 0..<maxHops {
             var next = best
-            for (token, amount) in best where amount > 0 {
-                for edge in market.edges[token] ?? [] {
-                    let out = market.pools[edge.poolIndex].approximateOut(amount, from: edge.i, to: edge.j)
-                    if out.isFinite, out > next[edge.next] ?? 0 { next[edge.next] = out }
+            for (token, amount) in best.enumerated() where amount > 0 {
+                for edge in graph.edges[token] {
+                    let out = market.pools[edge.pool].approximateOut(amount, from: edge.tokenIn, to: edge.tokenOut)
+                    if out.isFinite, out > next[edge.to] { next[edge.to] = out }
                 }
             }
             best = next
-            result = max(result, best[buy] ?? 0)
+            result = max(result, best[b])
         }
         return UInt256(truncating: result) ?? .zero
     }
-}
-
-/// Tokens as nodes, pools as edges: hop distances and rough path gas.
-struct TokenGraph {
-    var neighbours: [String: [(String, any Pool)]] = [:]
-
-    init(pools: [any Pool]) {
-        for pool in pools {
-            for a in pool.tokens {
-                for b in pool.tokens where a != b { neighbours[a, default: []].append((b, pool)) }
-            }
-        }
-    }
-
-    /// Fewest hops from `a` to `b`, breadth first.
-    func distance(_ a: String, _ b: String, maxHops: Int) -> Int? {
-        path(a, b, maxHops: maxHops).map(\.count)
-    }
-
-    /// The pools of one shortest path.
-    func path(_ a: String, _ b: String, maxHops: Int) -> [any Pool]? {
-        if a == b { return [] }
-        var frontier: [(String, [any Pool])] = [(a, [])]
-        var seen: Set<String> = [a]
-        for _ in 0..<maxHops {
-            var next: [(String, [any Pool])] = []
-            for (node, pools) in frontier {
-                for (n, pool) in neighbours[node] ?? [] where !seen.contains(n) {
-                    if n == b { return pools + [pool] }
-                    seen.insert(n)
-                    next.append((n, pools + [pool]))
-                }
-            }
-            frontier = next
-        }
-        return nil
-    }
-
-    func pathGas(_ a: String, _ b: String, maxHops: Int) -> UInt64 {
-        path(a, b, maxHops: maxHops)?.reduce(0) { $0 + $1.swapGas } ?? 0
-    }
 
     /// Value (quote) of the deepest direct pool's holding of `a`; 0 without a direct pool.
-    func directDepthValue(_ a: String, _ b: String, prices: PriceTable, market: MarketView) -> Double {
-        guard let token = market.token(a), let price = prices.price(a) else { return 0 }
-        let depths = (neighbours[a] ?? []).filter { $0.0 == b }.compactMap { n -> Double? in
-            guard let i = n.1.index(of: a) else { return nil }
-            return n.1.depth(of: i) / pow10(token.decimals) * price
+    static func directDepthValue(_ a: String, _ b: String, prices: PriceTable, market: MarketView) -> Double {
+        guard let token = market.token(a), let price = prices.price(a), let target = market.graph.id(of: b) else { return 0 }
+        let depths = market.graph.edges(from: a).filter { $0.to == target }.map { e in
+            market.pools[e.pool].depth(of: e.tokenIn) / pow10(token.decimals) * price
         }
         return depths.max() ?? 0
     }

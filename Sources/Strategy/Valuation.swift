@@ -42,16 +42,18 @@ public enum Valuation {
         for symbol in symbols where symbol != quote {
             guard let t = market.token(symbol) else { throw .unknownToken(symbol) }
             var best: (depth: Double, rate: Double, path: PricePath)?
-            search(from: symbol, to: quote, market: market, maxHops: maxHops) { hops in
+            market.graph.forEachSimplePath(from: symbol, to: quote, maxHops: maxHops) { hops in
                 var rate = 1.0, depth = Double.infinity
                 for hop in hops {
-                    let d = hop.pool.depth(of: hop.i) / rate     // in units of the priced token
+                    let pool = market.pools[hop.pool]
+                    let d = pool.depth(of: hop.tokenIn) / rate     // in units of the priced token
                     depth = min(depth, d)
-                    rate *= hop.pool.midRate(from: hop.i, to: hop.j)
+                    rate *= pool.midRate(from: hop.tokenIn, to: hop.tokenOut)
                 }
                 guard rate > 0, rate.isFinite else { return }
                 if best == nil || depth > best!.depth {
-                    let path = PricePath(tokens: [symbol] + hops.map { $0.pool.tokens[$0.j] }, pools: hops.map { $0.pool.address })
+                    let path = PricePath(tokens: [symbol] + hops.map { market.graph.symbols[$0.to] },
+                                         pools: hops.map { market.pools[$0.pool].address })
                     best = (depth, rate, path)
                 }
             }
@@ -60,29 +62,5 @@ public enum Valuation {
             paths[symbol] = found.path
         }
         return PriceTable(quote: quote, prices: prices, paths: paths)
-    }
-
-    struct Hop {
-        var pool: any Pool
-        var i: Int
-        var j: Int
-    }
-
-    /// Calls `visit` with every simple path of pools from `from` to `to` of at most `maxHops` hops.
-    static func search(from: String, to: String, market: MarketView, maxHops: Int, visit: ([Hop]) -> Void) {
-        var hops: [Hop] = []
-        var seen: Set<String> = [from]
-        func walk(_ at: String) {
-            if at == to { visit(hops); return }
-            if hops.count == maxHops { return }
-            for edge in market.edges[at] ?? [] where !seen.contains(edge.next) {
-                hops.append(Hop(pool: market.pools[edge.poolIndex], i: edge.i, j: edge.j))
-                seen.insert(edge.next)
-                walk(edge.next)
-                seen.remove(edge.next)
-                hops.removeLast()
-            }
-        }
-        walk(from)
     }
 }

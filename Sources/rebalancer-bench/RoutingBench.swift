@@ -6,9 +6,10 @@ import Routing
 import Strategy
 import TestOracles
 
-/// Route quality against an oracle that shares no code with the router (greedy 0.01 % slices in
-/// exact integers over Uniswap V2's published formula) and against Uniswap-style 5 % splitting, and
-/// the time to route across 50 parallel pools and to plan a 10-token rebalance on a 200-pool graph.
+/// Route quality against oracles that share no code with the router (greedy 0.01 % slices in exact
+/// integers over Uniswap V2's published formula; for networks with hubs, the dual bound of the flow
+/// problem) and against Uniswap-style 5 % splitting, and the time to route across 50 parallel pools
+/// and to plan a 10-token rebalance on a 200-pool graph.
 enum RoutingBench {
     typealias Rng = SeededRandom
 
@@ -83,6 +84,8 @@ enum RoutingBench {
                         ratio: String(format: "%.0fx under", 1e-3 / t)))
         targets.append(Target(name: "route across 50 parallel pools", measured: String(format: "%.3f ms", t * 1000), goal: "< 1 ms", met: t < 1e-3))
 
+        try networkRows(&rows, &targets)
+
         let (portfolio, market) = try tenTokenMarket(&rng)
         // Timed only when it plans: a failing plan (fast or slow) is a failure, not a number.
         func plan() -> TradePlan? {
@@ -147,5 +150,65 @@ enum RoutingBench {
         let market = MarketView(tokens: tokens, balances: balances, pools: pools, blockNumber: 1, blockTimestamp: 1_764_000_000,
                                 gasPriceWei: 20_000_000_000, wrappedNative: "WETH")
         return (portfolio, market)
+    }
+
+    /// Generated networks of 5–15 pools between the sell token A, the buy token B and two hubs H and
+    /// G (direct pairs, both hubs, a hub-to-hub pool; constant-product and 50/50 or 80/20 weighted
+    /// pools; prices consistent across pools), each routed with and without the flow network and
+    /// compared with the independent dual bound.
+    static func networkRows(_ rows: inout [Row], _ targets: inout [Target]) throws {
+        var rng = Rng(seed: 1313)
+        let price: [String: Double] = ["A": 3000, "B": 1, "H": 1, "G": 60000]
+        let decimals: [String: Int] = ["A": 18, "B": 6, "H": 18, "G": 8]
+        let pairs = [("A", "H"), ("H", "B"), ("A", "G"), ("G", "B"), ("A", "B"), ("H", "G")]
+        var flowRatios: [Double] = [], splitRatios: [Double] = []
+        var failed = 0
+        let instances = 60
+        for k in 0..<instances {
+            var pools: [any Pool] = []
+            var oraclePools: [NetworkFlowOracle.Pool] = []
+            let count = Int.random(in: 5...15, using: &rng)
+            for n in 0..<count {
+                let (a, b) = n < 4 ? pairs[n] : pairs.randomElement(using: &rng)!
+                let depth = Double.random(in: 100_000...10_000_000, using: &rng)
+                let ra = depth / price[a]! * pow10(decimals[a]!), rb = depth / price[b]! * pow10(decimals[b]!)
+                if Int.random(in: 0..<3, using: &rng) == 0 {
+                    let heavy = Bool.random(using: &rng) ? 0.8 : 0.5
+                    let wa = UInt256(truncating: heavy * 1e18)!, wb = e18 - wa
+                    let fee = UInt256(3) * e18 / 1000
+                    // Weighted balances hold value in proportion to their weights.
+                    let ba = ra * heavy * 2, bb = rb * (1 - heavy) * 2
+                    pools.append(try WeightedPool(address: addr(90_000 + n), poolId: [UInt8](repeating: UInt8(n), count: 32),
+                                              tokens: [a, b], decimals: [decimals[a]!, decimals[b]!],
+                                              balances: [UInt256(truncating: ba)!, UInt256(truncating: bb)!], weights: [wa, wb],
+                                              swapFee: fee))
+                    oraclePools.append(.init(tokens: [a, b], curve: .weighted(balances: [ba, bb], weights: [heavy, 1 - heavy], gamma: 0.997)))
+                } else {
+                    let fee = [UInt64(5), 30, 30, 100].randomElement(using: &rng)!
+                    pools.append(try ConstantProductPool(address: addr(90_000 + n), tokens: [a, b],
+                                                     reserves: [UInt256(truncating: ra)!, UInt256(truncating: rb)!], feeBps: fee))
+                    oraclePools.append(.init(tokens: [a, b], curve: .constantProduct(reserves: [ra, rb], gamma: 1 - Double(fee) / 10_000)))
+                }
+            }
+            let amount = UInt256(truncating: Double.random(in: 20...2_000, using: &rng) * 1e18)!
+            guard let flow = must(try? Router.route(sell: "A", buy: "B", amountIn: amount, pools: pools), "network route \(k)"),
+                  let split = must(try? Router.route(sell: "A", buy: "B", amountIn: amount, pools: pools,
+                                                     options: RouteOptions(flowNetwork: false)), "split route \(k)"),
+                  let bound = must(NetworkFlowOracle.bound(sell: "A", buy: "B", amount: amount.doubleValue, pools: oraclePools),
+                                   "flow oracle \(k)") else { failed += 1; continue }
+            flowRatios.append(flow.amountOut.doubleValue / bound)
+            splitRatios.append(split.amountOut.doubleValue / bound)
+        }
+        func summary(_ xs: [Double]) -> (worst: Double, median: Double) {
+            let sorted = xs.sorted()
+            return (sorted.first ?? 0, sorted.isEmpty ? 0 : sorted[sorted.count / 2])
+        }
+        let f = summary(flowRatios), p = summary(splitRatios)
+        let text = { (s: (worst: Double, median: Double)) in String(format: "worst %.5f %%, median %.5f %%", s.worst * 100, s.median * 100) }
+        rows.append(Row(name: "networks of 5–15 pools: flow route / dual bound (\(instances), hubs, weighted)",
+                        value: failed == 0 ? text(f) : "\(failed) failed", reference: "target worst ≥ 99.99 %"))
+        rows.append(Row(name: "  the same, split over pool-disjoint paths only (before issue 13)", value: text(p)))
+        targets.append(Target(name: "network routes vs dual bound (worst of \(instances))", measured: text(f), goal: "worst ≥ 99.99 %",
+                              met: failed == 0 && f.worst >= 0.9999))
     }
 }

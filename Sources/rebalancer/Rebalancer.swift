@@ -13,6 +13,8 @@ struct Rebalancer: ParsableCommand {
             Status.self,
             RouteCommand.self,
             PlanCommand.self,
+            BacktestCommand.self,
+            CandlesCommand.self,
             DryRunCommand.self,
             RunCommand.self,
             Daemon.self,

@@ -203,6 +203,49 @@ import Testing
         #expect(fresh.transactions.map(\.label) == ["approve USDT → uniswap-v2 router", "swap 1: USDT→WETH via uniswap-v2"])
     }
 
+    /// WETH→USDC through two pools (uni, sushi), then the USDC sum through one pool to WBTC: the
+    /// paths share the USDC→WBTC pool, so the route executes as three steps.
+    static func stepRoute() -> Route {
+        let steps = [
+            RouteHop(pool: F.uniWethUsdc, tokenIn: "WETH", tokenOut: "USDC", amountIn: F.e(2, 18), amountOut: UInt256(5_900_000_000)),
+            RouteHop(pool: F.sushiUsdcWeth, tokenIn: "WETH", tokenOut: "USDC", amountIn: F.e(1, 18), amountOut: UInt256(2_950_000_000)),
+            RouteHop(pool: F.uniUsdcWbtc, tokenIn: "USDC", tokenOut: "WBTC", amountIn: UInt256(8_850_000_000),
+                     amountOut: UInt256(14_000_000)),
+        ]
+        var r = F.route([
+            F.leg([(F.uniWethUsdc, "WETH", "USDC", F.e(2, 18), UInt256(5_900_000_000)),
+                   (F.uniUsdcWbtc, "USDC", "WBTC", UInt256(5_900_000_000), UInt256(9_333_333))]),
+            F.leg([(F.sushiUsdcWeth, "WETH", "USDC", F.e(1, 18), UInt256(2_950_000_000)),
+                   (F.uniUsdcWbtc, "USDC", "WBTC", UInt256(2_950_000_000), UInt256(4_666_667))]),
+        ])
+        r.steps = steps
+        return r
+    }
+
+    @Test func stepRoutesExecuteStepByStepWithFixedInputs() throws {
+        let route = Self.stepRoute()
+        #expect(route.buy == "WBTC" && route.amountOut == UInt256(14_000_000))
+        let vault = try PlanBuilder.build(trades: F.trades([route]), state: F.state(), network: F.network(),
+                                          portfolio: F.portfolio(.vault, slippageBps: 50), deadline: 1_764_000_600)
+        let call = try #require(vault.vaultCall)
+        // Every step spends a fixed amount; the steps buying USDC must return exactly their quote,
+        // because the third step spends their sum from the vault's USDC.
+        #expect(call.steps.map(\.pool) == [F.uniWethUsdc, F.sushiUsdcWeth, F.uniUsdcWbtc])
+        #expect(call.steps.map(\.amountIn) == [F.e(2, 18), F.e(1, 18), UInt256(8_850_000_000)])
+        #expect(call.steps.map(\.minAmountOut) == [UInt256(5_900_000_000), UInt256(2_950_000_000), UInt256(13_930_000)])
+        #expect(call.minReceived.map(\.amount) == [route.minOut])
+
+        let eoa = try PlanBuilder.build(trades: F.trades([route]), state: F.state(), network: F.network(),
+                                        portfolio: F.portfolio(.eoa), deadline: 1_764_000_600)
+        let swaps = eoa.transactions.filter { $0.swap != nil }
+        #expect(swaps.map(\.label) == ["swap 1: WETH→USDC via uniswap-v2", "swap 2: WETH→USDC via sushiswap",
+                                       "swap 3: USDC→WBTC via uniswap-v2"])
+        #expect(swaps.map { $0.swap?.minOut } == [UInt256(5_900_000_000), UInt256(2_950_000_000), UInt256(13_930_000)])
+        #expect(swaps.map { $0.swap?.amountIn } == [F.e(2, 18), F.e(1, 18), UInt256(8_850_000_000)])
+        // The USDC the third swap spends is approved for the uniswap router.
+        #expect(eoa.transactions.contains { $0.approval?.token == "USDC" && $0.approval?.amount == UInt256(8_850_000_000) })
+    }
+
     @Test func routerLegsUseSwapExactTokensForTokensAlongTheWholePath() throws {
         let leg = F.leg([
             (F.uniWethUsdc, "WETH", "USDC", F.e(1, 18), UInt256(2_990_000_000)),

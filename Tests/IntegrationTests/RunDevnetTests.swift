@@ -281,18 +281,7 @@ import Testing
         #expect(Set(excluded) == Set(outside))
         // A network marked mainnet that is really this devnet, in a folder of its own.
         let mainnetDir = dir.appendingPathComponent("mainnet-like")
-        try FileManager.default.createDirectory(at: mainnetDir.appendingPathComponent("networks"), withIntermediateDirectories: true)
-        var devnet = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Devnet.repositoryRoot
-            .appendingPathComponent("networks/devnet.json"))) as? [String: Any])
-        devnet["name"] = "devmain"
-        devnet["mainnet"] = true
-        // A public network: no local default URL (DEVNET_RPC_URL still names the node) and a source per address.
-        devnet["defaultRpcUrl"] = nil
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: devnet), as: UTF8.self)
-        let addresses = try NSRegularExpression(pattern: "0x[0-9a-fA-F]{40}\\b").matches(in: text, range: NSRange(text.startIndex..., in: text))
-            .compactMap { Range($0.range, in: text).map { String(text[$0]) } }
-        devnet["sources"] = Dictionary(addresses.map { ($0, "test: the devnet's fixtures") }, uniquingKeysWith: { a, _ in a })
-        try JSONSerialization.data(withJSONObject: devnet).write(to: mainnetDir.appendingPathComponent("networks/devmain.json"))
+        try MainnetLikeNetwork.write(name: "devmain", into: mainnetDir, devnetFile: Devnet.repositoryRoot.appendingPathComponent("networks/devnet.json"))
         func portfolioFile(_ network: String) throws -> String {
             let path = dir.appendingPathComponent("rehearse-\(network).json").path
             try """

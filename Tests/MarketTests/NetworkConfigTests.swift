@@ -30,7 +30,9 @@ import Testing
         #expect(Set(pools.map(\.tokens)) == [["WBTC", "WETH"], ["USDC", "WETH"], ["DAI", "WETH"]])
         #expect(n.confirmations == 2 && n.wrappedNative == "WETH")
         #expect(n.gas.maxPriorityFeePerGas <= n.gas.maxFeePerGas)
-        #expect(n.sources.count == 19)
+        #expect(n.sources.count == 29)
+        #expect(n.uniswapV3?.factory == (try Address("0x1F98431c8aD98523631AE4a59f267346ea31F984")))
+        #expect(n.uniswapV3?.pool("WETH", "USDC", fee: 500)?.address == (try Address("0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640")))
         #expect(n.token("WETH")?.priceFeed == .init(address: try Address("0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419"), heartbeat: 3600))
         #expect(n.tokens.allSatisfy { $0.priceFeed != nil })
     }
@@ -53,6 +55,24 @@ import Testing
         #expect(pools[0].kind == .constantProduct && pools[0].feeBps == 30 && pools[0].tokens == ["WETH", "USDC"])
         #expect(pools[1].kind == .weighted && pools[1].poolId?.count == 32 && pools[1].tokens.count == 3)
         #expect(n.gas.maxFeePerGas == 300_000_000_000)
+    }
+
+    /// The devnet's Uniswap V3 section: fee tiers with their spacings; a wrong one names its field.
+    @Test func uniswapV3Section() throws {
+        let path = Self.repoRoot.appendingPathComponent("networks/devnet.json").path
+        let v3 = try #require(try network("devnet").uniswapV3)
+        #expect(v3.pools.count == 7)
+        #expect(v3.pool("WETH", "USDC", fee: 500)?.tickSpacing == 10 && v3.pool("USDC", "USDT", fee: 100)?.tickSpacing == 1)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        func refusal(_ from: String, _ to: String) -> String {
+            do {
+                _ = try NetworkConfig.decode(Data(text.replacingOccurrences(of: from, with: to).utf8), file: "devnet.json")
+                return "accepted"
+            } catch { return error.description }
+        }
+        #expect(refusal("\"fee\": 500,", "\"fee\": 501,").hasPrefix("devnet.json: uniswapV3.pools[0].fee: 501 is not a fee tier"))
+        #expect(refusal("\"tickSpacing\": 10", "\"tickSpacing\": 60").hasPrefix("devnet.json: uniswapV3.pools[0].tickSpacing: fee 500 has tick spacing 10"))
+        #expect(refusal("\"quoterV2\"", "\"quoter\"") == "devnet.json: uniswapV3.quoter: unknown field \"quoter\"")
     }
 
     @Test func loadByNameFindsTheRepositoryFiles() throws {

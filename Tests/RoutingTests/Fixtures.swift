@@ -155,3 +155,23 @@ func bruteForceSplit(_ pools: [any Pool], amount: UInt256, sell: String, buy: St
     }
     return bestOut
 }
+
+/// Replays the steps on the pools from the start: every step spends no more than what the input
+/// and the steps before it gave, gets exactly its quote on the moved pools; returns what reached `buy`.
+func replaySteps(_ route: Route, _ pools: [any Pool]) -> UInt256? {
+    var pools = pools
+    var held: [String: UInt256] = [route.sell: route.amountIn]
+    var received = UInt256.zero
+    for s in route.swaps {
+        guard let k = pools.firstIndex(where: { $0.address == s.pool }),
+              let i = pools[k].index(of: s.tokenIn), let j = pools[k].index(of: s.tokenOut),
+              let have = held[s.tokenIn], s.amountIn <= have,
+              pools[k].amountOut(s.amountIn, from: i, to: j) == s.amountOut,
+              let moved = pools[k].applyingSwapErased(amountIn: s.amountIn, amountOut: s.amountOut, from: i, to: j)
+        else { return nil }
+        pools[k] = moved
+        held[s.tokenIn] = have - s.amountIn
+        if s.tokenOut == route.buy { received += s.amountOut } else { held[s.tokenOut, default: .zero] += s.amountOut }
+    }
+    return received
+}

@@ -118,7 +118,7 @@ import TestOracles
         }
         let graph = PoolGraph(pools: pools)
         let paths = graph.paths(from: "A", to: "B", maxHops: 2)
-        let k = PoolGraph.multiHopPoolsPerPair
+        let k = PoolGraph.deepestPoolsPerPair
         #expect(paths.filter { $0.hops.count == 1 }.count == 6)
         #expect(paths.filter { $0.hops.count == 2 }.count == k * k)
         // Only the deepest k of each pair appear in two-hop paths.

@@ -30,7 +30,11 @@ import TestOracles
         #expect(route.minOut == route.amountOut * UInt256(10_000 - options.slippageBps) / 10_000)
         let byAddress = Dictionary(uniqueKeysWithValues: pools.map { ($0.address, $0) })
         var usedPools = Set<Address>()
-        for leg in route.legs {
+        if route.steps != nil {
+            // A step route: the steps are what executes; its legs only display them.
+            #expect(replaySteps(route, pools) == route.amountOut)
+        }
+        for leg in route.legs where route.steps == nil {
             #expect(!leg.amountIn.isZero)
             #expect(leg.path.first == route.sell && leg.path.last == route.buy)
             #expect(leg.pools == leg.hops.map(\.pool))
@@ -198,8 +202,9 @@ import TestOracles
         }
     }
 
-    @Test func pathsSharingAPoolAreNotSplitAcross() throws {
+    @Test func pathsSharingAPoolBecomeSteps() throws {
         // WETH→DAI goes through one deep pool, then DAI→USDC through two: the two-hop paths share a pool.
+        // The split over pool-disjoint paths can use only one of them; the flow splits the hub's DAI.
         let pools: [any Pool] = [
             try cp(1, "WETH", "DAI", raw(100_000), raw(300_000_000)),
             try cp(2, "DAI", "USDC", raw(1_000_000), raw(1_000_000, decimals: 6)),
@@ -208,7 +213,12 @@ import TestOracles
         ]
         let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(200), pools: pools)
         try checkInvariants(route, pools: pools, options: RouteOptions())
-        #expect(route.legs.count == 2)
+        let split = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(200), pools: pools, options: RouteOptions(flowNetwork: false))
+        try checkInvariants(split, pools: pools, options: RouteOptions())
+        #expect(split.legs.count == 2 && split.steps == nil)
+        let steps = try #require(route.steps)
+        #expect(Set(steps.filter { $0.tokenIn == "DAI" }.map(\.pool)) == [poolAddress(2), poolAddress(3)])
+        #expect(route.amountOut > split.amountOut)
     }
 
     @Test func typedErrors() throws {

@@ -102,8 +102,8 @@ def test_deploy_is_fast_enough(deployed):
     print(f"\ndeploy_fixtures took {seconds:.2f}s")
     # mainnet's Balancer and Uniswap bytecode takes ~1.35x the old Vyper ports' deployment (16.7 s
     # against 12.3 s measured in the same run on a loaded machine, 30 s beside a Swift build);
-    # generous for a loaded CI machine
-    assert seconds < 45
+    # generous for a loaded CI machine; Uniswap V3 (~110 position-manager mints) adds ~4 s CPU
+    assert seconds < 55
 
 
 def test_seeded_markets_are_realistic(deployed):

@@ -108,6 +108,20 @@ public final class Journal: @unchecked Sendable {
                 t.add(column: "sentAtBlock", .integer)
             }
         }
+        // Paper trading: the hypothetical holdings after each paper run (Journal+Paper.swift).
+        m.registerMigration("v2-paper") { db in
+            try db.create(table: "paper") { t in
+                t.primaryKey("runId", .integer).references("run")
+                t.column("portfolio", .text).notNull()
+                t.column("quote", .text).notNull()
+                t.column("balances", .text).notNull()
+                t.column("startBalances", .text).notNull()
+                t.column("value", .double).notNull()
+                t.column("holdValue", .double).notNull()
+                t.column("predictedCosts", .double).notNull()
+                t.column("gasPaid", .double).notNull()
+            }
+        }
         return m
     }
 

@@ -26,6 +26,8 @@ public enum RunKind: String, Codable, Sendable, DatabaseValueConvertible {
     case admin
     /// `rebalancer debug` verbs.
     case debug
+    /// `run --paper`, `daemon --paper`: the live decision with hypothetical fills, nothing sent.
+    case paper
 
     public init(_ mode: CustodyMode) {
         switch mode {

@@ -46,18 +46,19 @@ public enum ExecutionOutcome {
         }
     }
 
-    /// Vault mode: each route's actual output is the sum of its legs' last-hop `Swapped.amountOut`.
+    /// Vault mode: each route's actual output is the sum of its execution legs' last-hop `Swapped.amountOut` that buy its token.
     /// Steps appear in plan order (route by route, leg by leg, hop by hop), as the plan builder emits them.
     public static func vaultRoutes(plan: TradePlan, logs: [Log], vault: Address) -> [RouteOutcome] {
         let steps = vaultSteps(logs, vault: vault)
         var cursor = 0
         return plan.routes.map { route in
             var actual: UInt256? = .zero
-            for leg in route.legs {
+            for leg in route.executionLegs {
                 let hopCount = leg.hops.count
                 guard cursor + hopCount <= steps.count else { actual = nil; cursor += hopCount; continue }
                 let last = steps[cursor + hopCount - 1]
-                actual = actual.flatMap { $0.adding(last.amountOut) }
+                // A step route's intermediate steps buy what later steps spend, not the route's output.
+                if route.outputCounts(leg) { actual = actual.flatMap { $0.adding(last.amountOut) } }
                 cursor += hopCount
             }
             return RouteOutcome(sell: route.sell, buy: route.buy, amountIn: route.amountIn, predictedOut: route.amountOut,

@@ -15,6 +15,11 @@ import Strategy
 /// `minReceived` lists each bought token once with the sum of its routes' `minOut` (a token some
 /// route also sells is left out: the vault refuses a check on a balance that may fall).
 ///
+/// A route with `steps` (its paths share pools) executes step by step instead: each step a one-hop
+/// leg with its fixed input, spent from what the steps before it bought; a step whose output a
+/// later step spends must return exactly its quote (vault: `minAmountOut` = quote; EOA: its own
+/// swap with `amountOutMin` = quote), a step into the bought token carries the slippage bound.
+///
 /// EOA mode (the operator holds the tokens): exact approvals where the snapshot's allowance is
 /// short (USDT-style tokens with a non-zero allowance are reset to 0 first), then one swap per run
 /// of consecutive hops on one venue: a DEX's pairs through its router, Balancer pools through the
@@ -111,8 +116,9 @@ public enum PlanBuilder {
         var steps: [VaultStep] = []
         var received: [VaultMinReceived] = []
         for (r, route) in trades.routes.enumerated() {
-            for (l, leg) in route.legs.enumerated() {
+            for (l, leg) in route.executionLegs.enumerated() {
                 let hops = try checkedHops(leg, route: r, legIndex: l)
+                let endsInBuy = route.outputCounts(leg)
                 for (h, hop) in hops.enumerated() {
                     let pool = try context.pool(hop.pool, route: r)
                     let isLast = h == hops.count - 1
@@ -121,7 +127,7 @@ public enum PlanBuilder {
                         tokenIn: try context.address(of: hop.tokenIn, route: r),
                         tokenOut: try context.address(of: hop.tokenOut, route: r),
                         amountIn: h == 0 ? hop.amountIn : .zero,
-                        minAmountOut: isLast ? lessSlippage(hop.amountOut, bps: context.slippage) : .zero,
+                        minAmountOut: isLast ? (endsInBuy ? lessSlippage(hop.amountOut, bps: context.slippage) : hop.amountOut) : .zero,
                         quotedOut: hop.amountOut, quotedIn: hop.amountIn, poolKind: pool.kind,
                         symbolIn: hop.tokenIn, symbolOut: hop.tokenOut, routeIndex: r, legIndex: l, hopIndex: h))
                 }
@@ -160,9 +166,11 @@ public enum PlanBuilder {
         var legIndex: Int
         var firstHop: Int
         var isLastOfLeg: Bool
+        /// The leg ends in the route's bought token (a step route's intermediate steps do not).
+        var endsInBuy: Bool
     }
 
-    static func segments(of leg: RouteLeg, route r: Int, legIndex l: Int, context: Context) throws(PlanBuildError) -> [Segment] {
+    static func segments(of leg: RouteLeg, endsInBuy: Bool, route r: Int, legIndex l: Int, context: Context) throws(PlanBuildError) -> [Segment] {
         let hops = try checkedHops(leg, route: r, legIndex: l)
         var out: [Segment] = []
         for (h, hop) in hops.enumerated() {
@@ -183,6 +191,8 @@ public enum PlanBuilder {
                 venue = .balancerSwap
                 spender = vault
                 poolId = w.poolId
+            case .concentratedLiquidity:
+                throw .unsupportedPool(kind: pool.kind, pool: hop.pool)
             }
             if var last = out.last, last.spender == spender, last.dex == dexName {
                 last.hops.append(hop)
@@ -192,7 +202,8 @@ public enum PlanBuilder {
             } else {
                 let name = venue == .router ? "\(dexName) router" : "\(dexName) vault"
                 out.append(Segment(venue: venue, dex: dexName, spender: spender, spenderName: name, hops: [hop],
-                                   poolIds: [poolId], routeIndex: r, legIndex: l, firstHop: h, isLastOfLeg: false))
+                                   poolIds: [poolId], routeIndex: r, legIndex: l, firstHop: h, isLastOfLeg: false,
+                                   endsInBuy: endsInBuy))
             }
         }
         if !out.isEmpty { out[out.count - 1].isLastOfLeg = true }
@@ -203,8 +214,8 @@ public enum PlanBuilder {
         let op = context.portfolio.operator
         var all: [Segment] = []
         for (r, route) in trades.routes.enumerated() {
-            for (l, leg) in route.legs.enumerated() {
-                all += try segments(of: leg, route: r, legIndex: l, context: context)
+            for (l, leg) in route.executionLegs.enumerated() {
+                all += try segments(of: leg, endsInBuy: route.outputCounts(leg), route: r, legIndex: l, context: context)
             }
         }
 
@@ -255,7 +266,7 @@ public enum PlanBuilder {
         let path = [first.tokenIn] + s.hops.map(\.tokenOut)
         let amountIn = first.amountIn
         let quoted = last.amountOut
-        let minOut = s.isLastOfLeg ? lessSlippage(quoted, bps: context.slippage) : quoted
+        let minOut = s.isLastOfLeg && s.endsInBuy ? lessSlippage(quoted, bps: context.slippage) : quoted
         let deadline = UInt256(context.deadline)
         var addresses: [Address] = []
         for symbol in path { addresses.append(try context.address(of: symbol, route: r)) }

@@ -62,9 +62,10 @@ public enum PlanningPipeline {
 
     public static func run(
         state: ChainState, network: NetworkConfig, portfolio: PortfolioConfig, now: UInt64,
-        deadlineSeconds: UInt64 = defaultDeadlineSeconds
+        deadlineSeconds: UInt64 = defaultDeadlineSeconds, lastRebalance: LastRebalance? = nil
     ) throws(PlanningPipelineError) -> PlanningResult {
-        let market = market(state: state, network: network)
+        var market = market(state: state, network: network)
+        market.lastRebalance = lastRebalance
         let outcome: StrategyOutcome
         do { outcome = try Strategist.evaluate(portfolio: portfolio, market: market, now: now) } catch { throw .strategy(error) }
         var result = PlanningResult(market: market, outcome: outcome, trades: nil, routingError: nil, plan: nil)

@@ -89,17 +89,15 @@ public enum RebalancePlanner {
         return nativePrice / buyPrice * pow10(buyToken.decimals) / 1e18
     }
 
-    /// The pools after every hop of `route`.
+    /// The pools after every swap of `route`, in execution order.
     static func applying(_ route: Route, to pools: [any Pool]) -> [any Pool] {
         var pools = pools
-        for leg in route.legs {
-            for hop in leg.hops {
-                guard let k = pools.firstIndex(where: { $0.address == hop.pool }),
-                      let i = pools[k].index(of: hop.tokenIn), let j = pools[k].index(of: hop.tokenOut),
-                      let next = pools[k].applyingSwapErased(amountIn: hop.amountIn, amountOut: hop.amountOut, from: i, to: j)
-                else { continue }
-                pools[k] = next
-            }
+        for hop in route.swaps {
+            guard let k = pools.firstIndex(where: { $0.address == hop.pool }),
+                  let i = pools[k].index(of: hop.tokenIn), let j = pools[k].index(of: hop.tokenOut),
+                  let next = pools[k].applyingSwapErased(amountIn: hop.amountIn, amountOut: hop.amountOut, from: i, to: j)
+            else { continue }
+            pools[k] = next
         }
         return pools
     }
@@ -108,24 +106,15 @@ public enum RebalancePlanner {
     /// returned without a fee, less what they return.
     static func feeValue(_ route: Route, market: MarketView, prices: PriceTable) -> Double {
         var total = 0.0
-        for leg in route.legs {
-            for hop in leg.hops {
-                guard let pool = market.pools.first(where: { $0.address == hop.pool }),
-                      let i = pool.index(of: hop.tokenIn), let j = pool.index(of: hop.tokenOut),
-                      let token = market.token(hop.tokenIn), let price = prices.price(hop.tokenIn) else { continue }
-                let spot = pool.spotRate(from: i, to: j), mid = pool.midRate(from: i, to: j)
-                guard mid > 0 else { continue }
-                let feeFraction = max(0, 1 - spot / mid)
-                total += token.displayAmount(hop.amountIn) * price * feeFraction
-            }
+        for hop in route.swaps {
+            guard let pool = market.pools.first(where: { $0.address == hop.pool }),
+                  let i = pool.index(of: hop.tokenIn), let j = pool.index(of: hop.tokenOut),
+                  let token = market.token(hop.tokenIn), let price = prices.price(hop.tokenIn) else { continue }
+            let spot = pool.spotRate(from: i, to: j), mid = pool.midRate(from: i, to: j)
+            guard mid > 0 else { continue }
+            let feeFraction = max(0, 1 - spot / mid)
+            total += token.displayAmount(hop.amountIn) * price * feeFraction
         }
         return total
-    }
-}
-
-extension Pool {
-    /// `applyingSwap` through an existential: returns the moved pool as `any Pool`.
-    func applyingSwapErased(amountIn: UInt256, amountOut: UInt256, from i: Int, to j: Int) -> (any Pool)? {
-        applyingSwap(amountIn: amountIn, amountOut: amountOut, from: i, to: j)
     }
 }

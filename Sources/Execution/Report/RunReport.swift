@@ -9,6 +9,8 @@ public struct RunReport: Sendable, Codable, Hashable {
         case plan
         case dryRun = "dry-run"
         case live
+        /// A paper run: the live decision with hypothetical fills at the quoted outputs.
+        case paper
     }
 
     public var network: String
@@ -33,6 +35,8 @@ public struct RunReport: Sendable, Codable, Hashable {
     public var cost: RebalanceCost?
     /// Seconds per stage of the cycle that made this report.
     public var timings: [StageSeconds]?
+    /// Paper runs: the paper book's value against holding its start balances.
+    public var paper: PaperSummary?
 
     public init(network: String, runId: Int64? = nil, blockNumber: UInt64, time: Date, quoteToken: String,
                 nativeSymbol: String = "ETH", custody: String, mode: Mode, tokens: [Token], totalValue: Double? = nil,
@@ -51,6 +55,20 @@ public struct RunReport: Sendable, Codable, Hashable {
         self.routes = routes
         self.gas = gas
         self.decision = decision
+    }
+
+    public struct PaperSummary: Sendable, Codable, Hashable {
+        /// Quote units at the run's prices.
+        public var value: Double
+        public var holdValue: Double
+        /// Fees, price impact and gas of every paper fill so far.
+        public var predictedCosts: Double
+
+        public init(value: Double, holdValue: Double, predictedCosts: Double) {
+            self.value = value
+            self.holdValue = holdValue
+            self.predictedCosts = predictedCosts
+        }
     }
 
     public struct Token: Sendable, Codable, Hashable {

@@ -225,12 +225,13 @@ extension Simulator {
                     if sim.simulatedOut != swap.quotedOut {
                         routeProblems.append("\(tx.label): simulated \(sim.simulatedOut.map(\.description) ?? "?"), quoted \(swap.quotedOut)")
                     }
-                    let legHops = route.legs[safe: swap.legIndex]?.hops.count ?? 0
-                    if swap.firstHop + swap.pools.count == legHops, let out = sim.simulatedOut { lastOuts.append(out) }
+                    let leg = route.executionLegs[safe: swap.legIndex]
+                    if swap.firstHop + swap.pools.count == leg?.hops.count ?? 0, leg.map(route.outputCounts) ?? false,
+                       let out = sim.simulatedOut { lastOuts.append(out) }
                 }
             }
             var simulated: UInt256? = nil
-            if complete && lastOuts.count == route.legs.count {
+            if complete && lastOuts.count == route.executionLegs.filter(route.outputCounts).count {
                 var sum = UInt256.zero
                 for o in lastOuts { sum = sum.adding(o) ?? sum }
                 simulated = sum

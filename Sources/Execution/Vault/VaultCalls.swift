@@ -87,6 +87,8 @@ public enum VaultCalls {
         switch kind {
         case .constantProduct: return 0
         case .weighted: return 1
+        // Reserved for V3 pools; today's vault refuses it ("unknown pool kind"), and `allowlistCalls` skips them.
+        case .concentratedLiquidity: return 2
         }
     }
 
@@ -162,6 +164,8 @@ public enum VaultCalls {
             case .constantProduct:
                 guard let factory = network.dex(named: pool.dex)?.factory else { continue }
                 calls.append(("allow \(pool.dex) pool \(pair)", .pool, allowPool(pool.address, kind: .constantProduct, factory: factory)))
+            case .concentratedLiquidity:
+                continue  // the vault has no steps for this kind
             case .weighted:
                 // the vault swaps in the Balancer vault fixed at its deployment (balancerVault(of:))
                 guard network.dex(named: pool.dex)?.vault != nil else { continue }

@@ -85,11 +85,13 @@ public struct ChainState: Sendable, Equatable {
 public enum PoolState: Sendable, Equatable {
     case constantProduct(ConstantProductPool)
     case weighted(WeightedPool)
+    case concentratedLiquidity(ConcentratedLiquidityPool)
 
     public var model: any Pool {
         switch self {
         case .constantProduct(let p): p
         case .weighted(let p): p
+        case .concentratedLiquidity(let p): p
         }
     }
 
@@ -101,6 +103,7 @@ public enum PoolState: Sendable, Equatable {
         switch self {
         case .constantProduct(let p): p.dex
         case .weighted(let p): p.dex
+        case .concentratedLiquidity(let p): p.dex
         }
     }
 }

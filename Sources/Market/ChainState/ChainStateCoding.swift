@@ -31,6 +31,22 @@ struct ChainStateWire: Codable {
         var swapFee: WireInteger?
         /// 1: the 2021 factories' pow; absent or 2: later factories'.
         var mathVersion: WireUInt64?
+        // concentrated-liquidity
+        var fee: WireUInt64?
+        var tickSpacing: Int?
+        var sqrtPriceX96: WireInteger?
+        var tick: Int?
+        var liquidity: WireInteger?
+        var ticks: [TickWire]?
+        var window: WindowWire?
+    }
+    struct TickWire: Codable {
+        var index: Int
+        var liquidityNet: String
+    }
+    struct WindowWire: Codable {
+        var lowerTick: Int
+        var upperTick: Int
     }
 
     var chainId: WireUInt64
@@ -96,6 +112,12 @@ extension ChainStateWire {
                          poolId: Hex.encode(p.poolId), balances: p.balances.map { WireInteger($0.description) },
                          weights: p.weights.map { WireInteger($0.description) }, swapFee: WireInteger(p.swapFee.description),
                          mathVersion: p.mathVersion == .v2 ? nil : WireUInt64(UInt64(p.mathVersion.rawValue)))
+            case .concentratedLiquidity(let p):
+                PoolWire(kind: PoolKind.concentratedLiquidity.rawValue, dex: p.dex, address: p.address.checksummed, tokens: p.tokens,
+                         fee: WireUInt64(UInt64(p.fee)), tickSpacing: p.tickSpacing, sqrtPriceX96: WireInteger(p.sqrtPriceX96.description),
+                         tick: p.tick, liquidity: WireInteger(p.liquidity.description),
+                         ticks: p.ticks.map { TickWire(index: $0.index, liquidityNet: $0.liquidityNet.description) },
+                         window: WindowWire(lowerTick: p.window.lowerTick, upperTick: p.window.upperTick))
             }
         }
         owner = s.owner?.checksummed
@@ -262,6 +284,9 @@ extension ChainState {
                 return .weighted(try WeightedPool(address: address, poolId: poolId, tokens: p.tokens, decimals: decimals,
                                                   balances: balances, weights: weights, swapFee: swapFee, dex: p.dex,
                                                   mathVersion: version))
+
+            case .concentratedLiquidity:
+                return .concentratedLiquidity(try concentratedLiquidityPool(p, path, address: address))
             }
         } catch let error as PoolInvariantError {
             let field = path.key(error.field)
@@ -271,6 +296,55 @@ extension ChainState {
         } catch {
             throw ChainStateError(path, "\(error)")
         }
+    }
+
+    private static func concentratedLiquidityPool(_ p: ChainStateWire.PoolWire, _ path: JSONFieldPath,
+                                                  address: Address) throws(ChainStateError) -> ConcentratedLiquidityPool {
+        guard p.tokens.count == 2 else {
+            throw ChainStateError(path.key("tokens"), "a concentrated-liquidity pool has exactly 2 tokens, got \(p.tokens.count)")
+        }
+        guard p.tokens[0] != p.tokens[1] else { throw ChainStateError(path.key("tokens").index(1), "\"\(p.tokens[1])\" appears twice in one pool") }
+        guard let fee = p.fee else { throw ChainStateError(path.key("fee"), "missing") }
+        guard fee.value < 1_000_000 else { throw ChainStateError(path.key("fee"), "must be below 1000000 (100 %)") }
+        guard let spacing = p.tickSpacing else { throw ChainStateError(path.key("tickSpacing"), "missing") }
+        guard (1...16_384).contains(spacing) else { throw ChainStateError(path.key("tickSpacing"), "must be 1 to 16384, got \(spacing)") }
+        guard let priceWire = p.sqrtPriceX96 else { throw ChainStateError(path.key("sqrtPriceX96"), "missing") }
+        let sqrtPrice = try integer(priceWire, path.key("sqrtPriceX96"))
+        guard sqrtPrice >= TickMath.minSqrtRatio, sqrtPrice < TickMath.maxSqrtRatio else {
+            throw ChainStateError(path.key("sqrtPriceX96"), "\(sqrtPrice) is outside the pool's price range")
+        }
+        guard let tick = p.tick else { throw ChainStateError(path.key("tick"), "missing") }
+        guard TickMath.tick(atSqrtRatio: sqrtPrice) == tick || TickMath.sqrtRatio(atTick: tick + 1) == sqrtPrice else {
+            throw ChainStateError(path.key("tick"), "\(tick) is not the tick of sqrtPriceX96 \(sqrtPrice)")
+        }
+        guard let liquidityWire = p.liquidity else { throw ChainStateError(path.key("liquidity"), "missing") }
+        let liquidity = try integer(liquidityWire, path.key("liquidity"))
+        guard liquidity <= LiquidityMath.uint128Max else { throw ChainStateError(path.key("liquidity"), "wider than uint128") }
+        guard let windowWire = p.window else { throw ChainStateError(path.key("window"), "missing") }
+        guard windowWire.lowerTick <= windowWire.upperTick else {
+            throw ChainStateError(path.key("window"), "lowerTick \(windowWire.lowerTick) is above upperTick \(windowWire.upperTick)")
+        }
+        let window = ConcentratedLiquidityPool.Window(lowerTick: windowWire.lowerTick, upperTick: windowWire.upperTick)
+        var ticks: [ConcentratedLiquidityPool.Tick] = []
+        for (k, t) in (p.ticks ?? []).enumerated() {
+            let tickPath = path.key("ticks").index(k)
+            guard t.index % spacing == 0, t.index >= TickMath.minTick, t.index <= TickMath.maxTick else {
+                throw ChainStateError(tickPath.key("index"), "\(t.index) is not a usable tick at spacing \(spacing)")
+            }
+            guard t.index >= window.lowerTick, t.index <= window.upperTick else {
+                throw ChainStateError(tickPath.key("index"), "\(t.index) is outside the window")
+            }
+            if let last = ticks.last, last.index >= t.index {
+                throw ChainStateError(tickPath.key("index"), "ticks must be ascending and distinct")
+            }
+            guard let net = Int256(parsing: t.liquidityNet), net.fits(inBits: 128), !net.bitPattern.isZero else {
+                throw ChainStateError(tickPath.key("liquidityNet"), "not a non-zero int128: \"\(t.liquidityNet)\"")
+            }
+            ticks.append(ConcentratedLiquidityPool.Tick(index: t.index, liquidityNet: net))
+        }
+        return ConcentratedLiquidityPool(address: address, tokens: p.tokens, fee: UInt32(fee.value), tickSpacing: spacing,
+                                         sqrtPriceX96: sqrtPrice, tick: tick, liquidity: liquidity, ticks: ticks,
+                                         window: window, dex: p.dex)
     }
 
     static func mathVersion(_ wire: WireUInt64?, _ path: JSONFieldPath) throws(ChainStateError) -> BalancerMathVersion {

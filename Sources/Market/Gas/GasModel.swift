@@ -21,12 +21,18 @@ public enum GasModel {
     /// A step through a Balancer weighted pool: the exact approval, the Balancer vault's `swap`
     /// (the pool's `onSwap` with its `pow`), the checks (measured 75,627; 64,551 for a second step).
     public static let weightedHop: UInt64 = 75_600
+    /// A Uniswap V3 swap crossing no initialized tick, and each crossing more: SwapRouter02's
+    /// `exactInputSingle` on the devnet's pools (~100–106k whole; not yet measured as a vault step,
+    /// which V3 does not have yet).
+    public static let concentratedLiquidityHop: UInt64 = 105_000
+    public static let tickCrossed: UInt64 = 40_000
 
     /// One hop through a pool of `kind`.
     public static func hop(_ kind: PoolKind) -> UInt64 {
         switch kind {
         case .constantProduct: pairHop
         case .weighted: weightedHop
+        case .concentratedLiquidity: concentratedLiquidityHop
         }
     }
 

@@ -112,6 +112,7 @@ public struct NetworkConfig: Sendable, Equatable {
 
     /// `sendVia`, or its default for this network.
     public var defaultSendVia: String { sendVia ?? (mainnet ? "flashbots" : "public") }
+    public var uniswapV3: UniswapV3Deployment? = nil
 
     /// A network is local when its default RPC URL points at this machine; everything else is
     /// public and must document its addresses.

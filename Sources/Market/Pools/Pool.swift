@@ -5,6 +5,7 @@ import EthCore
 public enum PoolKind: String, Sendable, Codable, CaseIterable {
     case constantProduct = "constant-product"
     case weighted
+    case concentratedLiquidity = "concentrated-liquidity"
 }
 
 /// The shape of one swap direction, for the router's search. Constant-product curves have a closed

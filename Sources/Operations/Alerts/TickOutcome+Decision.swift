@@ -9,7 +9,7 @@ extension SkipReason {
         // A paused vault, a feed the vault rejects, or pool prices the vault's loss bound refuses
         // (manipulated pools, or a feed that lags) all want a person.
         case .staleBlock, .priceOffMovingAverage, .poolsDisagree, .vaultPaused, .vaultCannotPrice, .vaultWouldRefuse: return true
-        case .insideBands, .onlyDust, .gasTooExpensive, .vaultBudgetUsed: return false
+        case .insideBands, .onlyDust, .gasTooExpensive, .vaultBudgetUsed, .tooSoon: return false
         }
     }
 }

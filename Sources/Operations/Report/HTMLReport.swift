@@ -11,6 +11,7 @@ public enum HTMLReport {
         case .plan: modeName = "plan"
         case .dryRun: modeName = "dry run"
         case .live: modeName = "live"
+        case .paper: modeName = "paper"
         }
         let title = "Rebalance report · \(report.network) · block \(ReportFormat.grouped(String(report.blockNumber)))"
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -46,6 +47,10 @@ public enum HTMLReport {
             h += card(label, "\(ReportFormat.value(cost)) <span class=\"unit\">\(e(report.quoteToken))</span>")
         } else if let cost = report.gas.actualCostNative ?? report.gas.estimatedCostNative {
             h += card("Gas cost (est.)", "\(ReportFormat.value(cost)) <span class=\"unit\">\(e(report.nativeSymbol))</span>")
+        }
+        if let paper = report.paper {
+            h += card("Paper book", "\(ReportFormat.value(paper.value)) <span class=\"unit\">\(e(report.quoteToken))</span>")
+            h += card("Holding instead", "\(ReportFormat.value(paper.holdValue)) <span class=\"unit\">\(e(report.quoteToken))</span>")
         }
         h += "</section>\n"
 

@@ -85,7 +85,7 @@ struct Daemon: ParsableCommand {
         let networkName = cycle.networkOption.network ?? portfolio.network
         let daemonLock = try TickLock.acquire(dataDir: cycle.dataDir, network: networkName, name: "daemon.lock", purpose: "a daemon")
         defer { daemonLock.release() }
-        let key = try cycle.keyOptions.load()
+        let key = cycle.paper ? nil : try cycle.keyOptions.load()
         // Unattended: the stage logs are on unless --log-level says otherwise.
         cycle.logging.bootstrap(defaultLevel: .notice)
         let logger = LogOptions.cycleLogger(network: networkName, portfolioFile: cycle.portfolioOption.portfolio,
@@ -171,7 +171,7 @@ struct Daemon: ParsableCommand {
     /// One tick under the tick lock; failures become alert input, never an exit. The node session
     /// and journal are opened at the first tick that can, and kept: the chain id is checked once and
     /// discovered pairs stay known from tick to tick.
-    func tickOutcome(key: PrivateKey, networkName: String, node: inout RunCommand.Node?, metrics: MetricsSink?) -> TickOutcome {
+    func tickOutcome(key: PrivateKey?, networkName: String, node: inout RunCommand.Node?, metrics: MetricsSink?) -> TickOutcome {
         do {
             let lock = try TickLock.acquire(dataDir: cycle.dataDir, network: networkName)
             defer { lock.release() }

@@ -45,8 +45,8 @@ struct History: ParsableCommand {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
         formatter.timeZone = TimeZone(identifier: "UTC")
-        var table = Table([("run", .right), ("started (UTC)", .left), ("block", .right), ("decision", .left), ("status", .left),
-                           ("txs", .right), ("gas used / reasons", .left)])
+        var table = Table([("run", .right), ("started (UTC)", .left), ("block", .right), ("kind", .left), ("decision", .left),
+                           ("status", .left), ("txs", .right), ("gas used / reasons", .left)])
         for e in entries {
             let gas = e.transactions.compactMap(\.gasUsed).reduce(0, +)
             var detail = e.decision == .skip ? e.reasons.joined(separator: "; ") : (gas > 0 ? "\(gas) gas" : "")
@@ -55,7 +55,11 @@ struct History: ParsableCommand {
                 detail += (detail.isEmpty ? "" : "; ") + "cost \(cost.actual == nil ? "predicted" : "actual") "
                     + RebalanceCost.line(side, quote: cost.quoteToken)
             }
-            table.add(["\(e.id)", formatter.string(from: e.startedAt), e.block.map(String.init) ?? "-", e.decision.rawValue,
+            if case .report(let report)? = e.outcome, let paper = report.paper {
+                let book = String(format: "paper %.2f vs hold %.2f %@", paper.value, paper.holdValue, report.quoteToken)
+                detail = detail.isEmpty ? book : "\(book); \(detail)"
+            }
+            table.add(["\(e.id)", formatter.string(from: e.startedAt), e.block.map(String.init) ?? "-", e.mode.rawValue, e.decision.rawValue,
                        e.status.rawValue, "\(e.transactions.count)", detail])
         }
         print(table.render())

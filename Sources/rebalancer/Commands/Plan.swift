@@ -70,7 +70,9 @@ struct PlanInputs {
             session = node
         }
         try ConfigLoading.validate(portfolio, file: portfolioPath, knownTokens: Set(state.tokens.map(\.symbol)))
-        return PlanInputs(portfolio: portfolio, portfolioFile: portfolioPath, network: network, state: state, source: source,
+        let capped = GraduationCheck.apply(portfolio, network: network, portfolioFile: portfolioPath,
+                                           journal: GraduationCheck.existingJournal(dataDir: nil, network: network.name))
+        return PlanInputs(portfolio: capped, portfolioFile: portfolioPath, network: network, state: state, source: source,
                           session: session)
     }
 

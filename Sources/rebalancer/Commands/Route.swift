@@ -113,7 +113,8 @@ enum SnapshotFile {
     }
 }
 
-/// The route JSON of docs/ARCHITECTURE.md, exactly: no per-hop detail.
+/// The route JSON of docs/ARCHITECTURE.md, exactly: no per-hop detail in legs; `steps` only for a
+/// route that executes as steps.
 struct RouteOutput: Encodable {
     struct Leg: Encodable {
         var path: [String]
@@ -130,6 +131,7 @@ struct RouteOutput: Encodable {
     var priceImpactBps: Double
     var gas: String
     var legs: [Leg]
+    var steps: [RouteHop]?
 
     init(_ r: Route) {
         sell = r.sell
@@ -140,6 +142,7 @@ struct RouteOutput: Encodable {
         priceImpactBps = (r.priceImpactBps * 10).rounded() / 10
         gas = String(r.gas)
         legs = r.legs.map { Leg(path: $0.path, pools: $0.pools, amountIn: $0.amountIn, amountOut: $0.amountOut) }
+        steps = r.steps
     }
 }
 
@@ -165,6 +168,15 @@ enum RouteText {
                        amount(leg.amountIn, r.sell, state), amount(leg.amountOut, r.buy, state), String(format: "%.1f%%", share)])
         }
         lines.append(table.render().split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
+        if let steps = r.steps {
+            lines.append("  executes as \(steps.count) steps (the legs share pools), in order:")
+            var t = Table([("step", .right), ("swap", .left), ("pool", .left), ("amountIn", .right), ("amountOut", .right)])
+            for (i, s) in steps.enumerated() {
+                t.add(["\(i + 1)", "\(s.tokenIn)→\(s.tokenOut)", poolName(s.pool, state), amount(s.amountIn, s.tokenIn, state),
+                       amount(s.amountOut, s.tokenOut, state)])
+            }
+            lines.append(t.render().split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
+        }
         return lines.joined(separator: "\n")
     }
 

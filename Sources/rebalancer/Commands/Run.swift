@@ -51,6 +51,9 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "How recent a passed rehearsal must be, in days.", transform: OptionValue.days)
     var rehearsalMaxAgeDays: Double = 14
 
+    @Flag(help: "Paper trading: the live decision without a key; fills at the exact quoted outputs go to a paper book in the journal, nothing is signed or sent.")
+    var paper = false
+
     static let disagreementExitCode: Int32 = 3
     static let failedExitCode: Int32 = 4
     static let unsettledExitCode: Int32 = 5
@@ -59,7 +62,7 @@ struct RunCommand: ParsableCommand {
         try portfolioOption.requireOne()
         let lock = try TickLock.acquire(dataDir: dataDir, network: networkOption.network ?? (try? ConfigLoading.portfolio(path: portfolioOption.portfolio))?.network ?? "devnet")
         defer { lock.release() }
-        let key = try keyOptions.load()
+        let key = paper ? nil : try keyOptions.load()
         let metrics = try metricsFile.map { file in
             let portfolio = try ConfigLoading.portfolio(path: portfolioOption.portfolio)
             return MetricsSink(dataDir: dataDir, network: networkOption.network ?? portfolio.network, portfolioFile: portfolioOption.portfolio,
@@ -98,13 +101,13 @@ struct RunCommand: ParsableCommand {
 
     /// One cycle: the portfolio file read afresh, the mainnet rules, then the library's cycle, printed.
     /// `portfolioFile` (default --portfolio) and `preloaded` (its state from a read shared with other
-    /// portfolios) serve the daemon's --portfolios.
-    func cycle(key: PrivateKey, node: Node, metrics: MetricsSink? = nil, portfolioFile: String? = nil,
+    /// portfolios) serve the daemon's --portfolios. Without a key the cycle is a paper run.
+    func cycle(key: PrivateKey?, node: Node, metrics: MetricsSink? = nil, portfolioFile: String? = nil,
                preloaded: LoadedState? = nil) throws -> CycleResult {
         let file = portfolioFile ?? portfolioOption.portfolio
-        let portfolio = try ConfigLoading.portfolio(path: file)
+        var portfolio = try ConfigLoading.portfolio(path: file)
         let network = node.session.network
-        if network.mainnet {
+        if network.mainnet && !paper {
             guard portfolio.policy.maxTradePercentPerRun != nil else {
                 throw CLIError("\(file): policy.maxTradePercentPerRun must be set to run on mainnet (the per-run caution cap)")
             }
@@ -115,6 +118,7 @@ struct RunCommand: ParsableCommand {
                 if requireRehearsal { throw CLIError("\(file): \(message); refusing (--require-rehearsal)") }
                 note("WARNING: \(message)")
             }
+            portfolio = GraduationCheck.apply(portfolio, network: network, portfolioFile: file, journal: node.journal)
         }
         let channel = try sending.channel(network: network, operatorKey: key)
         if logging.requested { logging.bootstrap(defaultLevel: .info) }
@@ -140,7 +144,9 @@ struct RunCommand: ParsableCommand {
         }
         cycle.preloaded = preloaded
         let result: CycleResult
-        do { result = try cycle.run(key: key) } catch {
+        do {
+            if let key { result = try cycle.run(key: key) } else { result = try cycle.runPaper() }
+        } catch {
             progress?.clear()
             metrics?.recordError(kind: error.kind)
             throw CLIError("\(error)")
@@ -164,6 +170,8 @@ struct RunOutput: Encodable {
     var cost: RebalanceCost? = nil
     /// How each transaction was sent and how long inclusion took.
     var sending: [SendingSummary] = []
+    /// Paper runs: the book's value, holding's value, and the fills' predicted costs (quote units).
+    var paper: RunReport.PaperSummary? = nil
 }
 
 func fmtDays(_ days: Double) -> String { days == days.rounded() ? String(Int(days)) : String(format: "%.1f", days) }

@@ -49,6 +49,20 @@ extension RunText {
     /// What `run` prints of a cycle: the skip and its reasons, or the transactions, routes and new
     /// weights (a dry-run disagreement and an unsettled state were said on stderr as they happened).
     static func print(_ result: CycleResult, json: Bool) throws {
+        if let paper = result.paper {
+            let summary = RunReport.PaperSummary(value: paper.value, holdValue: paper.holdValue, predictedCosts: paper.predictedCosts)
+            let decision: RunDecision = result.status == .completed ? .rebalance : .skip
+            if json {
+                try JSONOutput.print(RunOutput(runId: paper.runId, decision: decision, reasons: result.reasons, routes: [], gasUsed: nil,
+                                               paper: summary))
+            } else {
+                let what = decision == .rebalance ? "rebalanced on paper" : "skip — \(result.reasons.joined(separator: "; "))"
+                Swift.print("paper run \(paper.runId): \(what)")
+                Swift.print(String(format: "paper book %.2f %@ vs holding %.2f %@ (predicted costs so far %.2f %@)", paper.value, paper.quote,
+                                   paper.holdValue, paper.quote, paper.predictedCosts, paper.quote))
+            }
+            return
+        }
         switch result.status {
         case .skipped:
             let runId = result.runId ?? 0

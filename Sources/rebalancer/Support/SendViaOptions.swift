@@ -41,7 +41,7 @@ struct SendViaOptions: ParsableArguments {
     }
 
     /// The channel for `network`, the reputation key checked against the operator's.
-    func channel(network: NetworkConfig, operatorKey: PrivateKey,
+    func channel(network: NetworkConfig, operatorKey: PrivateKey?,
                  environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SendChannel {
         let via = try reporting(sendVia == nil ? "networks/\(network.name).json sendVia" : "--send-via") {
             try SendVia.parse(sendVia ?? network.defaultSendVia, argument: sendVia == nil ? "sendVia" : "--send-via")
@@ -54,7 +54,7 @@ struct SendViaOptions: ParsableArguments {
                 try KeySource.environment(variable: Self.reputationKeyVariable).load(environment: environment)
             }
         }
-        if let reputation, reputation.address == operatorKey.address {
+        if let reputation, let operatorKey, reputation.address == operatorKey.address {
             throw CLIError("\(reputationKeyFile.map { "--reputation-key-file \($0)" } ?? Self.reputationKeyVariable): the reputation key must not be the operator key (it is sent with every relay request)")
         }
         if fallback == "public", !via.isPrivate { throw CLIError("--fallback public: only meaningful with a private --send-via") }

@@ -1,85 +1,20 @@
 import EthCore
 import Market
 
-/// Tokens (by symbol) joined by pools: the graph the router searches. Built once from a snapshot's
-/// pools and reusable across many routes.
-public struct PoolGraph: Sendable {
-    /// One direction through one pool.
-    public struct Edge: Sendable, Hashable {
-        /// Index into `pools`.
-        public let pool: Int
-        /// Indices into that pool's `tokens`.
-        public let tokenIn: Int
-        public let tokenOut: Int
-        /// Index into `symbols` of the token received.
-        public let to: Int
-    }
-
-    public let pools: [any Pool]
-    /// Every token symbol some pool holds, in first-seen order.
-    public let symbols: [String]
-    let ids: [String: Int]
-    /// Edges leaving each token, by index into `symbols`.
-    let edges: [[Edge]]
-    /// The same, keeping only the `multiHopPoolsPerPair` deepest pools toward each neighbour: what
-    /// paths of two or more hops may use. Parallel direct pools all stay (they are what a split
-    /// is made of); for long paths a thin extra pool per hop multiplies the search, not the output.
-    let multiHopEdges: [[Edge]]
-
-    /// Pools per token pair considered inside multi-hop paths.
-    public static let multiHopPoolsPerPair = 3
-
+/// The router's searches over the shared pool graph: simple paths up to a hop limit, ranked by a
+/// quick float quote, and exact hop-by-hop quotes.
+extension PoolGraph {
     /// Depth-first enumeration stops after this many paths, so that a dense graph cannot stall the
     /// router; the candidates are ranked and capped afterwards anyway.
     public static let enumerationLimit = 20_000
 
-    public init(pools: [any Pool]) {
-        var ids: [String: Int] = [:]
-        var symbols: [String] = []
-        var edges: [[Edge]] = []
-        func id(_ s: String) -> Int {
-            if let i = ids[s] { return i }
-            ids[s] = symbols.count
-            symbols.append(s)
-            edges.append([])
-            return symbols.count - 1
-        }
-        for (p, pool) in pools.enumerated() {
-            let tokens = pool.tokens
-            let tokenIds = tokens.map(id)
-            for i in tokens.indices {
-                // A malformed pool may list a symbol twice; such a "swap" is meaningless.
-                for j in tokens.indices where i != j && tokens[i] != tokens[j] {
-                    edges[tokenIds[i]].append(Edge(pool: p, tokenIn: i, tokenOut: j, to: tokenIds[j]))
-                }
-            }
-        }
-        self.pools = pools
-        self.symbols = symbols
-        self.ids = ids
-        self.edges = edges
-        self.multiHopEdges = edges.map { out in
-            Dictionary(grouping: out, by: \.to).values.flatMap { toward in
-                toward.sorted { pools[$0.pool].depth(of: $0.tokenIn) > pools[$1.pool].depth(of: $1.tokenIn) }
-                    .prefix(PoolGraph.multiHopPoolsPerPair)
-            }.sorted { ($0.to, $0.pool) < ($1.to, $1.pool) }
-        }
-    }
-
-    public func contains(_ symbol: String) -> Bool { ids[symbol] != nil }
-
-    /// The directions out of `symbol` (empty for an unknown token).
-    public func edges(from symbol: String) -> [Edge] {
-        guard let id = ids[symbol] else { return [] }
-        return edges[id]
-    }
-
     /// Every path from `sell` to `buy` with at most `maxHops` hops that visits no token twice and
     /// uses no pool twice (a three-token pool could otherwise appear in two hops), up to `limit`
-    /// paths; every direct pool, and the deepest few per token pair inside longer paths. Shorter paths come first (iterative deepening), so a dense graph that hits the limit
+    /// paths; every direct pool, and the deepest few per token pair (`deepEdges`) inside longer
+    /// paths. Shorter paths come first (iterative deepening), so a dense graph that hits the limit
     /// still yields every direct and two-hop path.
     public func paths(from sell: String, to buy: String, maxHops: Int, limit: Int = PoolGraph.enumerationLimit) -> [SwapPath] {
-        guard let s = ids[sell], let b = ids[buy], s != b, maxHops >= 1 else { return [] }
+        guard let s = id(of: sell), let b = id(of: buy), s != b, maxHops >= 1 else { return [] }
         var found: [SwapPath] = []
         var visited = [Bool](repeating: false, count: symbols.count)
         var hops: [SwapPath.Hop] = []
@@ -87,7 +22,7 @@ public struct PoolGraph: Sendable {
         visited[s] = true
 
         func walk(_ at: Int, length: Int) {
-            for e in (length == 1 ? edges[at] : multiHopEdges[at]) {
+            for e in (length == 1 ? edges[at] : deepEdges[at]) {
                 if found.count >= limit { return }
                 if visited[e.to] || hops.contains(where: { $0.pool == e.pool }) { continue }
                 let last = hops.count + 1 == length

@@ -1,0 +1,59 @@
+import Foundation
+
+extension ConcentratedLiquidityPool {
+    struct FloatWalk {
+        var out: Double
+        /// √P (token1 per token0, raw units) where the input ran out.
+        var sqrtPrice: Double
+        /// The input reached the edge of the window (or of all liquidity) before it ran out.
+        var exhausted: Bool
+    }
+
+    /// The float view for the search: the same ranges as the exact swap, crossed in Double with the
+    /// fee taken up front. Monotone and concave in the input; never used for an amount that is sent.
+    func floatWalk(input: Double, zeroForOne: Bool) -> FloatWalk {
+        var left = input * (1 - Double(fee) / 1e6)
+        var s = sqrtPriceX96.doubleValue / 0x1p96
+        var l = liquidity.doubleValue
+        var out = 0.0
+        let edgeTick = zeroForOne ? max(window.lowerTick, TickMath.minTick) : min(window.upperTick, TickMath.maxTick)
+        let stepper = TickBitmapStep(ticks: ticks, spacing: tickSpacing, window: window)
+        // Initialized ticks in the direction of travel, then the window's edge.
+        var k = zeroForOne ? stepper.lastIndex(atMost: tick) : stepper.firstIndex(atLeast: tick + 1)
+        while true {
+            let boundaryTick: Int, net: Double?
+            if let index = k, zeroForOne ? ticks[index].index >= edgeTick : ticks[index].index <= edgeTick {
+                boundaryTick = ticks[index].index
+                let n = ticks[index].liquidityNet
+                net = (n.isNegative ? -1 : 1) * n.magnitude.doubleValue
+                k = zeroForOne ? (index > 0 ? index - 1 : nil) : (index + 1 < ticks.count ? index + 1 : nil)
+            } else {
+                boundaryTick = edgeTick
+                net = nil
+            }
+            let b = pow(1.0001, Double(boundaryTick) / 2)
+            if l > 0 {
+                if zeroForOne {
+                    let need = b < s ? l * (1 / b - 1 / s) : 0
+                    if left <= need {
+                        let s2 = 1 / (1 / s + left / l)
+                        return FloatWalk(out: out + l * (s - s2), sqrtPrice: s2, exhausted: false)
+                    }
+                    out += l * max(0, s - b)
+                    left -= need
+                } else {
+                    let need = b > s ? l * (b - s) : 0
+                    if left <= need {
+                        let s2 = s + left / l
+                        return FloatWalk(out: out + l * (1 / s - 1 / s2), sqrtPrice: s2, exhausted: false)
+                    }
+                    out += l * max(0, 1 / s - 1 / b)
+                    left -= need
+                }
+            }
+            s = b
+            guard let net else { return FloatWalk(out: out, sqrtPrice: s, exhausted: true) }
+            l = max(0, l + (zeroForOne ? -net : net))
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import EthCore
+import Foundation
+
+/// A Uniswap V3 pool: liquidity concentrated in tick ranges, as read at one block. Only the ticks in
+/// `window` (the bitmap words that were read) are known; a quote that would need others is refused.
+public struct ConcentratedLiquidityPool: Pool, Hashable, Sendable {
+    public struct Tick: Hashable, Sendable {
+        public var index: Int
+        /// Liquidity added when the price crosses this tick upwards (int128).
+        public var liquidityNet: Int256
+
+        public init(index: Int, liquidityNet: Int256) {
+            self.index = index
+            self.liquidityNet = liquidityNet
+        }
+    }
+
+    /// The ticks whose initialized state is known, inclusive at both ends.
+    public struct Window: Hashable, Sendable {
+        public var lowerTick: Int
+        public var upperTick: Int
+
+        public init(lowerTick: Int, upperTick: Int) {
+            self.lowerTick = lowerTick
+            self.upperTick = upperTick
+        }
+
+        /// The ticks of bitmap words `word - radius … word + radius` around the word of `tick`.
+        public static func words(around tick: Int, spacing: Int, radius: Int) -> Window {
+            let word = TickBitmapStep.compress(tick, spacing) >> 8
+            return Window(lowerTick: (word - radius) * 256 * spacing, upperTick: ((word + radius) * 256 + 255) * spacing)
+        }
+    }
+
+    public var address: Address
+    /// token0, token1 in the pool's order.
+    public var tokens: [String]
+    /// Hundredths of a basis point (500 = 0.05 %), as the pool stores it.
+    public var fee: UInt32
+    public var tickSpacing: Int
+    public var sqrtPriceX96: UInt256
+    public var tick: Int
+    /// Active liquidity (uint128).
+    public var liquidity: UInt256
+    /// Initialized ticks inside `window`, ascending.
+    public var ticks: [Tick]
+    public var window: Window
+    public var dex: String?
+
+    public var kind: PoolKind { .concentratedLiquidity }
+    /// A swap crossing no initialized tick; `swapGas(ticksCrossed:)` adds the crossings.
+    public var swapGas: UInt64 { GasModel.hop(kind) }
+
+    public init(address: Address, tokens: [String], fee: UInt32, tickSpacing: Int, sqrtPriceX96: UInt256, tick: Int,
+                liquidity: UInt256, ticks: [Tick], window: Window, dex: String? = nil) {
+        self.address = address
+        self.tokens = tokens
+        self.fee = fee
+        self.tickSpacing = tickSpacing
+        self.sqrtPriceX96 = sqrtPriceX96
+        self.tick = tick
+        self.liquidity = liquidity
+        self.ticks = ticks
+        self.window = window
+        self.dex = dex
+    }
+
+    @inline(__always)
+    func isPair(_ i: Int, _ j: Int) -> Bool { tokens.count == 2 && ((i == 0 && j == 1) || (i == 1 && j == 0)) }
+
+    public func amountOut(_ amountIn: UInt256, from i: Int, to j: Int) -> UInt256? {
+        guard isPair(i, j) else { return nil }
+        return try? fullSwap(zeroForOne: i == 0, .exactIn(amountIn)).amountOut
+    }
+
+    public func amountIn(forOut amountOut: UInt256, from i: Int, to j: Int) -> UInt256? {
+        guard isPair(i, j) else { return nil }
+        return try? fullSwap(zeroForOne: i == 0, .exactOut(amountOut)).amountIn
+    }
+
+    /// The state an exact-in swap of `amountIn` leaves; `nil` unless it pays at least `amountOut`.
+    public func applyingSwap(amountIn: UInt256, amountOut: UInt256, from i: Int, to j: Int) -> ConcentratedLiquidityPool? {
+        guard isPair(i, j), let result = try? fullSwap(zeroForOne: i == 0, .exactIn(amountIn)),
+              result.amountOut >= amountOut else { return nil }
+        return applying(result)
+    }
+
+    /// Gas of a swap that crosses `ticksCrossed` initialized ticks.
+    public static func swapGas(ticksCrossed: Int) -> UInt64 {
+        GasModel.concentratedLiquidityHop + UInt64(max(0, ticksCrossed)) * GasModel.tickCrossed
+    }
+
+    /// The input that takes the price to the edge of the window: more cannot be quoted exactly.
+    public func maxAmountIn(from i: Int, to j: Int) -> UInt256 {
+        guard isPair(i, j) else { return .zero }
+        let zeroForOne = i == 0
+        let edgeTick = zeroForOne ? max(window.lowerTick, TickMath.minTick) : min(window.upperTick, TickMath.maxTick)
+        guard var edge = TickMath.sqrtRatio(atTick: edgeTick) else { return .zero }
+        edge = zeroForOne ? max(edge, TickMath.minSqrtRatio + .one) : min(edge, TickMath.maxSqrtRatio - .one)
+        let huge = (UInt256.one << 255) - .one
+        guard let result = try? swap(zeroForOne: zeroForOne, .exactIn(huge), sqrtPriceLimitX96: edge) else { return .zero }
+        return result.amountIn
+    }
+
+    public func curve(from i: Int, to j: Int) -> SwapCurve { .general }
+
+    public func approximateOut(_ amountIn: Double, from i: Int, to j: Int) -> Double {
+        guard isPair(i, j), amountIn > 0 else { return 0 }
+        return floatWalk(input: amountIn, zeroForOne: i == 0).out
+    }
+
+    public func marginalRate(at amountIn: Double, from i: Int, to j: Int) -> Double {
+        guard isPair(i, j) else { return 0 }
+        let walk = floatWalk(input: max(0, amountIn), zeroForOne: i == 0)
+        guard !walk.exhausted else { return 0 }
+        let keep = 1 - Double(fee) / 1e6
+        let p = walk.sqrtPrice * walk.sqrtPrice
+        return i == 0 ? keep * p : keep / p
+    }
+
+    /// Fee-free price of token j in token i, raw units: (√P)² token1 per token0.
+    public func midRate(from i: Int, to j: Int) -> Double {
+        guard isPair(i, j) else { return 0 }
+        let s = sqrtPriceX96.doubleValue / 0x1p96
+        return i == 0 ? s * s : 1 / (s * s)
+    }
+
+    /// Token i held by the liquidity inside the window: what buying it all the way to the edge yields.
+    public func depth(of i: Int) -> Double {
+        guard tokens.count == 2, i == 0 || i == 1 else { return 0 }
+        return floatWalk(input: .infinity, zeroForOne: i == 1).out
+    }
+}
