@@ -75,7 +75,10 @@ let package = Package(
         // report. `run`, `daemon` and `rehearse` drive it.
         .target(
             name: "Cycle",
-            dependencies: ["Execution", "Routing", "Strategy", "Market", "MarketLoading", "EthRPC", "EthSigning", "EthCore"]),
+            dependencies: [
+                "Execution", "Routing", "Strategy", "Market", "MarketLoading", "EthRPC", "EthSigning", "EthCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // Backtests: candles (files, synthetic), the pool cost model, the replay through the same
         // Strategist and planner as a live run, metrics. Computing only: callers read the files.
@@ -87,19 +90,20 @@ let package = Package(
             dependencies: [
                 "Backtest", "Cycle", "Operations", "Execution", "MarketLoading", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // Benchmarks: `swift run -c release rebalancer-bench`.
         .executableTarget(
             name: "rebalancer-bench",
-            dependencies: ["Backtest", "EthCore", "EthRPC", "EthSigning", "CSecp256k1", "Market", "MarketLoading", "Strategy", "Routing", "Execution", "TestOracles"]),
+            dependencies: ["Backtest", "EthCore", "EthRPC", "EthSigning", "CSecp256k1", "Market", "MarketLoading", "Strategy", "Routing", "Execution", "Cycle", "TestOracles"]),
 
         // Runs the built `rebalancer` binary the way a user does (shared by the CLI and devnet tests).
         .target(name: "TestSupport", dependencies: ["EthRPC", "EthCore"], path: "Tests/TestSupport"),
         // The suite's one seeded generator and oracles that share no code with what they check
         // (the bench measures against them too).
         .target(name: "TestOracles", dependencies: ["EthCore"], path: "Tests/TestOracles"),
-        .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["rebalancer", "Execution", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "QuoteIntegrationTests", dependencies: ["Market", "MarketLoading", "EthRPC", "EthSigning", "EthCore", "TestOracles"]),
         .testTarget(
             name: "ExecutionTests", dependencies: ["Execution", "Routing", "Strategy", "Market", "EthRPC", "EthSigning", "EthCore", "TestSupport"]),

@@ -1,3 +1,4 @@
+import Dispatch
 import EthCore
 import Execution
 import Market
@@ -24,10 +25,33 @@ public struct CycleResult: Sendable {
     public var reason: String?
     /// The skip reasons (and a routing failure), as journaled.
     public var reasons: [String] = []
+    /// The drift the decision was made on (for metrics); nil when the cycle stopped before deciding.
+    public var drift: DriftReport?
+    /// Seconds per stage, in order (reconcile, read, decide and plan, dry run, journal, sign and
+    /// send, confirm, report): what `run --json` and the run report show.
+    public var timings: [StageSeconds] = []
     /// Filled when transactions were sent.
     public var execution: CycleExecution?
     /// Paper runs: the paper book after the run.
     public var paper: PaperRecord?
+}
+
+/// Measures a cycle's stages one after another on the monotonic clock.
+struct StageTimer {
+    private(set) var laps: [StageSeconds] = []
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap(_ stage: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        laps.append(StageSeconds(stage: stage, seconds: Double(now - last) / 1e9))
+        last = now
+    }
+
+    /// The laps with a last one for `stage`.
+    mutating func finish(_ stage: String) -> [StageSeconds] {
+        lap(stage)
+        return laps
+    }
 }
 
 /// What was sent and what the chain did with it.
@@ -51,6 +75,8 @@ public struct ExecutionSummary: Sendable, Encodable {
     public var feesPaid: Double
     public var quoteToken: String
     public var secondsToConfirmation: Double
+    /// Fees, price impact and gas in the quote token, predicted and actual.
+    public var cost: RebalanceCost?
     /// How each transaction was sent and how long its inclusion took.
     public var sending: [SendingSummary] = []
 }
@@ -90,6 +116,18 @@ public enum CycleError: Error, Sendable, CustomStringConvertible {
     case dryRun(String)
     case noGasEstimate(label: String)
     case confirmation(runId: Int64, reason: String)
+
+    /// A short name of what failed, for metrics: node, portfolio, journal, dry-run, confirmation, key.
+    public var kind: String {
+        switch self {
+        case .keyIsNotOperator: return "key"
+        case .node: return "node"
+        case .portfolio, .noPrice: return "portfolio"
+        case .journal: return "journal"
+        case .dryRun, .noGasEstimate: return "dry-run"
+        case .confirmation: return "confirmation"
+        }
+    }
 
     public var description: String {
         switch self {

@@ -69,18 +69,31 @@ public final class NodeSession: @unchecked Sendable {
     /// router and vault, the operator's gas money, every pool, and in vault mode the vault's
     /// allowlist and bounds. `block` nil reads the latest block (pinned by number).
     public func read(portfolio: PortfolioConfig, block: UInt64? = nil) throws(StateLoadError) -> LoadedState {
+        try loader.load(request(portfolio, pinned: pin(block)))
+    }
+
+    /// Several portfolios' states at one block in the round trips of one read (each operator's
+    /// pending nonce included): a daemon's tick over many portfolios on this network.
+    public func read(portfolios: [PortfolioConfig]) throws(StateLoadError) -> [LoadedState] {
+        let pinned = pin(nil)
+        return try loader.load(portfolios.map { request($0, pinned: pinned) })
+    }
+
+    /// The head found while comparing nodes pins the first read only; later reads ask anew.
+    private func pin(_ block: UInt64?) -> BlockTag {
+        let compared = lock.withLock { () -> BlockHeader? in defer { comparedHead = nil }; return comparedHead }
+        return block.map { .number($0) } ?? compared.map { .number($0.number) } ?? .latest
+    }
+
+    private func request(_ portfolio: PortfolioConfig, pinned: BlockTag) -> StateRequest {
         // The rebalancing vault is a spender only when the holder is another address (EOA mode deposits).
         let extra = portfolio.vault.map { $0 == portfolio.holder ? [] : [$0] } ?? []
         let maxAge = portfolio.policy.maxBlockAgeSeconds
-        // The head found while comparing nodes pins the first read only; later reads ask anew.
-        let compared = lock.withLock { () -> BlockHeader? in defer { comparedHead = nil }; return comparedHead }
-        let pinned: BlockTag = block.map { .number($0) } ?? compared.map { .number($0.number) } ?? .latest
-        let request = StateRequest(
+        return StateRequest(
             holder: portfolio.holder, operator: portfolio.operator,
             spenders: StateRequest.spenders(of: network, extra: extra), block: pinned,
             maxBlockAgeSeconds: maxAge.isFinite && maxAge > 0 ? UInt64(min(maxAge, 1e12)) : nil,
             vault: portfolio.mode == .vault ? portfolio.vault : nil)
-        return try loader.load(request)
     }
 }
 

@@ -3,6 +3,7 @@ import EthRPC
 import EthSigning
 import Execution
 import Foundation
+import Logging
 import Market
 import MarketLoading
 import Routing
@@ -27,6 +28,12 @@ public struct RebalanceCycle {
     public var onEvent: (@Sendable (CycleEvent) -> Void)?
     /// Seconds since 1970; passed in so the cycle's decisions are reproducible in tests.
     public var now: @Sendable () -> UInt64
+    /// Each stage's log line (see `CycleLog`); silent unless the caller sets one. The caller puts
+    /// the network and portfolio in its metadata.
+    public var logger: Logger = .silent
+    /// The portfolio's state from a read shared with other portfolios this tick (with the operator's
+    /// pending nonce); used instead of reading again unless earlier transactions had to be settled.
+    public var preloaded: LoadedState?
     /// Where signed bytes go (public mempool or private relays); reads stay on the session's node.
     public var channel: SendChannel
 
@@ -55,24 +62,35 @@ public struct RebalanceCycle {
             throw .keyIsNotOperator(key: key.address, operator: portfolio.operator, portfolioFile: portfolioFile)
         }
         do { try session.verifyChain() } catch { throw .node("\(error)") }
+        var timer = StageTimer()
 
         // 1. Whatever an earlier run left unfinished is settled first; nothing new is planned while
         //    the operator has a transaction the chain has not settled (ours or another host's).
-        if try settleEarlierRuns(key: key) { onEvent?(.settledEarlierTransactions) }
-        do { try PendingNonceCheck(client: client, journal: journal).verifyQuiet(key.address) } catch {
+        var preloaded = self.preloaded
+        if try settleEarlierRuns(key: key) {
+            preloaded = nil
+            onEvent?(.settledEarlierTransactions)
+            logger.stage(.notice, "reconcile", "settled earlier unfinished transactions")
+        }
+        let counts = preloaded.flatMap { p in p.operatorNonce.flatMap { latest in p.operatorPendingNonce.map { (latest: latest, pending: $0) } } }
+        do { try PendingNonceCheck(client: client, journal: journal).verifyQuiet(key.address, counts: counts) } catch {
             switch error {
             case .unsettled, .unexplainedPendingNonces:
                 onEvent?(.unsettled("\(error)"))
-                return CycleResult(status: .unsettled, reason: "\(error)")
+                logger.stage(.warning, "reconcile", "nothing planned: \(error)")
+                return CycleResult(status: .unsettled, reason: "\(error)", timings: timer.finish("reconcile"))
             default: throw .node("\(error)")
             }
         }
 
         // 2. Fresh state, the journal's price history for the moving-average guard, and a new plan.
+        timer.lap("reconcile")
         let loaded = try readState()
         var state = loaded.state
+        timer.lap("read")
         let result = try decide(&state, node: loaded.node, paper: false)
         let outcome = result.outcome
+        timer.lap("decide and plan")
         var report = RunReport.planned(state: state, network: network, portfolio: portfolio, result: result)
 
         // 3. A skip is a decision: journaled with its reasons.
@@ -83,15 +101,23 @@ public struct RebalanceCycle {
                                      blockNumber: state.block.number, decision: .skip, reasons: reasons, plan: nil, status: .skipped)
             }
             report.runId = runId
+            let timings = timer.finish("journal")
+            report.timings = timings
             try? journal.finishRun(runId, status: .skipped, outcome: JournalJSON.encode(report))
+            logger.stage(.notice, "decide", "skipped", ["runId": .number(runId), "block": .number(state.block.number),
+                                                        "reasons": .array(reasons.map { .string($0) })])
             return CycleResult(status: .skipped, runId: runId, decision: outcome.decision, reason: reasons.joined(separator: "; "),
-                               reasons: reasons)
+                               reasons: reasons, drift: outcome.drift, timings: timings)
         }
 
         // 4. Dry run at this block: it must agree with the plan to the wei, or nothing is sent.
         let context = DryRunContext(state: state, network: network, portfolio: portfolio, prices: outcome.prices)
         let simulation: DryRunReport
-        do { simulation = try Simulator(client: client).simulate(plan, context: context) } catch { throw .dryRun("\(error)") }
+        do { simulation = try Simulator(client: client).simulate(plan, context: context) } catch {
+            logger.stage(.error, "dry run", "dry run failed: \(error)", ["block": .number(state.block.number)])
+            throw .dryRun("\(error)")
+        }
+        timer.lap("dry run")
         let planJSON = JournalJSON.encode(PlanRecord(trades: plan.trades, transactions: plan.transactions.map(\.label), deadline: plan.deadline))
         guard simulation.agrees else {
             let why = simulation.problems.first ?? "the simulation disagrees with the plan"
@@ -99,8 +125,10 @@ public struct RebalanceCycle {
                                               blockNumber: state.block.number, decision: .rebalance, reasons: ["dry run disagreed: \(why)"],
                                               plan: planJSON, status: .failed)
             onEvent?(.dryRunDisagreed(runId: runId, why: why))
+            logger.stage(.error, "dry run", "the dry run disagrees with the plan, nothing sent: \(why)",
+                         ["block": .number(state.block.number), "runId": runId.map { .number($0) } ?? .string("none")])
             return CycleResult(status: .disagreed, runId: runId, decision: outcome.decision,
-                               reason: "the dry run disagrees with the plan: \(why)")
+                               reason: "the dry run disagrees with the plan: \(why)", drift: outcome.drift, timings: timer.finish("journal"))
         }
         var gasPlanned = plan.withGasEstimates(from: simulation)
         // A partial EOA simulation (a node without snapshot replay) cannot estimate swaps that spend
@@ -114,6 +142,8 @@ public struct RebalanceCycle {
             unestimated += 1
         }
         if unestimated > 0 { onEvent?(.unestimatedGas(count: unestimated, method: simulation.method.rawValue)) }
+        logger.stage(.info, "dry run", "the dry run agrees with the plan (\(simulation.method.rawValue))",
+                     ["block": .number(state.block.number), "unestimated": .number(unestimated)])
 
         // 5. Journal, sign, send (one batch), confirm.
         let runId = try journaled { () throws(JournalError) in
@@ -122,7 +152,10 @@ public struct RebalanceCycle {
         }
         let sender = TransactionSender(client: client, journal: journal, key: key, network: network, hooks: sendHooks, channel: channel)
         let sent: [SentTransaction]
+        timer.lap("journal")
         do { sent = try sender.send(runId: runId, transactions: gasPlanned.transactions) } catch {
+            timer.lap("sign and send")
+            logger.stage(.error, "send", "send failed: \(error)", ["runId": .number(runId)])
             guard let journaledTxs = try? journal.transactions(runId: runId), !journaledTxs.isEmpty else {
                 try? journal.finishRun(runId, status: .failed, outcome: nil)
                 throw .node("run \(runId): \(error)")
@@ -131,9 +164,15 @@ public struct RebalanceCycle {
             // `sending`; the next run's reconciler settles it before anything new is planned.
             let reason = "run \(runId): \(error); the journal keeps the transactions as unsettled until the chain settles them (the next run reconciles first)"
             onEvent?(.unsettled(reason))
-            return CycleResult(status: .unsettled, runId: runId, decision: outcome.decision, reason: reason)
+            return CycleResult(status: .unsettled, runId: runId, decision: outcome.decision, reason: reason, drift: outcome.drift,
+                               timings: timer.laps)
         }
+        timer.lap("sign and send")
         onEvent?(.sent(runId: runId, hashes: sent.map(\.hash)))
+        for tx in sent {
+            logger.stage(.notice, "send", "sent \(tx.label)", ["runId": .number(runId), "txHash": .string(tx.hash.hex),
+                                                             "nonce": .number(tx.nonce), "block": .number(state.block.number)])
+        }
         // Past the plan's deadline the swaps would revert anyway: a stuck transaction is cancelled
         // with a zero-value self-transfer instead of being bumped.
         let deadline = plan.deadline
@@ -142,7 +181,11 @@ public struct RebalanceCycle {
                                   progress: progress, isStale: { clock() > deadline }, channel: channel)
         let outcomes: [SendOutcome]
         let sentAt = Date()
-        do { outcomes = try confirmer.confirm(sent) } catch { throw .confirmation(runId: runId, reason: "\(error)") }
+        do { outcomes = try confirmer.confirm(sent) } catch {
+            logger.stage(.error, "confirm", "confirmation failed: \(error)", ["runId": .number(runId)])
+            throw .confirmation(runId: runId, reason: "\(error)")
+        }
+        timer.lap("confirm")
 
         // 6. Predicted against actual.
         let routeOutcomes: [RouteOutcome]
@@ -161,8 +204,6 @@ public struct RebalanceCycle {
         if ok, let after = try? session.read(portfolio: portfolio).state, let weights = try? Self.weights(of: after, network: network, portfolio: portfolio) {
             report.allocation = AllocationRow.rows(drift: outcome.drift, weightsAfter: weights, policy: portfolio.policy)
         }
-        report.runId = runId
-        try? journal.finishRun(runId, status: ok ? .completed : .failed, outcome: JournalJSON.encode(report))
 
         let gasUsed = outcomes.compactMap(\.gasUsed).reduce(0, +)
         let estimated = gasPlanned.transactions.compactMap(\.gasEstimate).reduce(0, +)
@@ -171,13 +212,27 @@ public struct RebalanceCycle {
             return sum.adding(c) ?? sum
         }
         let dryRunPrice = context.baseFeePerGas.adding(context.priorityFeePerGas) ?? .zero
-        let summary = ExecutionSummary(
+        var summary = ExecutionSummary(
             routes: routeOutcomes, gasEstimated: estimated, gasUsed: gasUsed, costWei: cost,
             dryRunCostWei: UInt256(estimated).multiplied(by: dryRunPrice) ?? .zero, feesPaid: plan.trades.feesPaid,
             quoteToken: portfolio.quoteToken, secondsToConfirmation: Date().timeIntervalSince(sentAt),
             sending: outcomes.map(SendingSummary.init))
+        let rebalanceCost = RunReport.cost(
+            state: state, network: network, portfolio: portfolio, result: result,
+            trades: routeOutcomes.map { RebalanceCost.Trade(sell: $0.sell, buy: $0.buy, amountIn: $0.amountIn, predictedOut: $0.predictedOut,
+                                                            actualOut: ok ? $0.actualOut : nil) },
+            predictedGasWei: summary.dryRunCostWei, actualGasWei: cost)
+        summary.cost = rebalanceCost
+        report.cost = rebalanceCost
         let failure = outcomes.first { $0.status != .mined }.map { "\($0.label): \($0.status.rawValue) (\($0.hashHex))" }
+        timer.lap("report")
+        report.runId = runId
+        report.timings = timer.laps
+        try? journal.finishRun(runId, status: ok ? .completed : .failed, outcome: JournalJSON.encode(report))
+        logger.stage(ok ? .notice : .error, "report", ok ? "completed" : "failed: \(failure ?? "?")",
+                     ["runId": .number(runId), "gasUsed": .number(gasUsed), "costWei": .string(cost.description)])
         return CycleResult(status: ok ? .completed : .failed, runId: runId, decision: outcome.decision, reason: failure,
+                           drift: outcome.drift, timings: timer.laps,
                            execution: CycleExecution(transactions: gasPlanned.transactions, outcomes: outcomes, routes: routeOutcomes,
                                                      state: state, allocation: report.allocation, summary: summary))
     }
@@ -192,8 +247,11 @@ public struct RebalanceCycle {
 
     /// The confirmer's progress as the caller's events.
     var forwarded: (@Sendable (ConfirmerEvent) -> Void)? {
-        guard let onEvent else { return nil }
-        return { @Sendable event in onEvent(.confirmer(event)) }
+        let logger = logger, onEvent = onEvent
+        return { @Sendable event in
+            logger.stage(event.logLevel, "confirm", "\(event)", event.logMetadata)
+            onEvent?(.confirmer(event))
+        }
     }
 
     /// The confirmer's progress of this run's own transactions: the caller's events, through the
@@ -218,7 +276,14 @@ public struct RebalanceCycle {
     /// The portfolio's state at the latest block, checked against the portfolio.
     func readState() throws(CycleError) -> LoadedState {
         let loaded: LoadedState
-        do { loaded = try session.read(portfolio: portfolio) } catch { throw .node("\(error)") }
+        if let preloaded { loaded = preloaded } else {
+            do { loaded = try session.read(portfolio: portfolio) } catch {
+                logger.stage(.error, "read", "state read failed: \(error)")
+                throw .node("\(error)")
+            }
+        }
+        logger.stage(.info, "read", "state read", ["block": .number(loaded.state.block.number), "roundTrips": .number(loaded.roundTrips),
+                                                   "node": .string(loaded.node)])
         do { try portfolio.validate(knownTokens: Set(loaded.state.tokens.map(\.symbol))) } catch {
             throw .portfolio(file: portfolioFile, reason: "\(error)")
         }
@@ -242,8 +307,19 @@ public struct RebalanceCycle {
             if case .strategy(.noPrice(let token, let quote)) = error { throw .noPrice(token: token, quote: quote, source: node) }
             throw .portfolio(file: portfolioFile, reason: "\(error)")
         }
+        let outcome = result.outcome
+        logger.stage(outcome.decision.shouldRebalance ? .notice : .info, "decide",
+                     "decision: \(outcome.decision.shouldRebalance ? "rebalance" : "skip")\(paper ? " (paper)" : "")",
+                     ["block": .number(state.block.number), "totalValue": .stringConvertible(outcome.drift.totalValue),
+                      "reasons": .array(outcome.decision.reasons.map { .string($0.description) })])
+        if let plan = result.plan {
+            logger.stage(.info, "plan", "planned \(plan.trades.routes.count) route(s) in \(plan.transactions.count) transaction(s)",
+                         ["block": .number(state.block.number), "routeGas": .number(plan.trades.routeGas)])
+        } else if let routing = result.routingError {
+            logger.stage(.error, "plan", "routing failed: \(routing)", ["block": .number(state.block.number)])
+        }
         try? journal.recordPrices(network: network.name, blockNumber: state.block.number, blockTimestamp: state.block.timestamp,
-                                  quote: portfolio.quoteToken, prices: result.outcome.prices.prices)
+                                  quote: portfolio.quoteToken, prices: outcome.prices.prices)
         return result
     }
 

@@ -52,6 +52,15 @@ public final class StateLoader: @unchecked Sendable {
     private var needsDiscovery: Bool { !discovery.queries.isEmpty && lock.withLock { discoveredPools == nil } }
 
     public func load(_ request: StateRequest) throws(StateLoadError) -> LoadedState {
+        guard let loaded = try load([request]).first else { throw .blockNotFound(node: client.endpointDescription, block: request.block.description) }
+        return loaded
+    }
+
+    /// Several holders' states at one block, in the same round trips as one: every request's reads
+    /// ride in the one state batch (pinned by the first request's block), and each operator's
+    /// pending nonce with them. What a daemon with many portfolios on one network reads per tick.
+    public func load(_ requests: [StateRequest]) throws(StateLoadError) -> [LoadedState] {
+        guard let request = requests.first else { return [] }
         var roundTrips = 0
         let number: UInt64
         switch request.block {
@@ -71,9 +80,11 @@ public final class StateLoader: @unchecked Sendable {
             number = header.number
         }
         roundTrips += 1
-        var loaded = try read(request, at: number)
-        loaded.roundTrips = roundTrips
-        return loaded
+        return try read(requests, at: number).map { loaded in
+            var loaded = loaded
+            loaded.roundTrips = roundTrips
+            return loaded
+        }
     }
 
     /// The pinning batch: the chain id (checked), the tag's header when asked, and the `getPair`
@@ -100,24 +111,46 @@ public final class StateLoader: @unchecked Sendable {
         return result
     }
 
-    /// The state batch, every member pinned to `number`.
-    private func read(_ request: StateRequest, at number: UInt64) throws(StateLoadError) -> LoadedState {
+    /// The state batch, every member pinned to `number` (a second request and more add their own
+    /// members; the pending nonces only with several, where no later check asks for them).
+    private func read(_ requests: [StateRequest], at number: UInt64) throws(StateLoadError) -> [LoadedState] {
+        guard let first = requests.first else { return [] }
         let pools = (network.pools ?? []) + (lock.withLock { discoveredPools } ?? [])
-        let plan = StateReadPlan(network: network, pools: pools, holder: request.holder, operator: request.operator,
-                                 spenders: request.spenders, vault: request.vault)
+        let plans = requests.map { request in
+            StateReadPlan(network: network, pools: pools, holder: request.holder, operator: request.operator,
+                          spenders: request.spenders, vault: request.vault)
+        }
         let multicall = network.multicall3
         let budget = self.budget
-        let operatorAddress = request.operator
-        let (chainId, header, fees, nonce, results) = try rpc { () throws(RPCError) in
+        let several = requests.count > 1
+        let (chainId, header, fees, perRequest) = try rpc { () throws(RPCError) in
             try client.batch(at: .number(number)) { b in
-                (b.add(Eth.chainId()), b.header(), b.feeHistory(blockCount: request.feeHistoryBlocks, percentiles: [50]),
-                 operatorAddress.map { b.transactionCount(of: $0) },
-                 b.aggregate3(multicall: multicall, calls: plan.calls, budget: budget))
+                (b.add(Eth.chainId()), b.header(), b.feeHistory(blockCount: first.feeHistoryBlocks, percentiles: [50]),
+                 zip(requests, plans).map { request, plan in
+                     (request.operator.map { b.transactionCount(of: $0) },
+                      several ? request.operator.map { b.add(Eth.getTransactionCount($0, block: .pending)) } : nil,
+                      b.aggregate3(multicall: multicall, calls: plan.calls, budget: budget))
+                 })
             }
         }
         // The chain id first: against another chain every other answer is meaningless.
         try checkChainId(try rpc { () throws(RPCError) in try chainId.get() })
         let blockHeader = try headerValue(header, tag: .number(number))
+        // Fee history is advice for the fee estimator; a node without it still gives a snapshot.
+        let history = try? fees.get()
+        var out: [LoadedState] = []
+        for ((request, plan), (nonce, pendingNonce, results)) in zip(zip(requests, plans), perRequest) {
+            var loaded = try decode(request, plan: plan, header: blockHeader, history: history, nonce: nonce, results: results)
+            loaded.operatorPendingNonce = try pendingNonce.map { (p) throws(StateLoadError) in try rpc { () throws(RPCError) in try p.get() } }
+            out.append(loaded)
+        }
+        return out
+    }
+
+    /// One request's answers as its snapshot.
+    private func decode(_ request: StateRequest, plan: StateReadPlan, header blockHeader: BlockHeader, history: FeeHistory?,
+                        nonce: Pending<UInt64>?, results: Pending<[Multicall3.Result]>) throws(StateLoadError) -> LoadedState {
+        let multicall = network.multicall3
         let answers: [Multicall3.Result]
         do { answers = try results.get() } catch {
             // Empty or foreign return data: usually no Multicall3 at the configured address.
@@ -127,8 +160,6 @@ public final class StateLoader: @unchecked Sendable {
             }
             throw .rpc(error)
         }
-        // Fee history is advice for the fee estimator; a node without it still gives a snapshot.
-        let history = try? fees.get()
         let operatorNonce = try nonce.map { (p) throws(StateLoadError) in try rpc { () throws(RPCError) in try p.get() } }
 
         let context = StateReadPlan.Context(

@@ -52,6 +52,9 @@ public struct LoadedState: Sendable {
     /// The operator's native balance (gas money) and its nonce at the block, when an operator was given.
     public var operatorNativeBalance: UInt256?
     public var operatorNonce: UInt64?
+    /// The operator's nonce counting the node's pending transactions; read only when several
+    /// holders share one read (`StateLoader.load(_:)` with more than one request).
+    public var operatorPendingNonce: UInt64? = nil
     /// Wall-clock seconds between the block's timestamp and the read (0 when the block is "ahead").
     public var blockAgeSeconds: UInt64
     /// Set when the block is older than `StateRequest.maxBlockAgeSeconds`.

@@ -60,6 +60,9 @@ printTable("Transaction signing (target ≥ 90 % of raw libsecp256k1)", SigningB
 printTable("Routing and planning", try RoutingBench.run(seconds: seconds, targets: &targets))
 printTable("Backtests (targets: < 1 s, sweep < 5 s)", BacktestBench.run(quick: quick, targets: &targets))
 printTable("Uniswap V3 quotes against QuoterV2 on the devnet", ConcentratedLiquidityBench.rows(seconds: seconds, calls: quick ? 5 : 20))
+printTable("Pinned block to broadcast (node time out)", CycleBench.run(seconds: seconds, targets: &targets))
+let fleetRows = FleetBench.run()
+if !fleetRows.isEmpty { printTable("Several portfolios: one state read per tick (devnet, wall time, node included)", fleetRows) }
 
 print("\n## Targets\n")
 for t in targets { print("- \(t.met ? "met   " : "MISSED") \(t.name): \(t.measured) (target \(t.goal))") }

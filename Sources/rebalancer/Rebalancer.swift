@@ -22,6 +22,7 @@ struct Rebalancer: ParsableCommand {
             History.self,
             ReportCommand.self,
             Vault.self,
+            Doctor.self,
             Debug.self,
         ])
 

@@ -31,6 +31,10 @@ public struct RunReport: Sendable, Codable, Hashable {
     public var routes: [RouteSummary]
     public var gas: RunGasSummary
     public var decision: DecisionSummary
+    /// Fees, price impact and gas in the quote token, predicted and (after a live run) actual.
+    public var cost: RebalanceCost?
+    /// Seconds per stage of the cycle that made this report.
+    public var timings: [StageSeconds]?
     /// Paper runs: the paper book's value against holding its start balances.
     public var paper: PaperSummary?
 

@@ -16,17 +16,24 @@ public struct PendingNonceCheck: Sendable {
     }
 
     /// Throws `.unsettled` or `.unexplainedPendingNonces`; returns when the operator is quiet.
-    public func verifyQuiet(_ sender: Address) throws(SendError) {
+    /// `counts`: the sender's mined and pending nonce counts when a shared state read already has
+    /// them (a daemon's tick over many portfolios); otherwise they are asked for here.
+    public func verifyQuiet(_ sender: Address, counts: (latest: UInt64, pending: UInt64)? = nil) throws(SendError) {
         let live = try journaled { () throws(JournalError) in try journal.pendingTransactions() }
             .filter { $0.sender == sender }
         if !live.isEmpty {
             throw .unsettled(live.map { "\"\($0.intent)\" (run \($0.runId), nonce \($0.nonce), \($0.status.rawValue), \($0.hash))" })
         }
-        let (latest, pending) = try rpc("eth_getTransactionCount(\(sender), latest and pending)") { () throws(RPCError) in
-            let counts = try client.batch(at: .latest) { b in
-                (b.transactionCount(of: sender), b.add(Eth.getTransactionCount(sender, block: .pending)))
+        let latest: UInt64, pending: UInt64
+        if let counts {
+            (latest, pending) = counts
+        } else {
+            (latest, pending) = try rpc("eth_getTransactionCount(\(sender), latest and pending)") { () throws(RPCError) in
+                let counts = try client.batch(at: .latest) { b in
+                    (b.transactionCount(of: sender), b.add(Eth.getTransactionCount(sender, block: .pending)))
+                }
+                return (try counts.0.get(), try counts.1.get())
             }
-            return (try counts.0.get(), try counts.1.get())
         }
         if let unexplained = Self.unexplained(latest: latest, pending: pending) {
             throw .unexplainedPendingNonces(sender: sender, nonces: unexplained)

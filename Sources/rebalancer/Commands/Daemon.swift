@@ -3,6 +3,7 @@ import Cycle
 import EthSigning
 import Execution
 import Foundation
+import Logging
 import Operations
 #if canImport(Glibc)
 import Glibc
@@ -37,6 +38,9 @@ struct Daemon: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Stop after this many ticks (default: run until stopped).", transform: OptionValue.count)
     var ticks: Int?
+
+    @Option(help: ArgumentHelp("Serve Prometheus metrics on GET /metrics at this address, e.g. 127.0.0.1:9464.", valueName: "host:port"))
+    var metricsListen: String?
 
     func validate() throws {
         switch (every, at) {
@@ -76,11 +80,26 @@ struct Daemon: ParsableCommand {
     }
 
     func run() throws {
+        if let directory = cycle.portfolioOption.portfolios { return try runFleet(directory: directory) }
         let portfolio = try ConfigLoading.portfolio(path: cycle.portfolioOption.portfolio)
         let networkName = cycle.networkOption.network ?? portfolio.network
         let daemonLock = try TickLock.acquire(dataDir: cycle.dataDir, network: networkName, name: "daemon.lock", purpose: "a daemon")
         defer { daemonLock.release() }
         let key = cycle.paper ? nil : try cycle.keyOptions.load()
+        // Unattended: the stage logs are on unless --log-level says otherwise.
+        cycle.logging.bootstrap(defaultLevel: .notice)
+        let logger = LogOptions.cycleLogger(network: networkName, portfolioFile: cycle.portfolioOption.portfolio,
+                                            fingerprint: RehearsalLog.fingerprint(portfolio))
+        var metrics: MetricsSink?
+        if cycle.metricsFile != nil || metricsListen != nil {
+            metrics = MetricsSink(dataDir: cycle.dataDir, network: networkName, portfolioFile: cycle.portfolioOption.portfolio,
+                                  quoteToken: portfolio.quoteToken, textFile: cycle.metricsFile)
+        }
+        var server: MetricsServer?
+        if let metricsListen, let sink = metrics {
+            server = try reporting("--metrics-listen") { try MetricsServer(address: metricsListen) { sink.text } }
+        }
+        defer { withExtendedLifetime(server) {} }
         let alerts = try reporting("alert settings") { try AlertConfig.fromEnvironment(ProcessInfo.processInfo.environment) }
         let statePath = DataDirectory(cycle.dataDir).alertStatePath(network: networkName)
         let savedState: AlertState
@@ -90,14 +109,7 @@ struct Daemon: ParsableCommand {
         }
         var tracker = AlertTracker(policy: alerts.policy, state: savedState,
                                    label: "rebalancer \(networkName) \(cycle.portfolioOption.portfolio)")
-        signal(SIGTERM) { _ in stopRequested = 1 }
-        signal(SIGINT) { _ in stopRequested = 1 }
-        // A parent may have started us with these blocked (an inherited signal mask): unblock them.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGTERM)
-        sigaddset(&stopSignals, SIGINT)
-        sigprocmask(SIG_UNBLOCK, &stopSignals, nil)
+        Self.installStopHandlers()
         let quiet = isatty(STDOUT_FILENO) == 0 || cycle.output.json
         var tick = 0
         var node: RunCommand.Node?
@@ -107,19 +119,40 @@ struct Daemon: ParsableCommand {
             tick += 1
             let started = Date()
             if !quiet { print("tick \(tick) at \(ISO8601DateFormatter().string(from: started))") }
-            let outcome = tickOutcome(key: key, networkName: networkName, node: &node)
-            if let message = tracker.record(outcome, at: Date()) {
-                let errors = AlertDispatch.send(message, through: alerts.notifiers)
-                for e in errors { note("daemon: alert not delivered: \(e)") }
-                if alerts.notifiers.isEmpty { note("daemon: \(message.subject) (no alert channel configured)") }
-            }
+            let outcome = tickOutcome(key: key, networkName: networkName, node: &node, metrics: metrics)
+            if let message = tracker.record(outcome, at: Date()) { Self.deliver(message, alerts: alerts, logger: logger) }
             do { try Self.saveAlertState(tracker.state, to: statePath) } catch {
                 note("daemon: alert state not saved to \(statePath) (\(error.localizedDescription)); failures are counted in memory only until it is")
             }
+            metrics?.setAlerting(tracker.state.isAlerting)
             if let ticks, tick >= ticks { break }
             waitUntil(Self.nextTick(after: Date(), every: every, at: at, lastStart: started), quiet: quiet)
         }
         if stopRequested != 0 { note("daemon: stopped after tick \(tick)") }
+    }
+
+    static var stopping: Bool { stopRequested != 0 }
+
+    /// SIGTERM and SIGINT end the daemon after the current tick.
+    static func installStopHandlers() {
+        signal(SIGTERM) { _ in stopRequested = 1 }
+        signal(SIGINT) { _ in stopRequested = 1 }
+        // A parent may have started us with these blocked (an inherited signal mask): unblock them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &stopSignals, nil)
+    }
+
+    /// Sends an alert through every channel, logged; undelivered channels are said on stderr.
+    static func deliver(_ message: AlertMessage, alerts: AlertConfig, logger: Logger) {
+        let errors = AlertDispatch.send(message, through: alerts.notifiers)
+        logger.log(level: message.kind == .alert ? .warning : .notice, "\(message.subject)",
+                   metadata: ["stage": "alert", "channels": .stringConvertible(alerts.notifiers.count),
+                              "undelivered": .stringConvertible(errors.count)])
+        for e in errors { note("daemon: alert not delivered: \(e)") }
+        if alerts.notifiers.isEmpty { note("daemon: \(message.subject) (no alert channel configured)") }
     }
 
     /// Sleeps in small steps so a stop request is honoured within a fraction of a second; shows a
@@ -138,13 +171,17 @@ struct Daemon: ParsableCommand {
     /// One tick under the tick lock; failures become alert input, never an exit. The node session
     /// and journal are opened at the first tick that can, and kept: the chain id is checked once and
     /// discovered pairs stay known from tick to tick.
-    func tickOutcome(key: PrivateKey?, networkName: String, node: inout RunCommand.Node?) -> TickOutcome {
+    func tickOutcome(key: PrivateKey?, networkName: String, node: inout RunCommand.Node?, metrics: MetricsSink?) -> TickOutcome {
         do {
             let lock = try TickLock.acquire(dataDir: cycle.dataDir, network: networkName)
             defer { lock.release() }
-            let opened = try node ?? cycle.openNode()
+            let opened: RunCommand.Node
+            do { opened = try node ?? cycle.openNode() } catch {
+                metrics?.recordError(kind: "node")
+                throw error
+            }
             node = opened
-            let summary = try cycle.cycle(key: key, node: opened)
+            let summary = try cycle.cycle(key: key, node: opened, metrics: metrics)
             switch summary.status {
             case .completed: return .success
             case .skipped:

@@ -50,6 +50,11 @@ struct History: ParsableCommand {
         for e in entries {
             let gas = e.transactions.compactMap(\.gasUsed).reduce(0, +)
             var detail = e.decision == .skip ? e.reasons.joined(separator: "; ") : (gas > 0 ? "\(gas) gas" : "")
+            if e.decision == .rebalance, case .report(let report)? = e.outcome, let cost = report.cost {
+                let side = cost.actual ?? cost.predicted
+                detail += (detail.isEmpty ? "" : "; ") + "cost \(cost.actual == nil ? "predicted" : "actual") "
+                    + RebalanceCost.line(side, quote: cost.quoteToken)
+            }
             if case .report(let report)? = e.outcome, let paper = report.paper {
                 let book = String(format: "paper %.2f vs hold %.2f %@", paper.value, paper.holdValue, report.quoteToken)
                 detail = detail.isEmpty ? book : "\(book); \(detail)"

@@ -29,6 +29,7 @@ struct Rehearse: ParsableCommand {
     }
 
     func run() throws {
+        try cycle.portfolioOption.requireOne()
         let portfolio = try ConfigLoading.portfolio(path: cycle.portfolioOption.portfolio)
         let network = try ConfigLoading.network(named: cycle.networkOption.network ?? portfolio.network)
         guard !network.mainnet else { throw CLIError("--network: \(network.name) is mainnet; rehearse on a testnet (sepolia) or the devnet") }

@@ -3,6 +3,7 @@ import Cycle
 import EthSigning
 import Execution
 import Foundation
+import MarketLoading
 
 /// `rebalancer run`: reconcile the journal, re-read the chain, re-plan, dry-run, and only when the
 /// simulation agrees with the plan sign, journal, send and confirm; then report predicted against
@@ -19,12 +20,13 @@ struct RunCommand: ParsableCommand {
             or the operator has transactions the chain has not settled, so nothing was planned; 1 bad input or a node failure.
             """)
 
-    @OptionGroup var portfolioOption: PortfolioOption
+    @OptionGroup var portfolioOption: CyclePortfolioOption
     @OptionGroup var networkOption: NetworkOption
     @OptionGroup var rpc: RPCOptions
     @OptionGroup var keyOptions: KeyOptions
     @OptionGroup var sending: SendViaOptions
     @OptionGroup var output: JSONOption
+    @OptionGroup var logging: LogOptions
 
     @Option(help: "Directory for the journal (<data-dir>/<network>/journal.sqlite; default REBALANCER_DATA_DIR or ~/.rebalancer).")
     var dataDir: String?
@@ -35,6 +37,10 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Give up waiting for confirmations after this many seconds (the journal keeps the rest for the next run).",
             transform: OptionValue.seconds)
     var timeout: Double = 900
+
+    @Option(help: ArgumentHelp("Write Prometheus metrics to this file after each cycle (for node_exporter's textfile collector, *.prom).",
+                               valueName: "file"))
+    var metricsFile: String?
 
     @Flag(help: "Required on a network marked mainnet.")
     var confirmMainnet = false
@@ -53,9 +59,21 @@ struct RunCommand: ParsableCommand {
     static let unsettledExitCode: Int32 = 5
 
     func run() throws {
+        try portfolioOption.requireOne()
         let lock = try TickLock.acquire(dataDir: dataDir, network: networkOption.network ?? (try? ConfigLoading.portfolio(path: portfolioOption.portfolio))?.network ?? "devnet")
         defer { lock.release() }
-        let result = try cycle(key: paper ? nil : try keyOptions.load(), node: try openNode())
+        let key = paper ? nil : try keyOptions.load()
+        let metrics = try metricsFile.map { file in
+            let portfolio = try ConfigLoading.portfolio(path: portfolioOption.portfolio)
+            return MetricsSink(dataDir: dataDir, network: networkOption.network ?? portfolio.network, portfolioFile: portfolioOption.portfolio,
+                               quoteToken: portfolio.quoteToken, textFile: file)
+        }
+        let node: Node
+        do { node = try openNode() } catch {
+            metrics?.recordError(kind: "node")
+            throw error
+        }
+        let result = try cycle(key: key, node: node, metrics: metrics)
         switch result.status {
         case .disagreed: throw ExitCode(Self.disagreementExitCode)
         case .failed: throw ExitCode(Self.failedExitCode)
@@ -82,42 +100,59 @@ struct RunCommand: ParsableCommand {
     }
 
     /// One cycle: the portfolio file read afresh, the mainnet rules, then the library's cycle, printed.
-    func cycle(key: PrivateKey?, node: Node) throws -> CycleResult {
-        var portfolio = try ConfigLoading.portfolio(path: portfolioOption.portfolio)
+    /// `portfolioFile` (default --portfolio) and `preloaded` (its state from a read shared with other
+    /// portfolios) serve the daemon's --portfolios. Without a key the cycle is a paper run.
+    func cycle(key: PrivateKey?, node: Node, metrics: MetricsSink? = nil, portfolioFile: String? = nil,
+               preloaded: LoadedState? = nil) throws -> CycleResult {
+        let file = portfolioFile ?? portfolioOption.portfolio
+        var portfolio = try ConfigLoading.portfolio(path: file)
         let network = node.session.network
         if network.mainnet && !paper {
             guard portfolio.policy.maxTradePercentPerRun != nil else {
-                throw CLIError("\(portfolioOption.portfolio): policy.maxTradePercentPerRun must be set to run on mainnet (the per-run caution cap)")
+                throw CLIError("\(file): policy.maxTradePercentPerRun must be set to run on mainnet (the per-run caution cap)")
             }
             guard confirmMainnet else { throw CLIError("\(network.name) is mainnet: add --confirm-mainnet to send real transactions") }
             // The runbook's rule: rehearse on a testnet before mainnet.
             if RehearsalLog.lastPassed(portfolio, dataDir: dataDir, withinDays: rehearsalMaxAgeDays) == nil {
                 let message = "no rehearsal of this portfolio and policy passed in the last \(fmtDays(rehearsalMaxAgeDays)) days (rebalancer rehearse --network sepolia …)"
-                if requireRehearsal { throw CLIError("\(portfolioOption.portfolio): \(message); refusing (--require-rehearsal)") }
+                if requireRehearsal { throw CLIError("\(file): \(message); refusing (--require-rehearsal)") }
                 note("WARNING: \(message)")
             }
-            portfolio = GraduationCheck.apply(portfolio, network: network, portfolioFile: portfolioOption.portfolio, journal: node.journal)
+            portfolio = GraduationCheck.apply(portfolio, network: network, portfolioFile: file, journal: node.journal)
         }
         let channel = try sending.channel(network: network, operatorKey: key)
-        let showProgress = isatty(STDERR_FILENO) != 0 && !output.json
+        if logging.requested { logging.bootstrap(defaultLevel: .info) }
+        let structured = LogOptions.active && logging.logFormat == .json
+        // On a terminal the confirmations are one progress line redrawn in place; logs and pipes get none.
+        let progress = isatty(STDERR_FILENO) != 0 && !output.json && !structured ? ProgressLine() : nil
         let json = output.json
-        let cycle = RebalanceCycle(
-            session: node.session, journal: node.journal, portfolio: portfolio, portfolioFile: portfolioOption.portfolio,
+        var cycle = RebalanceCycle(
+            session: node.session, journal: node.journal, portfolio: portfolio, portfolioFile: file,
             confirmation: ConfirmationPolicy(network: network, pollIntervalSeconds: pollInterval, timeoutSeconds: timeout),
             sendHooks: CrashInjection.hooks(), confirmerProgress: CrashInjection.confirming(nil), channel: channel,
             onEvent: { event in
                 switch event {
-                case .confirmer: if showProgress { note("\(event)") }
+                case .confirmer(let step): progress?.show(step)
                 case .sent: if !json { print("\(event)") }
-                default: note("\(event)")
+                // As JSON lines the cycle's log carries these; a text line would break the stream.
+                default: if !structured { note("\(event)") }
                 }
             })
+        if LogOptions.active {
+            cycle.logger = LogOptions.cycleLogger(network: network.name, portfolioFile: file,
+                                                  fingerprint: RehearsalLog.fingerprint(portfolio))
+        }
+        cycle.preloaded = preloaded
         let result: CycleResult
         do {
             if let key { result = try cycle.run(key: key) } else { result = try cycle.runPaper() }
         } catch {
+            progress?.clear()
+            metrics?.recordError(kind: error.kind)
             throw CLIError("\(error)")
         }
+        progress?.clear()
+        metrics?.record(result, pending: try? node.journal.pendingTransactions().count)
         try RunText.print(result, json: output.json)
         return result
     }
@@ -129,6 +164,10 @@ struct RunOutput: Encodable {
     var reasons: [String]
     var routes: [RouteOutcome]
     var gasUsed: UInt64?
+    /// Seconds per stage of the cycle, in order.
+    var timings: [StageSeconds]
+    /// Fees, price impact and gas in the quote token, predicted and actual (rebalances only).
+    var cost: RebalanceCost? = nil
     /// How each transaction was sent and how long inclusion took.
     var sending: [SendingSummary] = []
     /// Paper runs: the book's value, holding's value, and the fills' predicted costs (quote units).

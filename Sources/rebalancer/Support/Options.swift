@@ -48,6 +48,34 @@ struct PortfolioOption: ParsableArguments {
     var portfolio: String
 }
 
+/// `--portfolio FILE` of the commands that run the cycle; the daemon also takes `--portfolios DIR`
+/// (several portfolios, one state read per tick). Exactly one of the two.
+struct CyclePortfolioOption: ParsableArguments {
+    @Option(name: .customLong("portfolio"),
+            help: ArgumentHelp("Portfolio file (JSON: network, mode, operator, vault, quoteToken, targets, policy).", valueName: "file"))
+    var file: String?
+
+    @Option(help: ArgumentHelp("daemon only, instead of --portfolio: every *.json portfolio in this directory, each with its own journal and lock (<data dir>/portfolios/<name>), one state read per network per tick.",
+                               valueName: "dir"))
+    var portfolios: String?
+
+    /// The portfolio file (empty only with --portfolios, which only the daemon accepts).
+    var portfolio: String { file ?? "" }
+
+    func validate() throws {
+        switch (file, portfolios) {
+        case (nil, nil): throw ValidationError("missing --portfolio <file>")
+        case (.some, .some): throw ValidationError("give either --portfolio or --portfolios, not both")
+        default: break
+        }
+    }
+
+    /// For the commands that run one portfolio.
+    func requireOne() throws {
+        if portfolios != nil { throw CLIError("--portfolios: only `daemon` runs several portfolios; give --portfolio FILE") }
+    }
+}
+
 /// `--json`: machine-readable output instead of a table.
 struct JSONOption: ParsableArguments {
     @Flag(help: "Print JSON instead of a table.")

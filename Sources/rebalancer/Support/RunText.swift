@@ -7,7 +7,7 @@ import Market
 /// What `run` prints: the transactions, predicted against actual per route, and the new weights.
 enum RunText {
     static func render(runId: Int64, outcomes: [SendOutcome], transactions: [PlannedTransaction], routes: [RouteOutcome],
-                       state: ChainState, allocation: [AllocationRow]) -> String {
+                       state: ChainState, allocation: [AllocationRow], cost: RebalanceCost? = nil) -> String {
         var out: [String] = []
         var t = Table([("transaction", .left), ("status", .left), ("block", .right), ("gas used", .right), ("estimated", .right),
                        ("sent via, inclusion", .left), ("hash", .left)])
@@ -33,6 +33,11 @@ enum RunText {
                        String(format: "%.2f%%", row.target), String(format: "%.1f–%.1f%%", row.bandLower, row.bandUpper)])
             }
             out.append(a.render())
+        }
+        if let cost {
+            out.append("")
+            out.append("cost predicted \(RebalanceCost.line(cost.predicted, quote: cost.quoteToken))")
+            if let actual = cost.actual { out.append("cost actual    \(RebalanceCost.line(actual, quote: cost.quoteToken))") }
         }
         out.append("")
         out.append("run \(runId): \(outcomes.allSatisfy { $0.status == .mined } ? "completed" : "FAILED") — see `rebalancer history` and `rebalancer report --html FILE`")
@@ -61,16 +66,17 @@ extension RunText {
         switch result.status {
         case .skipped:
             let runId = result.runId ?? 0
-            if json { try JSONOutput.print(RunOutput(runId: runId, decision: .skip, reasons: result.reasons, routes: [], gasUsed: nil)) }
+            if json { try JSONOutput.print(RunOutput(runId: runId, decision: .skip, reasons: result.reasons, routes: [], gasUsed: nil,
+                                                   timings: result.timings)) }
             else { Swift.print("run \(runId): skip — \(result.reasons.joined(separator: "; "))") }
         case .completed, .failed:
             guard let e = result.execution, let runId = result.runId else { return }
             if json {
                 try JSONOutput.print(RunOutput(runId: runId, decision: .rebalance, reasons: [], routes: e.routes, gasUsed: e.summary.gasUsed,
-                                               sending: e.summary.sending))
+                                               timings: result.timings, cost: e.summary.cost, sending: e.summary.sending))
             } else {
                 Swift.print(render(runId: runId, outcomes: e.outcomes, transactions: e.transactions, routes: e.routes, state: e.state,
-                                   allocation: e.allocation))
+                                   allocation: e.allocation, cost: e.summary.cost))
             }
         case .disagreed, .unsettled:
             break
