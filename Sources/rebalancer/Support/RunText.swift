@@ -53,7 +53,7 @@ extension RunText {
             let summary = RunReport.PaperSummary(value: paper.value, holdValue: paper.holdValue, predictedCosts: paper.predictedCosts)
             let decision: RunDecision = result.status == .completed ? .rebalance : .skip
             if json {
-                try JSONOutput.print(RunOutput(runId: paper.runId, decision: decision, reasons: result.reasons, routes: [], gasUsed: nil,
+                try JSONOutput.print(RunOutput(runId: paper.runId, decision: decision, reasons: result.reasons, routes: [], gasUsed: nil, timings: result.timings,
                                                paper: summary))
             } else {
                 let what = decision == .rebalance ? "rebalanced on paper" : "skip — \(result.reasons.joined(separator: "; "))"
