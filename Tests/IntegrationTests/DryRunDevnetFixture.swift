@@ -56,6 +56,16 @@ enum DryRunDevnet {
         return vault
     }
 
+    /// Wraps `whole` fresh ETH of account 3 and moves the WETH into `vault` (fresh ETH each time, so
+    /// repeated runs do not drain the account's fixture WETH).
+    static func fundWithWrappedEther(_ client: EthClient, network: NetworkConfig, vault: Address, whole: UInt256) throws {
+        let owner = try account3()
+        let weth = try #require(network.token("WETH"))
+        let wrap = try Devnet.send(client, key: owner, to: weth.address, data: try call("deposit()", []), value: whole * weth.token.unit)
+        #expect(wrap.status)
+        try transfer(client, key: owner, token: weth.address, to: vault, amount: whole * weth.token.unit)
+    }
+
     /// ERC-20 `transfer` from `key` (USDT returns nothing: only the receipt's status counts).
     static func transfer(_ client: EthClient, key: PrivateKey, token: Address, to: Address, amount: UInt256) throws {
         let r = try Devnet.send(client, key: key, to: token, data: try call("transfer(address,uint256)", [.address(to), .uint(amount)]))

@@ -54,12 +54,8 @@ import Testing
         let vault = try DryRunDevnet.deployVault(client, network: network, operator: op.address)
         // Fund it lopsided: 20 WETH and 5,000 USDC; targets want a third each in WETH, USDC, WBTC and DAI
         // shares, so WETH is sold into three tokens across pairs and the Balancer pools.
-        let weth = try #require(network.token("WETH")), usdc = try #require(network.token("USDC"))
-        // Wrap fresh ETH each run so that repeated runs do not drain account 3's fixture WETH.
-        let wrap = try Devnet.send(client, key: owner, to: weth.address, data: try DryRunDevnet.call("deposit()", []),
-                                   value: UInt256(20) * weth.token.unit)
-        #expect(wrap.status)
-        try DryRunDevnet.transfer(client, key: owner, token: weth.address, to: vault, amount: UInt256(20) * weth.token.unit)
+        let usdc = try #require(network.token("USDC"))
+        try DryRunDevnet.fundWithWrappedEther(client, network: network, vault: vault, whole: 20)
         try DryRunDevnet.transfer(client, key: owner, token: usdc.address, to: vault, amount: UInt256(5_000) * usdc.token.unit)
 
         let portfolio = PortfolioConfig(network: "devnet", mode: .vault, operator: op.address, vault: vault, quoteToken: "USDC",

@@ -33,13 +33,9 @@ final class FailingRevertTransport: RPCTransport, @unchecked Sendable {
     @Test func aFailedRollbackIsAnErrorThatSaysWhatStayedOnChain() throws {
         let (client, _) = try Devnet.connect()
         let network = try Devnet.network()
-        let owner = try DryRunDevnet.account3(), op = try DryRunDevnet.account4()
+        let op = try DryRunDevnet.account4()
         let vault = try DryRunDevnet.deployVault(client, network: network, operator: op.address)
-        let weth = try #require(network.token("WETH"))
-        let wrap = try Devnet.send(client, key: owner, to: weth.address, data: try DryRunDevnet.call("deposit()", []),
-                                   value: UInt256(5) * weth.token.unit)
-        #expect(wrap.status)
-        try DryRunDevnet.transfer(client, key: owner, token: weth.address, to: vault, amount: UInt256(5) * weth.token.unit)
+        try DryRunDevnet.fundWithWrappedEther(client, network: network, vault: vault, whole: 5)
         let portfolio = PortfolioConfig(network: "devnet", mode: .vault, operator: op.address, vault: vault, quoteToken: "USDC",
                                         targets: [TargetWeight(token: "WETH", percent: 50), TargetWeight(token: "USDC", percent: 50)],
                                         policy: DryRunDevnetTests.policy())
