@@ -35,8 +35,13 @@ extension ConfirmerEvent {
 
     var logMetadata: Logger.Metadata {
         switch self {
-        case .polled(let block, let confirmed, let total):
-            return ["block": .number(block), "confirmed": .number(confirmed), "transactions": .number(total)]
+        case .polled(let block, let confirmed, let total, let fees):
+            var metadata: Logger.Metadata = ["block": .number(block), "confirmed": .number(confirmed), "transactions": .number(total)]
+            if let fees {
+                metadata["maxFeePerGas"] = .stringConvertible(fees.maxFeePerGas)
+                metadata["maxPriorityFeePerGas"] = .stringConvertible(fees.maxPriorityFeePerGas)
+            }
+            return metadata
         case .mined(_, let hash, let block, _): return ["txHash": .string(hash.hex), "block": .number(block)]
         case .confirmed(_, let hash, let n): return ["txHash": .string(hash.hex), "confirmations": .number(n)]
         case .replaced(_, let nonce, let old, let new, _):

@@ -74,6 +74,15 @@ import Testing
         #expect(outcomes.map(\.status) == [.mined])
         #expect(try j.transaction(id: id)?.status == .mined)
         #expect(!events.values.contains { if case .dropped = $0 { return true } else { return false } })
+        // While it waits, each poll says what the waiting transaction pays; once none waits, nothing.
+        let polled = events.values.compactMap { event -> FeeQuote?? in
+            if case .polled(_, _, _, let fees) = event { return fees } else { return nil }
+        }
+        #expect(polled.count == 3)
+        #expect(polled.dropLast().allSatisfy { $0 == FeeQuote(maxFeePerGas: 100, maxPriorityFeePerGas: 1) })
+        #expect(polled.last == .some(nil))
+        let line = ConfirmerEvent.polled(block: 11, confirmed: 0, total: 1, fees: FeeQuote(maxFeePerGas: 30_000_000_000, maxPriorityFeePerGas: 1_500_000_000))
+        #expect(line.description == "block 11: 0/1 confirmed, paying up to 30 gwei (tip 1.5 gwei)")
     }
 
     @Test func waitsForConfirmationsAndSurvivesAReorg() throws {

@@ -76,6 +76,13 @@ public struct Confirmer: Sendable {
     }
 
     /// One nonce of one sender: the original transaction and its replacements.
+    /// The highest max fee and tip among the newest transactions of the slots still waiting.
+    static func waitingFees(_ slots: [Slot]) -> FeeQuote? {
+        let waiting = slots.filter { $0.outcome == nil }.compactMap(\.candidates.last)
+        guard let maxFee = waiting.map(\.maxFeePerGas).max(), let tip = waiting.map(\.maxPriorityFeePerGas).max() else { return nil }
+        return FeeQuote(maxFeePerGas: maxFee, maxPriorityFeePerGas: tip)
+    }
+
     struct Slot {
         var label: String
         var runId: Int64
@@ -135,7 +142,7 @@ public struct Confirmer: Sendable {
                     try poll(&slots[i], head: head, chainNonces: &chainNonces)
                 }
                 let done = slots.filter { $0.outcome != nil }.count
-                progress?(.polled(block: head, confirmed: done, total: slots.count))
+                progress?(.polled(block: head, confirmed: done, total: slots.count, fees: Self.waitingFees(slots)))
                 if done == slots.count { return slots.compactMap(\.outcome) }
             } catch .rpc(let error, let context) where error.isRetryable {
                 // A node hiccup (after the client's own retries) is no reason to stop waiting.

@@ -63,7 +63,9 @@ public struct SendingSummary: Sendable, Codable, Hashable {
 
 /// What the confirmer reports while it waits (the CLI prints these on a TTY).
 public enum ConfirmerEvent: Sendable, CustomStringConvertible {
-    case polled(block: UInt64, confirmed: Int, total: Int)
+    /// One poll of the chain; `fees`: the highest max fee and tip among the transactions still
+    /// waiting (they rise with each replacement), nil when none waits.
+    case polled(block: UInt64, confirmed: Int, total: Int, fees: FeeQuote?)
     case mined(label: String, hash: Hash32, block: UInt64, success: Bool)
     case confirmed(label: String, hash: Hash32, confirmations: Int)
     case replaced(label: String, nonce: UInt64, oldHash: Hash32, newHash: Hash32, fees: FeeQuote)
@@ -85,7 +87,9 @@ public enum ConfirmerEvent: Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .polled(let block, let confirmed, let total): return "block \(block): \(confirmed)/\(total) confirmed"
+        case .polled(let block, let confirmed, let total, let fees):
+            let paying = fees.map { ", paying up to \(Gwei.format($0.maxFeePerGas)) (tip \(Gwei.format($0.maxPriorityFeePerGas)))" } ?? ""
+            return "block \(block): \(confirmed)/\(total) confirmed\(paying)"
         case .mined(let label, let hash, let block, let success):
             return "\(label): \(success ? "mined" : "REVERTED") in block \(block) (\(hash))"
         case .confirmed(let label, let hash, let n): return "\(label): \(n) confirmation(s) (\(hash))"

@@ -12,9 +12,10 @@ final class ProgressLine: @unchecked Sendable {
         lock.withLock {
             let erase = drawn ? "\r\u{1B}[2K" : ""
             switch event {
-            case .polled(let block, let confirmed, let total):
+            case .polled(let block, let confirmed, let total, let fees):
                 let waited = Int(Date().timeIntervalSince(started))
-                FileHandle.standardError.write(Data("\(erase)waiting: block \(block), \(confirmed)/\(total) confirmed, \(waited) s".utf8))
+                let paying = fees.map { ", paying up to \(Gwei.format($0.maxFeePerGas)) (tip \(Gwei.format($0.maxPriorityFeePerGas)))" } ?? ""
+                FileHandle.standardError.write(Data("\(erase)waiting: block \(block), \(confirmed)/\(total) confirmed, \(waited) s\(paying)".utf8))
                 drawn = true
             default:
                 FileHandle.standardError.write(Data("\(erase)  \(event)\n".utf8))
