@@ -32,6 +32,8 @@ struct BacktestCommand: ParsableCommand {
     var toBlock: UInt64?
     @Option(name: .customLong("chunk-blocks"), help: ArgumentHelp("Blocks per eth_getLogs request (halved when a node refuses the range).", valueName: "n"))
     var chunkBlocks: UInt64 = 2000
+    @Option(name: .customLong("candles-out"), help: ArgumentHelp("Also write the candles the backtest ran on as <SYMBOL>.csv files (readable with --candles).", valueName: "dir"))
+    var candlesOut: String?
     @OptionGroup var rpc: RPCOptions
     @Option(help: "Start: a date (2025-01-01), a UTC time (2025-01-01T06:00:00Z) or Unix milliseconds (default: the candles' start).")
     var from: String?
@@ -92,6 +94,7 @@ struct BacktestCommand: ParsableCommand {
             portfolioPath: portfolioOption.portfolio, network: networkOption.network, source: source, from: from, to: to,
             every: every, capital: capital, pools: pools, gasGwei: gasGwei)
         let context = candles ?? "--from-block"
+        if let candlesOut { try CandleFiles.write(setup.candles, directory: candlesOut, description: nil, option: "--candles-out") }
         if !sweep.isEmpty {
             let grid = try SweepGrid.parse(sweep)
             let result = try reporting(context) { try grid.run(setup) }
