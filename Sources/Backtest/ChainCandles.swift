@@ -82,7 +82,7 @@ public enum ChainCandles {
         return Result(candles: CandleSet(series: series, interval: input.every), carriedForward: carried)
     }
 
-    /// The prices of every symbol at the start and after every Sync, in log order.
+    /// The prices of every symbol at the start and after every block with a Sync.
     public static func prices(_ input: Input) throws(ChainCandleError) -> [String: [Sample]] {
         var reserves = input.startReserves
         let known = Set(input.pools.map(\.address))
@@ -109,10 +109,18 @@ public enum ChainCandles {
         }
         try record(at: input.startTime, required: true)
         let ordered = input.syncs.sorted { ($0.block, $0.logIndex) < ($1.block, $1.logIndex) }
-        for sync in ordered {
-            guard known.contains(sync.pool) else { throw .unknownPool(sync.pool.checksummed) }
-            guard let time = input.blockTimes[sync.block] else { throw .missingBlockTime(block: sync.block) }
-            reserves[sync.pool] = sync.reserves
+        // Priced once per block, after its last Sync: states inside a block (a sandwich's middle)
+        // were never a price anyone could trade at from outside it, and this keeps long ranges cheap.
+        var k = 0
+        while k < ordered.count {
+            let block = ordered[k].block
+            guard let time = input.blockTimes[block] else { throw .missingBlockTime(block: block) }
+            while k < ordered.count, ordered[k].block == block {
+                let sync = ordered[k]
+                guard known.contains(sync.pool) else { throw .unknownPool(sync.pool.checksummed) }
+                reserves[sync.pool] = sync.reserves
+                k += 1
+            }
             try record(at: max(time, input.startTime), required: false)
         }
         return samples

@@ -80,6 +80,14 @@ import Testing
         #expect(result.carriedForward["WETH"] == [10800])
         #expect(result.candles.interval == 3600)
 
+        // Two Syncs in one block: only the block's last state is a price.
+        var sandwich = input
+        sandwich.syncs = [ReserveSync(pool: Self.usdcWeth, block: 11, logIndex: 0,
+                                      reserves: [Self.units(4_000_000, decimals: 6), Self.units(1000, decimals: 18)]), sync]
+        sandwich.syncs[1].logIndex = 1
+        let once = try ChainCandles.prices(sandwich)
+        #expect(once["WETH"]?.map { ($0.price * 1e6).rounded() / 1e6 } == [2000, 2200])
+
         var unpriced = input
         unpriced.startReserves[Self.wethWbtc] = nil
         #expect(throws: ChainCandleError.noPrice(token: "WBTC", quote: "USDC")) { try ChainCandles.build(unpriced) }
