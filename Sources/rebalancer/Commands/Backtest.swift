@@ -94,7 +94,10 @@ struct BacktestCommand: ParsableCommand {
             portfolioPath: portfolioOption.portfolio, network: networkOption.network, source: source, from: from, to: to,
             every: every, capital: capital, pools: pools, gasGwei: gasGwei)
         let context = candles ?? "--from-block"
-        if let candlesOut { try CandleFiles.write(setup.candles, directory: candlesOut, description: nil, option: "--candles-out") }
+        if let candlesOut {
+            // Synthetic data stays labelled synthetic when its candles are written again.
+            try CandleFiles.write(setup.candles, directory: candlesOut, description: setup.candles.syntheticLabel, option: "--candles-out")
+        }
         if !sweep.isEmpty {
             let grid = try SweepGrid.parse(sweep)
             let result = try reporting(context) { try grid.run(setup) }
