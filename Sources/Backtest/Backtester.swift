@@ -47,7 +47,7 @@ public enum Backtester {
         let calendar = try simulate(setup, kind: .calendar, steps: steps)
         let policy = setup.portfolio.policy
         return BacktestResult(
-            data: setup.candles.syntheticLabel ?? "candle files", quote: setup.portfolio.quoteToken,
+            data: setup.candles.dataLabel, quote: setup.portfolio.quoteToken,
             from: steps.first ?? 0, to: steps.last ?? 0, every: setup.every, steps: steps.count, capital: setup.capital,
             poolModel: setup.pools.summary, gasGwei: setup.gasGwei, rebalanced: rebalanced, hold: hold, calendar: calendar,
             targets: Dictionary(uniqueKeysWithValues: setup.portfolio.targets.map { ($0.token, $0.percent) }),

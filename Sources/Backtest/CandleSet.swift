@@ -5,6 +5,11 @@ public struct CandleSet: Sendable {
     public var interval: UInt64
     /// Set for generated data ("synthetic, seed 7"): every output shows it.
     public var syntheticLabel: String?
+    /// Where non-file, non-synthetic candles came from ("chain blocks 100–200, …"): shown like the label.
+    public var sourceLabel: String?
+
+    /// What every output names as the data: the synthetic label, the source, or the files.
+    public var dataLabel: String { syntheticLabel ?? sourceLabel ?? "candle files" }
 
     /// `files`: token → (file name for errors, candles). Every series must share one interval
     /// (a single-candle series takes the others').

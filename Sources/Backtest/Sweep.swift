@@ -45,7 +45,7 @@ public enum Sweep {
                                               rebalanceCount: run.rebalanceCount, costs: run.costs, metrics: run.metrics))
             }
         }
-        return SweepResult(data: setup.candles.syntheticLabel ?? "candle files", quote: setup.portfolio.quoteToken,
+        return SweepResult(data: setup.candles.dataLabel, quote: setup.portfolio.quoteToken,
                            capital: setup.capital, bandRelativePercent: setup.portfolio.policy.driftBandRelativePercent,
                            cells: cells, holdFinalValue: hold ?? setup.capital, calendarFinalValue: calendar)
     }

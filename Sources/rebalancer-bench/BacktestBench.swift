@@ -61,6 +61,42 @@ enum BacktestBench {
         rows.append(Row(name: "sweep 3 bands × 1h/1d/7d over the same year (s)", value: fmt(grid, 3),
                         reference: "one backtest \(fmt(year, 3)) s", ratio: percent(grid / year)))
         targets.append(Target(name: "3×3 backtest sweep", measured: fmt(grid, 3) + " s", goal: "< 5 s", met: grid < 5))
+
+        let chainInput = chainWeek()
+        var chainCandles: ChainCandles.Result?
+        let chain = bestSeconds(rounds: quick ? 1 : 3, repeats: 1) { chainCandles = must(try? ChainCandles.build(chainInput), "chain candles") }
+        fold(chainCandles?.candles.series.count ?? 0)
+        rows.append(Row(name: "chain candles: a week of blocks, one Sync each, 4 pairs (s)", value: fmt(chain, 3),
+                        reference: "one backtest \(fmt(year, 3)) s", ratio: percent(chain / year)))
         return rows
+    }
+
+    /// 50,400 twelve-second blocks, each with one Sync on one of four pairs (USDC/WETH, WETH/WBTC,
+    /// USDC/WBTC, WETH/LINK) nudging its reserves, bucketed hourly.
+    static func chainWeek() -> ChainCandles.Input {
+        func address(_ k: UInt8) -> Address { Address(bytes: [UInt8](repeating: 0, count: 19) + [k]) ?? .zero }
+        let tokens = [Token(symbol: "USDC", address: address(1), decimals: 6), Token(symbol: "WETH", address: address(2), decimals: 18),
+                      Token(symbol: "WBTC", address: address(3), decimals: 8), Token(symbol: "LINK", address: address(4), decimals: 18)]
+        let e18 = UInt256(1_000_000_000_000_000_000)
+        let pools = [ChainCandles.PoolEntry(address: address(20), tokens: ["USDC", "WETH"], feeBps: 30),
+                     ChainCandles.PoolEntry(address: address(21), tokens: ["WETH", "WBTC"], feeBps: 30),
+                     ChainCandles.PoolEntry(address: address(22), tokens: ["USDC", "WBTC"], feeBps: 30),
+                     ChainCandles.PoolEntry(address: address(23), tokens: ["WETH", "LINK"], feeBps: 30)]
+        let start: [Address: [UInt256]] = [
+            address(20): [UInt256(10_000_000_000_000), UInt256(3333) * e18], address(21): [UInt256(1000) * e18, UInt256(5_000_000_000)],
+            address(22): [UInt256(4_000_000_000_000), UInt256(6_666_666_666)], address(23): [UInt256(200) * e18, UInt256(40_000) * e18],
+        ]
+        var syncs: [ReserveSync] = [], times: [UInt64: UInt64] = [:]
+        let t0: UInt64 = 1_735_689_600, blocks: UInt64 = 50_400
+        for b in 1...blocks {
+            let pool = pools[Int(b % 4)].address
+            var r = start[pool] ?? []
+            // A deterministic wobble of up to ±1 % on the first reserve.
+            r[0] = r[0] / UInt256(1000) * UInt256(990 + (b * 7919) % 21)
+            syncs.append(ReserveSync(pool: pool, block: b, logIndex: 0, reserves: r))
+            times[b] = t0 + 12 * b
+        }
+        return ChainCandles.Input(pools: pools, tokens: tokens, quote: "USDC", symbols: ["WETH", "WBTC", "LINK"], startReserves: start,
+                                  startTime: t0, syncs: syncs, blockTimes: times, endTime: t0 + 12 * blocks, every: 3600)
     }
 }

@@ -126,5 +126,28 @@ import Testing
         try refused(["backtest", "--portfolio", portfolio, "--candles", other.path, "--sweep", "bands=2"], "--sweep: give both axes")
         try refused(["backtest", "--portfolio", portfolio, "--candles", other.path, "--capital", "-5"], "--capital")
         try refused(["candles", "synth", "--seed", "1", "--out", dir.path, "--tokens", "WETH"], "--tokens")
+        // The source is files or the chain, never neither or both; the block range is checked before any node is asked.
+        try refused(["backtest", "--portfolio", portfolio], "--candles: give a candle directory")
+        try refused(["backtest", "--portfolio", portfolio, "--candles", other.path, "--from-block", "1", "--to-block", "2"], "exclude each other")
+        try refused(["backtest", "--portfolio", portfolio, "--from-block", "9", "--to-block", "2"], "--from-block: 9 is after --to-block 2")
+        try refused(["backtest", "--portfolio", portfolio, "--from-block", "9"], "--to-block: required")
+        try refused(["backtest", "--portfolio", portfolio, "--from-block", "1", "--to-block", "2", "--chunk-blocks", "0"], "--chunk-blocks")
+    }
+
+    @Test func candlesOutWritesWhatTheBacktestRanOnAndKeepsTheSyntheticLabel() throws {
+        let dir = try workspace()
+        let candles = try synth(dir, days: 10)
+        let portfolio = dir.appendingPathComponent("portfolio.json").path
+        let copy = dir.appendingPathComponent("copy")
+        let first = try CLIRunner.run(["backtest", "--portfolio", portfolio, "--candles", candles.path, "--candles-out", copy.path, "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(FileManager.default.contents(atPath: copy.appendingPathComponent("WETH.csv").path)
+                == FileManager.default.contents(atPath: candles.appendingPathComponent("WETH.csv").path))
+        let again = try CLIRunner.run(["backtest", "--portfolio", portfolio, "--candles", copy.path, "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try json(again.stdout)["data"] as? String == "synthetic, seed 7")
+        func finalValue(_ text: String) throws -> Double? { (try json(text)["rebalanced"] as? [String: Any])?["finalValue"] as? Double }
+        #expect(try finalValue(again.stdout) != nil)
+        #expect(try finalValue(again.stdout) == (try finalValue(first.stdout)))
     }
 }

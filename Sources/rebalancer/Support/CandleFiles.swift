@@ -28,17 +28,20 @@ enum CandleFiles {
         do { return try CandleSet(files: files, syntheticLabel: label) } catch { throw CLIError("\(error)") }
     }
 
-    static func write(_ set: CandleSet, directory: String, description: String) throws {
+    /// `description` nil: no synthetic marker (candles of real data).
+    static func write(_ set: CandleSet, directory: String, description: String?, option: String = "--out") throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             for (symbol, candles) in set.series.sorted(by: { $0.key < $1.key }) {
                 let path = (directory as NSString).appendingPathComponent("\(symbol).csv")
                 try Data(CandleCSV.render(candles).utf8).write(to: URL(fileURLWithPath: path))
             }
-            let marker = (directory as NSString).appendingPathComponent(syntheticMarker)
-            try Data((description + "\n").utf8).write(to: URL(fileURLWithPath: marker))
+            if let description {
+                let marker = (directory as NSString).appendingPathComponent(syntheticMarker)
+                try Data((description + "\n").utf8).write(to: URL(fileURLWithPath: marker))
+            }
         } catch {
-            throw CLIError("--out: cannot write \(directory): \(error.localizedDescription)")
+            throw CLIError("\(option): cannot write \(directory): \(error.localizedDescription)")
         }
     }
 }
