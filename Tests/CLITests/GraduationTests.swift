@@ -2,10 +2,11 @@ import Execution
 import Foundation
 import TestSupport
 import Testing
+@testable import rebalancer
 
 /// The two-week rule on a network marked mainnet: `plan` caps each run at
 /// policy.graduation.maxTradePercent and says why until the journal holds policy.graduation.days of
-/// paper runs of the portfolio without a loss beyond predicted costs.
+/// paper runs or testnet rehearsals of the portfolio without a loss beyond predicted costs.
 @Suite struct GraduationTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -49,13 +50,13 @@ import Testing
     @Test func mainnetRunsAreCappedUntilTwoWeeksOfPaperRunsShowNoLoss() throws {
         let w = try workspace()
         let fresh = try plan(w)
-        #expect(fresh.stderr.contains("graduation: the journal holds 0 day(s) of paper runs of this portfolio"), "\(fresh.stderr)")
+        #expect(fresh.stderr.contains("graduation: the journal holds 0 day(s) of paper runs or testnet rehearsals of this portfolio"), "\(fresh.stderr)")
         #expect(fresh.stderr.contains("each mainnet run moves at most 5.00% of the portfolio"))
         #expect(fresh.notes.contains { $0.contains("per-run cap of 5.00%") }, "\(fresh.notes)")
 
         try journalPaper(w, days: 15, losing: [3])
         let lost = try plan(w)
-        #expect(lost.stderr.contains("10.00 day(s)") && lost.stderr.contains("1 paper run(s) lost more than their predicted costs"), "\(lost.stderr)")
+        #expect(lost.stderr.contains("10.00 day(s)") && lost.stderr.contains("1 paper run(s) or rehearsal(s) lost more than their predicted costs"), "\(lost.stderr)")
 
         let clean = try workspace()
         try journalPaper(clean, days: 15)
@@ -72,5 +73,36 @@ import Testing
         let typo = try workspace(policy: #", "graduation": {"maxTradePercnt": 2}"#)
         let r = try CLIRunner.run(["plan", "--portfolio", typo.portfolio, "--state", typo.state], directory: typo.dir)
         #expect(r.status != 0 && r.errorLine.contains("maxTradePercnt"), "\(r.stderr)")
+    }
+
+    /// Testnet rehearsals of the same portfolio (its fingerprint: targets, quote, mode, policy)
+    /// count beside paper runs; a failed one restarts the count like a losing paper run.
+    @Test func passedTestnetRehearsalsCountTowardTheTwoWeeks() throws {
+        let w = try workspace()
+        let dataDir = w.dir.appendingPathComponent("data").path
+        let portfolio = try ConfigLoading.portfolio(path: w.dir.appendingPathComponent(w.portfolio).path)
+        let start = Date(timeIntervalSince1970: 1_760_000_000)
+        func rehearse(day: Int, passed: Bool, network: String = "sepolia") throws {
+            try RehearsalLog.append(RehearsalRecord(fingerprint: RehearsalLog.fingerprint(portfolio), portfolio: "sepolia-portfolio.json",
+                                                    network: network, runId: Int64(day), passed: passed,
+                                                    at: start.addingTimeInterval(Double(day) * 86_400), reason: nil), dataDir: dataDir)
+        }
+        // Eight days of rehearsals and a week of paper runs: 15 days together, but day 9 failed.
+        try journalPaper(w, days: 8)
+        for day in 8...14 { try rehearse(day: day, passed: day != 9) }
+        let failed = try plan(w)
+        #expect(failed.stderr.contains("4.00 day(s)") && failed.stderr.contains("1 paper run(s) or rehearsal(s)"), "\(failed.stderr)")
+        // A "rehearsal" journaled for the mainnet itself does not count: ten clean days, still capped.
+        for day in 15...20 { try rehearse(day: day, passed: true) }
+        try rehearse(day: 40, passed: true, network: "devmain")
+        #expect(try plan(w).stderr.contains("10.00 day(s)"))
+        // Passing rehearsals up to day 24 make fourteen: graduated.
+        for day in 21...24 { try rehearse(day: day, passed: true) }
+        #expect(!(try plan(w)).stderr.contains("graduation:"))
+        // Another portfolio's rehearsals (another policy, another fingerprint) do not count.
+        let other = try workspace(policy: #", "driftBandPoints": 7"#)
+        try RehearsalLog.append(RehearsalRecord(fingerprint: "another", portfolio: "x.json", network: "sepolia", runId: 1, passed: true,
+                                                at: start, reason: nil), dataDir: other.dir.appendingPathComponent("data").path)
+        #expect(try plan(other).stderr.contains("graduation: the journal holds 0 day(s)"))
     }
 }

@@ -102,10 +102,10 @@ extension Journal {
 }
 
 extension Journal {
-    /// The graduation rule's evidence: this portfolio's paper runs on `network`, oldest first,
-    /// counted from the first one after the last run that lost against holding by more than its
-    /// predicted costs (a cent of float slack).
-    public func graduationEvidence(network: String, portfolio: String) throws(JournalError) -> GraduationEvidence {
+    /// The graduation rule's evidence from this portfolio's paper runs on `network`, oldest first:
+    /// a run is clean unless its book lost against holding by more than its predicted costs (a cent
+    /// of float slack).
+    public func graduationObservations(network: String, portfolio: String) throws(JournalError) -> [GraduationObservation] {
         let rows: [(Date, PaperRecord)] = try read { db in
             let records = try PaperRecord.fetchAll(db, sql: """
                 SELECT paper.* FROM paper JOIN run ON run.id = paper.runId
@@ -113,17 +113,8 @@ extension Journal {
                 """, arguments: [network, portfolio])
             return try records.compactMap { r in try RunRecord.fetchOne(db, key: r.runId).map { ($0.startedAt, r) } }
         }
-        var losing = 0
-        var since: Date?
-        for (date, record) in rows {
-            if record.holdValue - record.value > record.predictedCosts + 0.01 {
-                losing += 1
-                since = nil
-            } else if since == nil {
-                since = date
-            }
+        return rows.map { date, record in
+            GraduationObservation(at: date, clean: record.holdValue - record.value <= record.predictedCosts + 0.01)
         }
-        guard let since, let last = rows.last?.0 else { return GraduationEvidence(cleanDays: 0, losingRuns: losing) }
-        return GraduationEvidence(cleanDays: max(0, last.timeIntervalSince(since)) / 86_400, losingRuns: losing)
     }
 }

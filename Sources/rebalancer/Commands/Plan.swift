@@ -71,7 +71,7 @@ struct PlanInputs {
         }
         try ConfigLoading.validate(portfolio, file: portfolioPath, knownTokens: Set(state.tokens.map(\.symbol)))
         let capped = GraduationCheck.apply(portfolio, network: network, portfolioFile: portfolioPath,
-                                           journal: GraduationCheck.existingJournal(dataDir: nil, network: network.name))
+                                           journal: GraduationCheck.existingJournal(dataDir: nil, network: network.name), dataDir: nil)
         return PlanInputs(portfolio: capped, portfolioFile: portfolioPath, network: network, state: state, source: source,
                           session: session)
     }

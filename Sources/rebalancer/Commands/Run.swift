@@ -118,7 +118,7 @@ struct RunCommand: ParsableCommand {
                 if requireRehearsal { throw CLIError("\(file): \(message); refusing (--require-rehearsal)") }
                 note("WARNING: \(message)")
             }
-            portfolio = GraduationCheck.apply(portfolio, network: network, portfolioFile: file, journal: node.journal)
+            portfolio = GraduationCheck.apply(portfolio, network: network, portfolioFile: file, journal: node.journal, dataDir: dataDir)
         }
         let channel = try sending.channel(network: network, operatorKey: key)
         if logging.requested { logging.bootstrap(defaultLevel: .info) }

@@ -6,10 +6,18 @@ import Strategy
 /// The two-week rule on mainnet (`policy.graduation`): until the journal's paper runs of this
 /// portfolio prove the policy, each run is capped; `plan`, `dry-run` and `run` say so on stderr.
 enum GraduationCheck {
-    static func apply(_ portfolio: PortfolioConfig, network: NetworkConfig, portfolioFile: String, journal: Journal?) -> PortfolioConfig {
+    /// The evidence: the portfolio's paper runs in this network's journal, and its rehearsals on
+    /// other (test) networks from the data directory's rehearsal log, matched by the portfolio's
+    /// fingerprint (targets, quote token, mode and policy), since a testnet copy has its own file.
+    static func apply(_ portfolio: PortfolioConfig, network: NetworkConfig, portfolioFile: String, journal: Journal?,
+                      dataDir: String?) -> PortfolioConfig {
         guard network.mainnet else { return portfolio }
-        let evidence = (try? journal?.graduationEvidence(network: network.name, portfolio: portfolioFile))
-            ?? GraduationEvidence(cleanDays: 0, losingRuns: 0)
+        let paper = ((try? journal?.graduationObservations(network: network.name, portfolio: portfolioFile)) ?? nil) ?? []
+        let fingerprint = RehearsalLog.fingerprint(portfolio)
+        let rehearsals = RehearsalLog.load(dataDir: dataDir)
+            .filter { $0.fingerprint == fingerprint && $0.network != network.name }
+            .map { GraduationObservation(at: $0.at, clean: $0.passed) }
+        let evidence = GraduationEvidence(paper + rehearsals)
         guard let (percent, why) = GraduationRule.cap(portfolio.policy.graduation, evidence: evidence) else { return portfolio }
         note("graduation: \(why)")
         return GraduationRule.capped(portfolio, percent: percent)
