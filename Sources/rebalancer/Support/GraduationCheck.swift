@@ -12,7 +12,7 @@ enum GraduationCheck {
     static func apply(_ portfolio: PortfolioConfig, network: NetworkConfig, portfolioFile: String, journal: Journal?,
                       dataDir: String?) -> PortfolioConfig {
         guard network.mainnet else { return portfolio }
-        let paper = ((try? journal?.graduationObservations(network: network.name, portfolio: portfolioFile)) ?? nil) ?? []
+        let paper = (try? journal?.graduationObservations(network: network.name, portfolio: portfolioFile)) ?? []
         let fingerprint = RehearsalLog.fingerprint(portfolio)
         let rehearsals = RehearsalLog.load(dataDir: dataDir)
             .filter { $0.fingerprint == fingerprint && $0.network != network.name }
