@@ -7,6 +7,9 @@ extension ConcentratedLiquidityPool {
         var sqrtPrice: Double
         /// The input reached the edge of the window (or of all liquidity) before it ran out.
         var exhausted: Bool
+        /// Initialized ticks passed before the input ran out (the exact swap's `ticksCrossed`, up to
+        /// float rounding at a tick's very price).
+        var crossed = 0
     }
 
     /// The float view for the search: the same ranges as the exact swap, crossed in Double with the
@@ -16,6 +19,7 @@ extension ConcentratedLiquidityPool {
         var s = sqrtPriceX96.doubleValue / 0x1p96
         var l = liquidity.doubleValue
         var out = 0.0
+        var crossed = 0
         let edgeTick = zeroForOne ? max(window.lowerTick, TickMath.minTick) : min(window.upperTick, TickMath.maxTick)
         let stepper = TickBitmapStep(ticks: ticks, spacing: tickSpacing, window: window)
         // Initialized ticks in the direction of travel, then the window's edge.
@@ -37,7 +41,7 @@ extension ConcentratedLiquidityPool {
                     let need = b < s ? l * (1 / b - 1 / s) : 0
                     if left <= need {
                         let s2 = 1 / (1 / s + left / l)
-                        return FloatWalk(out: out + l * (s - s2), sqrtPrice: s2, exhausted: false)
+                        return FloatWalk(out: out + l * (s - s2), sqrtPrice: s2, exhausted: false, crossed: crossed)
                     }
                     out += l * max(0, s - b)
                     left -= need
@@ -45,15 +49,16 @@ extension ConcentratedLiquidityPool {
                     let need = b > s ? l * (b - s) : 0
                     if left <= need {
                         let s2 = s + left / l
-                        return FloatWalk(out: out + l * (1 / s - 1 / s2), sqrtPrice: s2, exhausted: false)
+                        return FloatWalk(out: out + l * (1 / s - 1 / s2), sqrtPrice: s2, exhausted: false, crossed: crossed)
                     }
                     out += l * max(0, 1 / s - 1 / b)
                     left -= need
                 }
             }
             s = b
-            guard let net else { return FloatWalk(out: out, sqrtPrice: s, exhausted: true) }
+            guard let net else { return FloatWalk(out: out, sqrtPrice: s, exhausted: true, crossed: crossed) }
             l = max(0, l + (zeroForOne ? -net : net))
+            crossed += 1
         }
     }
 }

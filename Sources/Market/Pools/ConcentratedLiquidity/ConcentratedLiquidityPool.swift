@@ -90,6 +90,20 @@ public struct ConcentratedLiquidityPool: Pool, Hashable, Sendable {
         GasModel.concentratedLiquidityHop + UInt64(max(0, ticksCrossed)) * GasModel.tickCrossed
     }
 
+    public var swapGasDependsOnAmount: Bool { true }
+
+    /// The hop plus every initialized tick this exact swap crosses; a swap the pool refuses costs
+    /// the hop alone (the router refuses it on its amounts anyway).
+    public func swapGas(amountIn: UInt256, from i: Int, to j: Int) -> UInt64 {
+        guard isPair(i, j), let result = try? fullSwap(zeroForOne: i == 0, .exactIn(amountIn)) else { return swapGas }
+        return Self.swapGas(ticksCrossed: result.ticksCrossed)
+    }
+
+    public func approximateSwapGas(_ amountIn: Double, from i: Int, to j: Int) -> UInt64 {
+        guard isPair(i, j), amountIn > 0 else { return swapGas }
+        return Self.swapGas(ticksCrossed: floatWalk(input: amountIn, zeroForOne: i == 0).crossed)
+    }
+
     /// The input that takes the price to the edge of the window: more cannot be quoted exactly.
     public func maxAmountIn(from i: Int, to j: Int) -> UInt256 {
         guard isPair(i, j) else { return .zero }
