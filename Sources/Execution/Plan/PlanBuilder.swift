@@ -23,7 +23,9 @@ import Strategy
 /// EOA mode (the operator holds the tokens): exact approvals where the snapshot's allowance is
 /// short (USDT-style tokens with a non-zero allowance are reset to 0 first), then one swap per run
 /// of consecutive hops on one venue: a DEX's pairs through its router, Balancer pools through the
-/// Balancer vault's `swap` (one hop) or `batchSwap` (several). A mixed leg becomes consecutive
+/// Balancer vault's `swap` (one hop) or `batchSwap` (several), Uniswap V3 pools through the network
+/// file's SwapRouter02 (`exactInputSingle`, or `exactInput` along the packed path; SwapRouter02Call)
+/// under `multicall(deadline, …)`. A mixed leg becomes consecutive
 /// swaps; every swap but the leg's last must return its exact quote (`amountOutMin` = quote)
 /// because the next swap spends exactly that amount.
 public enum PlanBuilder {
@@ -162,6 +164,8 @@ public enum PlanBuilder {
         var spenderName: String
         var hops: [RouteHop]
         var poolIds: [[UInt8]]
+        /// V3 pools' fees, one per hop (0 for other venues).
+        var fees: [UInt32]
         var routeIndex: Int
         var legIndex: Int
         var firstHop: Int
@@ -175,34 +179,43 @@ public enum PlanBuilder {
         var out: [Segment] = []
         for (h, hop) in hops.enumerated() {
             let pool = try context.pool(hop.pool, route: r)
-            guard let dexName = context.dexName(of: pool), let dex = context.network.dex(named: dexName) else {
-                throw .noSpender(dex: context.dexName(of: pool) ?? "?", pool: hop.pool)
-            }
             let venue: SwapExpectation.Venue
             let spender: Address
             var poolId: [UInt8] = []
+            var fee: UInt32 = 0
+            // V3 pools are the network file's uniswapV3 section, not one of its dexes.
+            let dexName = pool.kind == .concentratedLiquidity ? (pool.dex ?? "uniswap-v3") : context.dexName(of: pool) ?? "?"
+            let dex = context.network.dex(named: dexName)
             switch pool {
+            case .concentratedLiquidity(let v3):
+                guard let router = context.network.uniswapV3?.swapRouter02 else { throw .noSpender(dex: dexName, pool: hop.pool) }
+                venue = .swapRouter02
+                spender = router
+                fee = v3.fee
             case .constantProduct:
-                guard let router = dex.router else { throw .noSpender(dex: dexName, pool: hop.pool) }
+                guard let router = dex?.router else { throw .noSpender(dex: dexName, pool: hop.pool) }
                 venue = .router
                 spender = router
             case .weighted(let w):
-                guard let vault = dex.vault else { throw .noSpender(dex: dexName, pool: hop.pool) }
+                guard let vault = dex?.vault else { throw .noSpender(dex: dexName, pool: hop.pool) }
                 venue = .balancerSwap
                 spender = vault
                 poolId = w.poolId
-            case .concentratedLiquidity:
-                throw .unsupportedPool(kind: pool.kind, pool: hop.pool)
             }
             if var last = out.last, last.spender == spender, last.dex == dexName {
                 last.hops.append(hop)
                 last.poolIds.append(poolId)
-                if venue != .router { last.venue = .balancerBatchSwap }
+                last.fees.append(fee)
+                if venue == .balancerSwap { last.venue = .balancerBatchSwap }
                 out[out.count - 1] = last
             } else {
-                let name = venue == .router ? "\(dexName) router" : "\(dexName) vault"
+                let name = switch venue {
+                case .router: "\(dexName) router"
+                case .swapRouter02: "\(dexName) SwapRouter02"
+                case .balancerSwap, .balancerBatchSwap: "\(dexName) vault"
+                }
                 out.append(Segment(venue: venue, dex: dexName, spender: spender, spenderName: name, hops: [hop],
-                                   poolIds: [poolId], routeIndex: r, legIndex: l, firstHop: h, isLastOfLeg: false,
+                                   poolIds: [poolId], fees: [fee], routeIndex: r, legIndex: l, firstHop: h, isLastOfLeg: false,
                                    endsInBuy: endsInBuy))
             }
         }
@@ -278,6 +291,9 @@ public enum PlanBuilder {
             data = try ContractFunctions.encode(
                 ContractFunctions.swapExactTokensForTokensSignature,
                 [.uint(amountIn), .uint(minOut), .array(addresses.map { .address($0) }), .address(op), .uint(deadline)])
+        case .swapRouter02:
+            data = try SwapRouter02Call.encode(tokens: addresses, fees: s.fees, amountIn: amountIn, minOut: minOut,
+                                               recipient: op, deadline: deadline)
         case .balancerSwap:
             let single = ABIValue.tuple([
                 .fixedBytes(s.poolIds.first ?? []), .uint(ContractFunctions.givenIn),
