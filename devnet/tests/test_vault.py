@@ -423,7 +423,11 @@ def test_allowlisting_checks_what_it_is_given(env):
     # the right kind of factory, but not the one that made this pair
     expect_revert("pair not from factory", vault.transact, "allowPool", weth_usdc, 0, factory(env, "sushiswap"),
                   sender=owner)
-    expect_revert("unknown pool kind", vault.transact, "allowPool", weth_usdc, 2, ZERO, sender=owner)
+    expect_revert("unknown pool kind", vault.transact, "allowPool", weth_usdc, 3, ZERO, sender=owner)
+    # a V2 pair is not a V3 pool: a V2 factory has no getPool, the pair no fee()
+    expect_revert("factory not allowed", vault.transact, "allowPool", weth_usdc, 2, ZERO, sender=owner)
+    with pytest.raises(ContractError):
+        vault.transact("allowPool", weth_usdc, 2, factory(env), sender=owner)
     expect_revert("factory for a weighted pool", vault.transact, "allowPool", weth_usdc, 1, factory(env),
                   sender=owner)
     # a pair is not a weighted pool (no getPoolId)
