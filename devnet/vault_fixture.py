@@ -93,6 +93,27 @@ def vault_contract(tester, address: str) -> Contract:
     return Contract(tester, address, vault_artifact())
 
 
+# maxLossBps, maxCallPercent, maxDailyPercent, maxDailyLossBps: no value limit gets in the way
+LOOSE_LIMITS = (10_000, 100, 100, 10_000)
+
+
+def loose_vault_env(funding: dict[str, int]) -> dict:
+    """What the vault's mechanics tests share: a fresh chain with the fixtures, a vault owned by dev
+    account 1 with account 2 as operator (3 an outsider) holding `funding` (whole tokens), every
+    value limit opened (test_vault_bounds.py tests them)."""
+    tester = fixtures.make_tester()
+    dep = fixtures.deploy_all(tester)
+    names = dep.summary()
+    accounts = [to_checksum_address(a) for a in tester.get_accounts()]
+    owner, operator, outsider = accounts[1], accounts[2], accounts[3]
+    vault = vault_contract(tester, deploy_vault(tester, names, owner, operator))
+    for sym, whole in funding.items():
+        dep.tokens[sym].transact("transfer", vault.address, whole * 10 ** fixtures.TOKENS[sym][2], sender=owner)
+    vault.transact("setLimits", *LOOSE_LIMITS, sender=owner)
+    return {"tester": tester, "dep": dep, "names": names, "vault": vault, "owner": owner, "operator": operator,
+            "outsider": outsider}
+
+
 VAULT_SWIFT_BYTECODE = contracts.REPO_ROOT / "Sources" / "Execution" / "Vault" / "RebalancingVaultBytecode.swift"
 
 

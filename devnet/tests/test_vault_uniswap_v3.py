@@ -15,7 +15,6 @@ ZERO = "0x" + "00" * 20
 SWAPPED_TOPIC = "0x" + keccak(text="Swapped(address,address,address,uint256,uint256)").hex()
 TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
 VAULT_FUNDING = {"WETH": 50, "USDC": 200_000, "USDT": 200_000, "DAI": 100_000, "WBTC": 2}
-LOOSE_LIMITS = (10_000, 100, 100, 10_000)
 DEADLINE = 2**40
 ROUTE_V3_ZERO_FOR_ONE, ROUTE_V3_ONE_FOR_ZERO = 4, 5
 
@@ -113,25 +112,13 @@ HONEST, OVERCHARGE, TWICE, PARTNER_CALLS, REENTER = range(5)
 
 @pytest.fixture(scope="module")
 def env():
-    tester = fixtures.make_tester()
-    dep = fixtures.deploy_all(tester)
-    assert dep.uniswap_v3 is not None, "the devnet fixtures deploy Uniswap V3"
-    names = dep.summary()
-    accounts = [to_checksum_address(a) for a in tester.get_accounts()]
-    owner, operator, outsider = accounts[1], accounts[2], accounts[3]
-    vault = vault_fixture.vault_contract(tester, vault_fixture.deploy_vault(tester, names, owner, operator))
-    for sym, whole in VAULT_FUNDING.items():
-        dep.tokens[sym].transact("transfer", vault.address, whole * 10 ** fixtures.TOKENS[sym][2], sender=owner)
-    vault.transact("setLimits", *LOOSE_LIMITS, sender=owner)
-    return {"tester": tester, "dep": dep, "v3": dep.uniswap_v3, "names": names, "vault": vault, "owner": owner,
-            "operator": operator, "outsider": outsider}
+    env = vault_fixture.loose_vault_env(VAULT_FUNDING)
+    assert env["dep"].uniswap_v3 is not None, "the devnet fixtures deploy Uniswap V3"
+    env["v3"] = env["dep"].uniswap_v3
+    return env
 
 
-@pytest.fixture(autouse=True)
-def isolated(env):
-    snapshot = env["tester"].take_snapshot()
-    yield
-    env["tester"].revert_to_snapshot(snapshot)
+pytestmark = pytest.mark.usefixtures("env_snapshot")  # each test starts from the module's chain
 
 
 # ----------------------------------------------------------------------------- helpers
