@@ -365,10 +365,12 @@ def test_a_pool_is_paid_once(env):
     expect_revert("callback not from the pool", rebalance, env, [step(env, evil.address, "WETH", "USDC", 10**6)])
 
 
-def test_another_listed_pool_cannot_collect_during_a_swap(env):
-    called, other = attack_pool(env), attack_pool(env)
-    called.transact("configure", PARTNER_CALLS, other.address, b"", called.address, sender=env["owner"])
-    expect_revert("callback not from the pool", rebalance, env, [step(env, called.address, "WETH", "USDC", 10**6)])
+def test_no_other_contract_can_collect_during_a_swap(env):
+    called = attack_pool(env)
+    # another allowlisted pool, and a contract the vault does not list, call back during the swap
+    for other in (attack_pool(env), attack_pool(env, listed=False)):
+        called.transact("configure", PARTNER_CALLS, other.address, b"", called.address, sender=env["owner"])
+        expect_revert("callback not from the pool", rebalance, env, [step(env, called.address, "WETH", "USDC", 10**6)])
 
 
 def test_a_pool_cannot_reenter_the_vault_during_its_swap(env):
