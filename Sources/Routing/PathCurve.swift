@@ -102,6 +102,12 @@ public struct PathCurve: Sendable {
         return extra
     }
 
+    /// The one pool's own answer for a one-hop curve that has it (a V3 pool walks its ranges once).
+    func singlePoolInput(atMarginal rate: Double) -> Double? {
+        guard hops.count == 1, let hop = hops.first else { return nil }
+        return hop.pool.input(atMarginal: rate, from: hop.i, to: hop.j)
+    }
+
     /// Gas of an input of `x`, priced: `base` (the gas at the smallest input, priced) plus what the
     /// amount adds at `valuePerGas` (raw output units per unit of gas).
     func gasValue(at x: Double, base: Double, valuePerGas: Double) -> Double {
@@ -130,6 +136,7 @@ public struct PathCurve: Sendable {
         guard cap > 0 else { return 0 }
         if case let .constantProduct(c) = shape { return min(c.input(atMarginal: rate), cap) }
         guard rate > 0 else { return cap }
+        if let x = singlePoolInput(atMarginal: rate) { return min(x, cap) }
         if marginal(at: 0) <= rate { return 0 }
         if marginal(at: cap) >= rate { return cap }
         let target = 1 / rate.squareRoot()

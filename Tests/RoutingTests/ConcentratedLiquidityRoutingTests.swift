@@ -124,4 +124,24 @@ import Testing
             if route.steps != nil { #expect(replaySteps(route, pools) == route.amountOut) }
         }
     }
+
+    @Test func theFloatViewAnswersTheSearchInOnePass() throws {
+        let pool = Self.v3(1, first: 100, every: 10, net: 10_000_000_000_000)
+        for (i, j) in [(0, 1), (1, 0)] {
+            // The input at a marginal rate lands where the walk's marginal rate is that rate.
+            let spot = pool.marginalRate(at: 0, from: i, to: j)
+            for fall in [0.999, 0.99, 0.95] {
+                let x = try #require(pool.input(atMarginal: spot * fall, from: i, to: j))
+                #expect(x > 0)
+                #expect(abs(pool.marginalRate(at: x, from: i, to: j) / (spot * fall) - 1) < 1e-9, "\(i)→\(j) at \(fall)")
+            }
+            #expect(pool.input(atMarginal: spot * 1.01, from: i, to: j) == 0)
+            // The float bound on the input is accepted exactly and sits just under the exact edge.
+            let max = pool.maxAmountIn(from: i, to: j)
+            #expect(pool.amountOut(max, from: i, to: j) != nil)
+            let edge = try pool.swap(zeroForOne: i == 0, .exactIn((UInt256.one << 200)),
+                                     sqrtPriceLimitX96: TickMath.sqrtRatio(atTick: i == 0 ? pool.window.lowerTick : pool.window.upperTick))
+            #expect(max <= edge.amountIn && (edge.amountIn - max).doubleValue <= edge.amountIn.doubleValue * 1e-9)
+        }
+    }
 }

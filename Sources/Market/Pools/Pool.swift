@@ -46,6 +46,9 @@ public protocol Pool: Sendable {
     func approximateOut(_ amountIn: Double, from i: Int, to j: Int) -> Double
     /// d(out)/d(in) at `amountIn`, raw units (the marginal price after fees).
     func marginalRate(at amountIn: Double, from i: Int, to j: Int) -> Double
+    /// The input at which `marginalRate` falls to `rate`, in one pass, for a curve with no closed
+    /// form (`nil`: the router searches with `marginalRate`).
+    func input(atMarginal rate: Double, from i: Int, to j: Int) -> Double?
     /// Largest input the pool accepts in one swap (Balancer's 30 % ratio), raw units.
     func maxAmountIn(from i: Int, to j: Int) -> UInt256
     func curve(from i: Int, to j: Int) -> SwapCurve
@@ -58,6 +61,7 @@ public protocol Pool: Sendable {
 
 extension Pool {
     public var swapGasDependsOnAmount: Bool { false }
+    public func input(atMarginal rate: Double, from i: Int, to j: Int) -> Double? { nil }
     public func swapGas(amountIn: UInt256, from i: Int, to j: Int) -> UInt64 { swapGas }
     public func approximateSwapGas(_ amountIn: Double, from i: Int, to j: Int) -> UInt64 { swapGas }
 

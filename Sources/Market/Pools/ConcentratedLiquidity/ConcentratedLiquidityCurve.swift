@@ -7,6 +7,8 @@ extension ConcentratedLiquidityPool {
         var sqrtPrice: Double
         /// The input reached the edge of the window (or of all liquidity) before it ran out.
         var exhausted: Bool
+        /// Input after the fee that the ranges passed took (all of it at the window's edge).
+        var spent = 0.0
         /// Initialized ticks passed before the input ran out (the exact swap's `ticksCrossed`, up to
         /// float rounding at a tick's very price).
         var crossed = 0
@@ -20,6 +22,7 @@ extension ConcentratedLiquidityPool {
         var l = liquidity.doubleValue
         var out = 0.0
         var crossed = 0
+        var spent = 0.0
         let edgeTick = zeroForOne ? max(window.lowerTick, TickMath.minTick) : min(window.upperTick, TickMath.maxTick)
         let stepper = TickBitmapStep(ticks: ticks, spacing: tickSpacing, window: window)
         // Initialized ticks in the direction of travel, then the window's edge.
@@ -45,6 +48,7 @@ extension ConcentratedLiquidityPool {
                     }
                     out += l * max(0, s - b)
                     left -= need
+                    spent += need
                 } else {
                     let need = b > s ? l * (b - s) : 0
                     if left <= need {
@@ -53,12 +57,49 @@ extension ConcentratedLiquidityPool {
                     }
                     out += l * max(0, 1 / s - 1 / b)
                     left -= need
+                    spent += need
                 }
             }
             s = b
-            guard let net else { return FloatWalk(out: out, sqrtPrice: s, exhausted: true, crossed: crossed) }
+            guard let net else { return FloatWalk(out: out, sqrtPrice: s, exhausted: true, spent: spent, crossed: crossed) }
             l = max(0, l + (zeroForOne ? -net : net))
             crossed += 1
+        }
+    }
+
+    /// The input (fee included) after which the marginal rate is `rate`: the price where
+    /// keep·(√P)² (selling token0) or keep/(√P)² (selling token1) equals it, reached by walking the
+    /// ranges once as `floatWalk` does; the input to the window's edge when the rate lies beyond.
+    public func input(atMarginal rate: Double, from i: Int, to j: Int) -> Double? {
+        guard isPair(i, j), rate > 0, rate.isFinite else { return nil }
+        let zeroForOne = i == 0
+        let keep = 1 - Double(fee) / 1e6
+        let target = zeroForOne ? (rate / keep).squareRoot() : (keep / rate).squareRoot()
+        var s = sqrtPriceX96.doubleValue / 0x1p96
+        if zeroForOne ? target >= s : target <= s { return 0 }
+        var l = liquidity.doubleValue
+        var spent = 0.0
+        let edgeTick = zeroForOne ? max(window.lowerTick, TickMath.minTick) : min(window.upperTick, TickMath.maxTick)
+        let stepper = TickBitmapStep(ticks: ticks, spacing: tickSpacing, window: window)
+        var k = zeroForOne ? stepper.lastIndex(atMost: tick) : stepper.firstIndex(atLeast: tick + 1)
+        while true {
+            let boundaryTick: Int, net: Double?
+            if let index = k, zeroForOne ? ticks[index].index >= edgeTick : ticks[index].index <= edgeTick {
+                boundaryTick = ticks[index].index
+                let n = ticks[index].liquidityNet
+                net = (n.isNegative ? -1 : 1) * n.magnitude.doubleValue
+                k = zeroForOne ? (index > 0 ? index - 1 : nil) : (index + 1 < ticks.count ? index + 1 : nil)
+            } else {
+                boundaryTick = edgeTick
+                net = nil
+            }
+            let b = pow(1.0001, Double(boundaryTick) / 2)
+            let inside = zeroForOne ? target >= b : target <= b
+            let end = inside ? target : b
+            if l > 0 { spent += zeroForOne ? l * max(0, 1 / end - 1 / s) : l * max(0, end - s) }
+            if inside || net == nil { return spent / keep }
+            s = b
+            l = max(0, l + (zeroForOne ? -(net ?? 0) : (net ?? 0)))
         }
     }
 }
