@@ -50,14 +50,7 @@ import Testing
                                          deadline: state.block.timestamp + 600)
         let swaps = plan.transactions.filter { $0.swap != nil }
         if let expected { #expect(swaps.count == expected, "\(plan.transactions.map(\.label))") }
-        let report = try Simulator(client: client).simulate(plan, context: StepRouteDevnetTests.context(network, state))
-        #expect(report.method == .eoaSnapshotReplay)
-        #expect(report.agrees, "\(report.problems)")
-        #expect(report.complete)
-        for (tx, sim) in zip(plan.transactions, report.transactions) where tx.swap != nil {
-            #expect(sim.simulatedOut == tx.swap?.quotedOut, "\(tx.label)")
-        }
-        #expect(report.routes.first?.simulatedOut == route.amountOut)
+        let report = try StepRouteDevnetTests.replayEOA(plan, route, client, network, state)
         // The swaps' gas used against the route's gas plus each swap transaction's own cost.
         let used = zip(plan.transactions, report.transactions).filter { $0.0.swap != nil }.compactMap(\.1.gasUsed).reduce(0, +)
         let planned = route.gas + GasModel.eoaOverhead(approvals: 0, swaps: swaps.count)

@@ -14,6 +14,38 @@ extension ConcentratedLiquidityPool {
         var crossed = 0
     }
 
+    /// The boundaries a swap in one direction meets, in order, in floats: each initialized tick's √P
+    /// with the liquidity it adds when crossed in that direction, then the window's edge (no net).
+    struct Boundaries: IteratorProtocol {
+        let ticks: [Tick]
+        let zeroForOne: Bool
+        let edgeTick: Int
+        var k: Int?
+        var done = false
+
+        init(_ pool: ConcentratedLiquidityPool, zeroForOne: Bool) {
+            ticks = pool.ticks
+            self.zeroForOne = zeroForOne
+            let window = pool.window
+            edgeTick = zeroForOne ? max(window.lowerTick, TickMath.minTick) : min(window.upperTick, TickMath.maxTick)
+            let stepper = TickBitmapStep(ticks: pool.ticks, spacing: pool.tickSpacing, window: window)
+            k = zeroForOne ? stepper.lastIndex(atMost: pool.tick) : stepper.firstIndex(atLeast: pool.tick + 1)
+        }
+
+        mutating func next() -> (sqrtPrice: Double, net: Double?)? {
+            guard !done else { return nil }
+            if let index = k, zeroForOne ? ticks[index].index >= edgeTick : ticks[index].index <= edgeTick {
+                k = zeroForOne ? (index > 0 ? index - 1 : nil) : (index + 1 < ticks.count ? index + 1 : nil)
+                let n = ticks[index].liquidityNet
+                // liquidityNet is what crossing upwards adds; downwards it is removed.
+                let net = (n.isNegative ? -1 : 1) * n.magnitude.doubleValue
+                return (pow(1.0001, Double(ticks[index].index) / 2), zeroForOne ? -net : net)
+            }
+            done = true
+            return (pow(1.0001, Double(edgeTick) / 2), nil)
+        }
+    }
+
     /// The float view for the search: the same ranges as the exact swap, crossed in Double with the
     /// fee taken up front. Monotone and concave in the input; never used for an amount that is sent.
     func floatWalk(input: Double, zeroForOne: Bool) -> FloatWalk {
@@ -23,22 +55,8 @@ extension ConcentratedLiquidityPool {
         var out = 0.0
         var crossed = 0
         var spent = 0.0
-        let edgeTick = zeroForOne ? max(window.lowerTick, TickMath.minTick) : min(window.upperTick, TickMath.maxTick)
-        let stepper = TickBitmapStep(ticks: ticks, spacing: tickSpacing, window: window)
-        // Initialized ticks in the direction of travel, then the window's edge.
-        var k = zeroForOne ? stepper.lastIndex(atMost: tick) : stepper.firstIndex(atLeast: tick + 1)
-        while true {
-            let boundaryTick: Int, net: Double?
-            if let index = k, zeroForOne ? ticks[index].index >= edgeTick : ticks[index].index <= edgeTick {
-                boundaryTick = ticks[index].index
-                let n = ticks[index].liquidityNet
-                net = (n.isNegative ? -1 : 1) * n.magnitude.doubleValue
-                k = zeroForOne ? (index > 0 ? index - 1 : nil) : (index + 1 < ticks.count ? index + 1 : nil)
-            } else {
-                boundaryTick = edgeTick
-                net = nil
-            }
-            let b = pow(1.0001, Double(boundaryTick) / 2)
+        var boundaries = Boundaries(self, zeroForOne: zeroForOne)
+        while let (b, net) = boundaries.next() {
             if l > 0 {
                 if zeroForOne {
                     let need = b < s ? l * (1 / b - 1 / s) : 0
@@ -61,10 +79,11 @@ extension ConcentratedLiquidityPool {
                 }
             }
             s = b
-            guard let net else { return FloatWalk(out: out, sqrtPrice: s, exhausted: true, spent: spent, crossed: crossed) }
-            l = max(0, l + (zeroForOne ? -net : net))
+            guard let net else { break }
+            l = max(0, l + net)
             crossed += 1
         }
+        return FloatWalk(out: out, sqrtPrice: s, exhausted: true, spent: spent, crossed: crossed)
     }
 
     /// The input (fee included) after which the marginal rate is `rate`: the price where
@@ -79,27 +98,15 @@ extension ConcentratedLiquidityPool {
         if zeroForOne ? target >= s : target <= s { return 0 }
         var l = liquidity.doubleValue
         var spent = 0.0
-        let edgeTick = zeroForOne ? max(window.lowerTick, TickMath.minTick) : min(window.upperTick, TickMath.maxTick)
-        let stepper = TickBitmapStep(ticks: ticks, spacing: tickSpacing, window: window)
-        var k = zeroForOne ? stepper.lastIndex(atMost: tick) : stepper.firstIndex(atLeast: tick + 1)
-        while true {
-            let boundaryTick: Int, net: Double?
-            if let index = k, zeroForOne ? ticks[index].index >= edgeTick : ticks[index].index <= edgeTick {
-                boundaryTick = ticks[index].index
-                let n = ticks[index].liquidityNet
-                net = (n.isNegative ? -1 : 1) * n.magnitude.doubleValue
-                k = zeroForOne ? (index > 0 ? index - 1 : nil) : (index + 1 < ticks.count ? index + 1 : nil)
-            } else {
-                boundaryTick = edgeTick
-                net = nil
-            }
-            let b = pow(1.0001, Double(boundaryTick) / 2)
+        var boundaries = Boundaries(self, zeroForOne: zeroForOne)
+        while let (b, net) = boundaries.next() {
             let inside = zeroForOne ? target >= b : target <= b
             let end = inside ? target : b
             if l > 0 { spent += zeroForOne ? l * max(0, 1 / end - 1 / s) : l * max(0, end - s) }
-            if inside || net == nil { return spent / keep }
+            guard !inside, let net else { break }
             s = b
-            l = max(0, l + (zeroForOne ? -(net ?? 0) : (net ?? 0)))
+            l = max(0, l + net)
         }
+        return spent / keep
     }
 }
