@@ -81,9 +81,13 @@ public enum PlanningPipeline {
             routable.vault = market.vault
         }
         do {
-            var trades = try RebalancePlanner.plan(outcome: outcome, market: routable, policy: portfolio.policy)
+            // The vault runs at most maxSteps swaps per call: a plan with more is reduced here, with
+            // the reason, rather than built into a call the vault would revert.
+            let maxSteps = portfolio.mode == .vault ? VaultRebalanceCall.maxSteps : nil
+            var trades = try RebalancePlanner.plan(outcome: outcome, market: routable, policy: portfolio.policy, maxSteps: maxSteps)
             trades.overheadGas = TradeSolver.overheadGas(mode: portfolio.mode, trades: trades.routes.count, market: routable)
             result.trades = trades
+            result.outcome.decision.notes += trades.reductions ?? []
         } catch {
             result.routingError = error
             return result
