@@ -63,14 +63,20 @@ public enum RebalancePlanner {
     /// `maxSteps` (vault mode: the vault's limit per call): a plan with more swaps is reduced before
     /// anything is built, first by routing every trade over fewer pool-disjoint paths without step
     /// routes, then by leaving out the smallest trades; `reductions` says what was given up.
+    ///
+    /// `eoaSpenders` (EOA mode: each pool's router or vault, `PlanBuilder.spenders`): step routes
+    /// then pay for approving the tokens they buy and spend again (`RouteOptions.approvalGas`).
     public static func plan(
-        outcome: StrategyOutcome, market: MarketView, policy: Policy, maxSteps: Int? = nil
+        outcome: StrategyOutcome, market: MarketView, policy: Policy, maxSteps: Int? = nil, eoaSpenders: [Address: Address]? = nil
     ) throws(PlanningError) -> TradePlan {
         let intents = executionOrder(outcome.trades.intents)
-        let full = try plan(intents, outcome: outcome, market: market, policy: policy, limit: nil)
+        func plan(_ intents: [TradeIntent], limit: Int?) throws(PlanningError) -> TradePlan {
+            try RebalancePlanner.plan(intents, outcome: outcome, market: market, policy: policy, limit: limit, eoaSpenders: eoaSpenders)
+        }
+        let full = try plan(intents, limit: nil)
         guard let maxSteps, full.stepCount > maxSteps else { return full }
         for legs in [16, 8, 4, 2, 1] {
-            var reduced = try plan(intents, outcome: outcome, market: market, policy: policy, limit: legs)
+            var reduced = try plan(intents, limit: legs)
             guard reduced.stepCount <= maxSteps else { continue }
             reduced.reductions = ["the plan's \(full.stepCount) swaps exceed the vault's \(maxSteps) steps per call: each trade "
                                       + "routed over at most \(legs) pool-disjoint path\(legs == 1 ? "" : "s") without step routes "
@@ -81,7 +87,7 @@ public enum RebalancePlanner {
         var kept = intents
         while kept.count > 1 {
             kept.removeLast()
-            var reduced = try plan(kept, outcome: outcome, market: market, policy: policy, limit: 1)
+            var reduced = try plan(kept, limit: 1)
             guard reduced.stepCount <= maxSteps else { continue }
             let left = intents.dropFirst(kept.count).map { "\($0.sell)→\($0.buy)" }
             reduced.reductions = ["the plan's \(full.stepCount) swaps exceed the vault's \(maxSteps) steps per call: every trade "
@@ -94,7 +100,8 @@ public enum RebalancePlanner {
 
     /// `intents` routed in this order; `limit`: at most that many legs per route and no step routes.
     static func plan(
-        _ intents: [TradeIntent], outcome: StrategyOutcome, market: MarketView, policy: Policy, limit: Int?
+        _ intents: [TradeIntent], outcome: StrategyOutcome, market: MarketView, policy: Policy, limit: Int?,
+        eoaSpenders: [Address: Address]?
     ) throws(PlanningError) -> TradePlan {
         var pools = market.pools
         var routes: [Route] = []
@@ -108,6 +115,10 @@ public enum RebalancePlanner {
             if let limit {
                 options.maxLegs = limit
                 options.flowNetwork = false
+            }
+            if let eoaSpenders {
+                options.approvalGas = GasModel.approval
+                options.spenders = eoaSpenders
             }
             let route: Route
             do {
