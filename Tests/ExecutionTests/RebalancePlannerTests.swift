@@ -132,4 +132,40 @@ struct RebalancePlannerTests {
         let note = try #require(result.outcome.decision.notes.first { $0.contains("exceed the vault's 32 steps per call") })
         #expect(note.contains("\(full.stepCount) swaps") && note.contains("at most 16 pool-disjoint paths"), "\(note)")
     }
+
+    /// EOA mode on a market where WETH→WBTC is a step route (into USDC directly and via DAI, merged
+    /// into one USDC/WBTC pool): the step route's gas carries its approvals of USDC and DAI, and the
+    /// plan counts them once, whether summed per transaction (the dry run's planned gas) or as a whole.
+    @Test func eoaStepRouteApprovalsAreCountedOnce() throws {
+        let e = PlanFixtures.e
+        func pair(_ n: UInt8, _ a: String, _ ra: UInt256, _ b: String, _ rb: UInt256) throws -> PoolState {
+            let address = try #require(Address(bytes: [UInt8](repeating: 0x33, count: 19) + [n]))
+            return .constantProduct(try ConstantProductPool(address: address, tokens: [a, b], reserves: [ra, rb], dex: "uniswap-v2"))
+        }
+        let pools: [PoolState] = [
+            try pair(1, "WETH", e(30, 18), "USDC", e(90_000, 6)), try pair(2, "WETH", e(30, 18), "DAI", e(90_000, 18)),
+            try pair(3, "DAI", e(300_000, 18), "USDC", e(300_000, 6)), try pair(4, "USDC", e(600_000, 6), "WBTC", e(10, 8)),
+        ]
+        let tokens = [Token(symbol: "WETH", address: PlanFixtures.weth, decimals: 18), Token(symbol: "USDC", address: PlanFixtures.usdc, decimals: 6),
+                      Token(symbol: "WBTC", address: PlanFixtures.wbtc, decimals: 8), Token(symbol: "DAI", address: PlanFixtures.dai, decimals: 18)]
+        let state = ChainState(chainId: 31337, block: .init(number: 1204, timestamp: 1_764_000_000, baseFeePerGas: UInt256(875_000_000)),
+                               tokens: tokens, balances: ["WETH": UInt256(decimal: "1033333333333333333")!, "WBTC": UInt256(666_666),
+                                                          "USDC": e(1_500, 6)],
+                               pools: pools, owner: PlanFixtures.operatorAddress)
+        var portfolio = PlanFixtures.portfolio(.eoa)
+        portfolio.targets = [TargetWeight(token: "WETH", percent: 40), TargetWeight(token: "WBTC", percent: 30), TargetWeight(token: "USDC", percent: 30)]
+        let result = try PlanningPipeline.run(state: state, network: try PlanFixtures.network(), portfolio: portfolio, now: state.block.timestamp)
+        let plan = try #require(result.plan, "\(String(describing: result.routingError)) \(result.outcome.decision.reasons)")
+        let route = try #require(plan.trades.routes.first)
+        let steps = try #require(route.steps)
+        #expect(steps.contains { $0.tokenIn == "DAI" })
+        // USDC and DAI, each approved for the router.
+        #expect(plan.approvalsPricedInRoute(0) == 2)
+        let approvals = plan.transactions.filter { $0.approval != nil }
+        #expect(Set(approvals.compactMap { $0.approval?.token }) == ["WETH", "USDC", "DAI"])
+        let perTransaction = plan.transactions.reduce(UInt64(0)) { $0 + Simulator.plannedGas($1, in: plan) }
+        let swaps = UInt64(plan.transactions.filter { $0.swap != nil }.count)
+        #expect(perTransaction <= plan.trades.plannedGas && plan.trades.plannedGas - perTransaction < swaps,
+                "per transaction \(perTransaction), planned \(plan.trades.plannedGas)")
+    }
 }

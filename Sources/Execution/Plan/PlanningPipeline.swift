@@ -112,9 +112,7 @@ public enum PlanningPipeline {
                 // every approval and every swap (a leg, or a leg's run on one venue) is a transaction;
                 // the approvals step routes priced in their own gas are not counted twice
                 let swaps = plan.transactions.filter { $0.swap != nil }.count
-                let priced = trades.routes.reduce(0) { sum, route in
-                    sum + Router.extraApprovals(route.steps ?? [], sell: route.sell, spenders: spenders ?? [:])
-                }
+                let priced = plan.trades.routes.indices.reduce(0) { $0 + plan.approvalsPricedInRoute($1) }
                 plan.trades.overheadGas = GasModel.eoaOverhead(approvals: max(0, plan.transactions.count - swaps - priced), swaps: swaps)
                 result.trades = plan.trades
             }

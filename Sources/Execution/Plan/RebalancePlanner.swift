@@ -75,9 +75,9 @@ public enum RebalancePlanner {
         }
         let full = try plan(intents, limit: nil)
         guard let maxSteps, full.stepCount > maxSteps else { return full }
+        // A reduced plan that does not route (a single path too shallow for a trade) is no option.
         for legs in [16, 8, 4, 2, 1] {
-            var reduced = try plan(intents, limit: legs)
-            guard reduced.stepCount <= maxSteps else { continue }
+            guard var reduced = try? plan(intents, limit: legs), reduced.stepCount <= maxSteps else { continue }
             reduced.reductions = ["the plan's \(full.stepCount) swaps exceed the vault's \(maxSteps) steps per call: each trade "
                                       + "routed over at most \(legs) pool-disjoint path\(legs == 1 ? "" : "s") without step routes "
                                       + "(\(reduced.stepCount) steps)"]
@@ -87,8 +87,7 @@ public enum RebalancePlanner {
         var kept = intents
         while kept.count > 1 {
             kept.removeLast()
-            var reduced = try plan(kept, limit: 1)
-            guard reduced.stepCount <= maxSteps else { continue }
+            guard var reduced = try? plan(kept, limit: 1), reduced.stepCount <= maxSteps else { continue }
             let left = intents.dropFirst(kept.count).map { "\($0.sell)→\($0.buy)" }
             reduced.reductions = ["the plan's \(full.stepCount) swaps exceed the vault's \(maxSteps) steps per call: every trade "
                                       + "on its best single path and the smallest left for the next run (\(left.joined(separator: ", ")); "
