@@ -18,7 +18,7 @@ import Testing
 @Suite(.serialized) struct StepRouteRunDevnetTests {
     static let swapTopic = Keccak256.hash("Swap(address,uint256,uint256,uint256,uint256,address)")
 
-    struct Market {
+    struct IsolatedMarket {
         var dir: URL
         var env: [String: String]
         var network: NetworkConfig
@@ -83,7 +83,7 @@ import Testing
 
     /// The isolated market and a network file `iso` (in a fresh directory, the commands' working
     /// directory) that lists only its pairs.
-    func isolatedMarket() throws -> Market {
+    func isolatedMarket() throws -> IsolatedMarket {
         let devnet = try Devnet.network()
         try fundEther(lp.address, whole: 70)
         try fundEther(deployer.address, whole: 1)
@@ -127,11 +127,11 @@ import Testing
         try JSONSerialization.data(withJSONObject: file, options: [.prettyPrinted, .sortedKeys]).write(to: path)
         let network = try NetworkConfig.load(path: path.path)
         let env = ["DEVNET_RPC_URL": Devnet.url, "REBALANCER_DATA_DIR": dir.appendingPathComponent("data").path]
-        return Market(dir: dir, env: env, network: network, pairs: pairs)
+        return IsolatedMarket(dir: dir, env: env, network: network, pairs: pairs)
     }
 
     @discardableResult
-    func cli(_ market: Market, _ args: [String], expectStatus: Int32 = 0) throws -> CLIRunner.Result {
+    func cli(_ market: IsolatedMarket, _ args: [String], expectStatus: Int32 = 0) throws -> CLIRunner.Result {
         let result = try CLIRunner.run(args, environment: market.env, directory: market.dir)
         #expect(result.status == expectStatus, "rebalancer \(args.joined(separator: " ")): \(result.stderr) \(result.stdout.prefix(2000))")
         return result
@@ -141,13 +141,13 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout.prefix(500))")
     }
 
-    func keyFile(_ market: Market, _ secret: [UInt8], _ name: String) throws -> String {
+    func keyFile(_ market: IsolatedMarket, _ secret: [UInt8], _ name: String) throws -> String {
         let path = market.dir.appendingPathComponent(name).path
         _ = FileManager.default.createFile(atPath: path, contents: Data((Hex.encode(secret) + "\n").utf8), attributes: [.posixPermissions: 0o600])
         return path
     }
 
-    func portfolio(_ market: Market, mode: String, operator: Address, vault: String?) throws -> String {
+    func portfolio(_ market: IsolatedMarket, mode: String, operator: Address, vault: String?) throws -> String {
         let path = market.dir.appendingPathComponent("portfolio-\(mode).json").path
         let vaultLine = vault.map { "\"vault\": \"\($0)\"," } ?? ""
         try """
@@ -158,7 +158,7 @@ import Testing
     }
 
     /// A 62/8/30 WETH/WBTC/USDC holding of $5,000 for `holder`.
-    func fundDrifted(_ market: Market, holder: Address) throws {
+    func fundDrifted(_ market: IsolatedMarket, holder: Address) throws {
         try give("WETH", UInt256(decimal: "1033333333333333333")!, to: holder, network: market.network, holder: lp)
         try give("WBTC", UInt256(666_666), to: holder, network: market.network, holder: lp)
         try give("USDC", e(1_500, 6), to: holder, network: market.network, holder: lp)
@@ -167,7 +167,7 @@ import Testing
     /// Plans, runs, and checks the run against the plan: the routes are step routes through a
     /// shared pool, every Swap log of the isolated pairs is exactly its planned step (pool, amounts,
     /// direction, in order), each route paid its prediction, and the holding ends inside its bands.
-    func planRunAndCheck(_ market: Market, portfolio: String, key: String) throws {
+    func planRunAndCheck(_ market: IsolatedMarket, portfolio: String, key: String) throws {
         let plan = try json(try cli(market, ["plan", "--portfolio", portfolio, "--json"]))
         #expect(plan["decision"].flatMap { ($0 as? [String: Any])?["action"] as? String } == "rebalance", "\(plan["decision"] ?? "")")
         let routes = try #require(plan["routes"] as? [[String: Any]])
