@@ -126,4 +126,11 @@ import Testing
                                   portfolio: F.portfolio(.eoa), deadline: 1_764_000_600)
         }
     }
+
+    @Test func v3PoolsAreApprovedForAndSentToSwapRouter02() throws {
+        // The router prices a step route's approvals per spender (RouteOptions.spenders).
+        let spenders = PlanBuilder.spenders(state: try Self.state(), network: try F.network(), portfolio: F.portfolio(.eoa))
+        #expect(spenders[Self.v3UsdcWeth500] == Self.swapRouter02 && spenders[Self.v3UsdcUsdt100] == Self.swapRouter02)
+        #expect(spenders[F.uniWethUsdc] == F.uniRouter && spenders[F.balTri] == F.balancerVault)
+    }
 }

@@ -53,6 +53,17 @@ public enum PlanBuilder {
         return plan
     }
 
+    /// EOA mode: the contract each pool's swaps are sent to and its tokens approved for (a DEX's
+    /// router, the Balancer vault), by pool address; pools without one are left out.
+    public static func spenders(state: ChainState, network: NetworkConfig, portfolio: PortfolioConfig) -> [Address: Address] {
+        let context = Context(state: state, network: network, portfolio: portfolio, deadline: 0)
+        var out: [Address: Address] = [:]
+        for pool in state.pools {
+            if let venue = context.venue(of: pool) { out[pool.address] = venue.spender }
+        }
+        return out
+    }
+
     /// The slippage bound the planner used for the routes' `minOut` (whole basis points).
     public static func slippageBps(_ policy: Policy) -> UInt64 {
         let bps = policy.maxSlippageBps.isFinite ? policy.maxSlippageBps.rounded() : 0
@@ -88,6 +99,23 @@ public enum PlanBuilder {
         func dexName(of pool: PoolState) -> String? {
             pool.dex ?? network.pools?.first(where: { $0.address == pool.address })?.dex
                 ?? (pool.kind == .weighted ? network.dexes.first(where: { $0.kind == .weighted })?.name : nil)
+        }
+
+        /// Where a pool's EOA swaps go: the venue, the contract called and approved (a DEX's router,
+        /// the Balancer vault, SwapRouter02 from the network file's uniswapV3 section) and the
+        /// DEX's name; `nil` when the network file names none.
+        func venue(of pool: PoolState) -> (venue: SwapExpectation.Venue, spender: Address, dex: String)? {
+            switch pool {
+            case .concentratedLiquidity:
+                guard let router = network.uniswapV3?.swapRouter02 else { return nil }
+                return (.swapRouter02, router, pool.dex ?? "uniswap-v3")
+            case .constantProduct:
+                guard let name = dexName(of: pool), let router = network.dex(named: name)?.router else { return nil }
+                return (.router, router, name)
+            case .weighted:
+                guard let name = dexName(of: pool), let vault = network.dex(named: name)?.vault else { return nil }
+                return (.balancerSwap, vault, name)
+            }
         }
 
         func approvalResetRequired(_ symbol: String) -> Bool { network.token(symbol)?.approvalResetRequired ?? false }
@@ -179,28 +207,17 @@ public enum PlanBuilder {
         var out: [Segment] = []
         for (h, hop) in hops.enumerated() {
             let pool = try context.pool(hop.pool, route: r)
-            let venue: SwapExpectation.Venue
-            let spender: Address
+            guard let found = context.venue(of: pool) else {
+                throw .noSpender(dex: pool.kind == .concentratedLiquidity ? pool.dex ?? "uniswap-v3" : context.dexName(of: pool) ?? "?",
+                                 pool: hop.pool)
+            }
+            let (venue, spender, dexName) = found
             var poolId: [UInt8] = []
             var fee: UInt32 = 0
-            // V3 pools are the network file's uniswapV3 section, not one of its dexes.
-            let dexName = pool.kind == .concentratedLiquidity ? (pool.dex ?? "uniswap-v3") : context.dexName(of: pool) ?? "?"
-            let dex = context.network.dex(named: dexName)
             switch pool {
-            case .concentratedLiquidity(let v3):
-                guard let router = context.network.uniswapV3?.swapRouter02 else { throw .noSpender(dex: dexName, pool: hop.pool) }
-                venue = .swapRouter02
-                spender = router
-                fee = v3.fee
-            case .constantProduct:
-                guard let router = dex?.router else { throw .noSpender(dex: dexName, pool: hop.pool) }
-                venue = .router
-                spender = router
-            case .weighted(let w):
-                guard let vault = dex?.vault else { throw .noSpender(dex: dexName, pool: hop.pool) }
-                venue = .balancerSwap
-                spender = vault
-                poolId = w.poolId
+            case .concentratedLiquidity(let v3): fee = v3.fee
+            case .weighted(let w): poolId = w.poolId
+            case .constantProduct: break
             }
             if var last = out.last, last.spender == spender, last.dex == dexName {
                 last.hops.append(hop)
