@@ -143,5 +143,10 @@ import Testing
                                      sqrtPriceLimitX96: TickMath.sqrtRatio(atTick: i == 0 ? pool.window.lowerTick : pool.window.upperTick))
             #expect(max <= edge.amountIn && (edge.amountIn - max).doubleValue <= edge.amountIn.doubleValue * 1e-9)
         }
+        // The float walk's cached tick prices follow the tick list when it changes.
+        var bare = pool
+        bare.ticks = []
+        #expect(bare.approximateOut(1e20, from: 0, to: 1) == Self.v3(1, every: 0).approximateOut(1e20, from: 0, to: 1))
+        #expect(bare.approximateOut(1e20, from: 0, to: 1) != pool.approximateOut(1e20, from: 0, to: 1))
     }
 }

@@ -18,6 +18,7 @@ extension ConcentratedLiquidityPool {
     /// with the liquidity it adds when crossed in that direction, then the window's edge (no net).
     struct Boundaries: IteratorProtocol {
         let ticks: [Tick]
+        let roots: [Double]
         let zeroForOne: Bool
         let edgeTick: Int
         var k: Int?
@@ -25,6 +26,7 @@ extension ConcentratedLiquidityPool {
 
         init(_ pool: ConcentratedLiquidityPool, zeroForOne: Bool) {
             ticks = pool.ticks
+            roots = pool.tickSqrtPrices
             self.zeroForOne = zeroForOne
             let window = pool.window
             edgeTick = zeroForOne ? max(window.lowerTick, TickMath.minTick) : min(window.upperTick, TickMath.maxTick)
@@ -39,7 +41,7 @@ extension ConcentratedLiquidityPool {
                 let n = ticks[index].liquidityNet
                 // liquidityNet is what crossing upwards adds; downwards it is removed.
                 let net = (n.isNegative ? -1 : 1) * n.magnitude.doubleValue
-                return (pow(1.0001, Double(ticks[index].index) / 2), zeroForOne ? -net : net)
+                return (roots[index], zeroForOne ? -net : net)
             }
             done = true
             return (pow(1.0001, Double(edgeTick) / 2), nil)

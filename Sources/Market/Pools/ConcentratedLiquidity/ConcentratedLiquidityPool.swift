@@ -43,7 +43,10 @@ public struct ConcentratedLiquidityPool: Pool, Hashable, Sendable {
     /// Active liquidity (uint128).
     public var liquidity: UInt256
     /// Initialized ticks inside `window`, ascending.
-    public var ticks: [Tick]
+    public var ticks: [Tick] { didSet { tickSqrtPrices = Self.sqrtPrices(ticks) } }
+    /// √P of each of `ticks`, in floats: the float walk's boundaries, computed once per tick list
+    /// (`pow` at every boundary of every walk was an eighth of planning with V3 pools).
+    private(set) var tickSqrtPrices: [Double]
     public var window: Window
     public var dex: String?
 
@@ -61,9 +64,12 @@ public struct ConcentratedLiquidityPool: Pool, Hashable, Sendable {
         self.tick = tick
         self.liquidity = liquidity
         self.ticks = ticks
+        self.tickSqrtPrices = Self.sqrtPrices(ticks)
         self.window = window
         self.dex = dex
     }
+
+    static func sqrtPrices(_ ticks: [Tick]) -> [Double] { ticks.map { pow(1.0001, Double($0.index) / 2) } }
 
     @inline(__always)
     func isPair(_ i: Int, _ j: Int) -> Bool { tokens.count == 2 && ((i == 0 && j == 1) || (i == 1 && j == 0)) }
