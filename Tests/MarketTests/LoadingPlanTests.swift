@@ -68,7 +68,7 @@ import Testing
             case .vaultPool(let p):
                 values = [.tuple([.bool(!unlistedPools.contains(p)), .uint(0), .address(.zero), .fixedBytes([UInt8](repeating: 0, count: 32)), .array([])])]
             case .vaultToken(let t): values = [.bool(!unlistedTokens.contains(plan.network.tokens[t].symbol))]
-            case .vaultBound, .vaultUnitValue: values = []
+            case .vaultBound, .vaultUnitValue, .concentrated: values = []
             }
             return Multicall3.Result(success: true, returnData: try function.encodeOutput(values))
         }

@@ -59,7 +59,7 @@ import Testing
 
     /// The pool as the model sees it: slot0, liquidity and the TickLens words ±4 around the price.
     func load(_ entry: UniswapV3Deployment.PoolEntry) throws -> ConcentratedLiquidityPool {
-        try ConcentratedLiquidityReader.read(entry, tickLens: v3.tickLens, client: client, block: try client.blockNumber(), radius: 4)
+        try ConcentratedLiquidityReader.read(entry, network: network, client: client, block: try client.blockNumber(), radius: 4)
     }
 
     struct PlannedSwap {
