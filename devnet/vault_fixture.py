@@ -2,9 +2,10 @@
 
 `deploy_vault(tester, fixtures_dict, owner, operator)` takes the name -> address map that
 `devnet.fixtures.deploy_fixtures` returns; the owner (an unlocked account of `tester`) deploys the
-vault (fixed to the map's Balancer vault), allows the map's Uniswap-V2-style factories, sets every
-token's price feed, and allowlists every token and every pool in that map: Uniswap-V2-style pairs
-as kind 0 (with their factory), Balancer weighted pools (when the devnet has them) as kind 1.
+vault (fixed to the map's Balancer vault), allows the map's Uniswap-V2-style factories and its
+Uniswap V3 factory, sets every token's price feed, and allowlists every token and every pool in
+that map: Uniswap-V2-style pairs as kind 0 (with their factory), Balancer weighted pools (when the
+devnet has them) as kind 1, Uniswap V3 pools as kind 2 (with the V3 factory; not the probe's pool).
 
 Run `python -m devnet.vault_fixture` to rewrite abi/RebalancingVault.json from the source.
 """
@@ -25,6 +26,8 @@ BALANCER_VAULT_KEY = "balancer-v2.vault"
 
 KIND_CONSTANT_PRODUCT = 0
 KIND_WEIGHTED = 1
+KIND_CONCENTRATED_LIQUIDITY = 2
+V3_FACTORY_KEY = "uniswap-v3.factory"
 
 
 def vault_artifact() -> contracts.Artifact:
@@ -44,7 +47,15 @@ def allowlist_entries(fixtures_dict: dict[str, str]) -> tuple[list[str], list[tu
             pools.append((address, KIND_CONSTANT_PRODUCT, fixtures_dict[f"{dex}.factory"]))
         elif dex == "balancer-v2" and key != BALANCER_VAULT_KEY and not rest.endswith(".poolId"):
             pools.append((address, KIND_WEIGHTED, ZERO))
+        elif dex == "uniswap-v3" and _is_v3_pool_key(rest):
+            pools.append((address, KIND_CONCENTRATED_LIQUIDITY, fixtures_dict[V3_FACTORY_KEY]))
     return tokens, pools
+
+
+def _is_v3_pool_key(rest: str) -> bool:
+    """`USDC-WETH-500`: a V3 pool's key after `uniswap-v3.` (the others name contracts and accounts)."""
+    parts = rest.split("-")
+    return len(parts) == 3 and parts[2].isdigit()
 
 
 def feed_entries(fixtures_dict: dict[str, str]) -> list[tuple[str, str, int]]:
@@ -63,6 +74,8 @@ def deploy_vault(tester, fixtures_dict: dict[str, str], owner: str, operator: st
     for dex in fixtures.CONSTANT_PRODUCT_DEXES:
         if f"{dex}.factory" in fixtures_dict:
             vault.transact("setFactoryAllowed", fixtures_dict[f"{dex}.factory"], True, sender=owner)
+    if V3_FACTORY_KEY in fixtures_dict:
+        vault.transact("setFactoryAllowed", fixtures_dict[V3_FACTORY_KEY], True, sender=owner)
     chosen = None if symbols is None else {fixtures_dict[s] for s in symbols}
     for token, feed, heartbeat in feed_entries(fixtures_dict):
         if chosen is None or token in chosen:
@@ -78,6 +91,27 @@ def deploy_vault(tester, fixtures_dict: dict[str, str], owner: str, operator: st
 
 def vault_contract(tester, address: str) -> Contract:
     return Contract(tester, address, vault_artifact())
+
+
+# maxLossBps, maxCallPercent, maxDailyPercent, maxDailyLossBps: no value limit gets in the way
+LOOSE_LIMITS = (10_000, 100, 100, 10_000)
+
+
+def loose_vault_env(funding: dict[str, int]) -> dict:
+    """What the vault's mechanics tests share: a fresh chain with the fixtures, a vault owned by dev
+    account 1 with account 2 as operator (3 an outsider) holding `funding` (whole tokens), every
+    value limit opened (test_vault_bounds.py tests them)."""
+    tester = fixtures.make_tester()
+    dep = fixtures.deploy_all(tester)
+    names = dep.summary()
+    accounts = [to_checksum_address(a) for a in tester.get_accounts()]
+    owner, operator, outsider = accounts[1], accounts[2], accounts[3]
+    vault = vault_contract(tester, deploy_vault(tester, names, owner, operator))
+    for sym, whole in funding.items():
+        dep.tokens[sym].transact("transfer", vault.address, whole * 10 ** fixtures.TOKENS[sym][2], sender=owner)
+    vault.transact("setLimits", *LOOSE_LIMITS, sender=owner)
+    return {"tester": tester, "dep": dep, "names": names, "vault": vault, "owner": owner, "operator": operator,
+            "outsider": outsider}
 
 
 VAULT_SWIFT_BYTECODE = contracts.REPO_ROOT / "Sources" / "Execution" / "Vault" / "RebalancingVaultBytecode.swift"

@@ -55,9 +55,10 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let network = try NetworkConfig.load(path: root.appendingPathComponent("networks/devnet.json").path)
         let calls = VaultCalls.allowlist(network: network)
-        let factories = network.dexes.filter { $0.kind == .constantProduct }.count
+        let v3 = try #require(network.uniswapV3)
+        let factories = network.dexes.filter { $0.kind == .constantProduct }.count + 1
         #expect(network.tokens.allSatisfy { $0.priceFeed != nil })
-        #expect(calls.count == factories + 2 * network.tokens.count + (network.pools?.count ?? 0))
+        #expect(calls.count == factories + 2 * network.tokens.count + (network.pools?.count ?? 0) + v3.pools.count)
         // in sending order: factories, feeds, tokens, pools
         #expect(calls.map(\.stage) == calls.map(\.stage).sorted())
         let subset = VaultCalls.allowlist(network: network, tokens: ["WETH", "USDC"])
@@ -69,6 +70,13 @@ import Testing
         let sushiPair = try #require(network.pools?.first { $0.dex == "sushiswap" })
         let call = try #require(calls.first { $0.stage == .pool && $0.data == VaultCalls.allowPool(sushiPair.address, kind: .constantProduct, factory: sushi) })
         #expect(call.label.hasPrefix("allow sushiswap pool"))
+        // V3 pools are kind 2 against the V3 factory, which is allowed among the factories
+        #expect(calls.contains { $0.stage == .factory && $0.data == VaultCalls.setFactoryAllowed(v3.factory, true) })
+        let v3Pool = try #require(v3.pool("WETH", "USDC", fee: 3000))
+        let v3Call = try #require(calls.first { $0.data == VaultCalls.allowPool(v3Pool.address, kind: .concentratedLiquidity, factory: v3.factory) })
+        #expect(v3Call.stage == .pool && v3Call.label == "allow uniswap-v3 pool USDC/WETH fee 3000")
+        #expect(Array(v3Call.data.dropFirst(4 + 32).prefix(32)) == UInt256(2).bigEndianBytes)
+        #expect(subset.filter { $0.label.hasPrefix("allow uniswap-v3 pool") }.count == v3.pools.filter { Set($0.tokens) == ["WETH", "USDC"] }.count)
         // labels are unique (the sender refuses duplicates): the devnet's two USDC/WETH/WBTC Balancer
         // pools (2021 and v4 factories) are told apart by address
         #expect(Set(calls.map(\.label)).count == calls.count)

@@ -29,7 +29,11 @@
         (amountIn = 0) and that step is another pair, the first pair pays the second one directly,
         as Uniswap's router does, saving a transfer. Weighted pools are swapped through the
         Balancer V2 vault fixed at deployment (`swap` with a GIVEN_IN SingleSwap), approving
-        exactly the input.
+        exactly the input. Concentrated-liquidity pools (Uniswap V3) are called directly: `swap`
+        with the step's exact input and the extreme price limit (minAmountOut bounds the price),
+        and the input is paid in `uniswapV3SwapCallback`, only to the pool being called, once,
+        and never more than the step's input. A V3 step whose output feeds a pair pays that pair
+        directly, like a pair does.
 """
 import safe_token
 
@@ -51,6 +55,14 @@ interface IUniswapV2Pair:
     def token1() -> address: view
     def getReserves() -> (uint112, uint112, uint32): view
     def swap(amount0Out: uint256, amount1Out: uint256, to: address, data: Bytes[1]): nonpayable
+
+interface IUniswapV3Factory:
+    def getPool(tokenA: address, tokenB: address, fee: uint24) -> address: view
+
+interface IUniswapV3Pool:
+    def token0() -> address: view
+    def token1() -> address: view
+    def fee() -> uint24: view
 
 interface IBalancerPool:
     def getPoolId() -> bytes32: view
@@ -98,6 +110,12 @@ DEFAULT_MAX_DAILY_LOSS_BPS: constant(uint256) = 30
 
 KIND_CONSTANT_PRODUCT: constant(uint8) = 0
 KIND_WEIGHTED: constant(uint8) = 1
+KIND_CONCENTRATED_LIQUIDITY: constant(uint8) = 2
+
+# Uniswap V3's TickMath bounds: a swap to one of these limits spends its whole input (or all the
+# liquidity there is); the step's minAmountOut is the price bound
+MIN_SQRT_RATIO: constant(uint256) = 4295128739
+MAX_SQRT_RATIO: constant(uint256) = 1461446703485210103287273052203988822378723970342
 
 # route[pool][tokenIn][tokenOut]: how a swap through an allowlisted pool is executed; 0 unless the
 # pool and both tokens are allowed (kept up to date by allowPool, disallowPool and setTokenAllowed)
@@ -105,6 +123,8 @@ ROUTE_NONE: constant(uint8) = 0
 ROUTE_TOKEN0_FOR_TOKEN1: constant(uint8) = 1  # constant product, tokenIn is the pair's token0
 ROUTE_TOKEN1_FOR_TOKEN0: constant(uint8) = 2  # constant product, tokenIn is the pair's token1
 ROUTE_WEIGHTED: constant(uint8) = 3  # Balancer weighted pool
+ROUTE_V3_ZERO_FOR_ONE: constant(uint8) = 4  # concentrated liquidity, tokenIn is the pool's token0
+ROUTE_V3_ONE_FOR_ZERO: constant(uint8) = 5  # concentrated liquidity, tokenIn is the pool's token1
 
 struct Step:
     pool: address
@@ -122,7 +142,7 @@ struct PoolInfo:
     kind: uint8
     balancerVault: address  # kind 1 only
     poolId: bytes32  # kind 1 only
-    tokens: DynArray[address, MAX_POOL_TOKENS]  # token0, token1 (kind 0) or getPoolTokens order
+    tokens: DynArray[address, MAX_POOL_TOKENS]  # token0, token1 (kinds 0, 2) or getPoolTokens order
 
 # ---------------------------------------------------------------------------- events
 
@@ -225,6 +245,14 @@ _feeds: HashMap[address, uint256]
 _config: uint256
 DAILY_MASK: constant(uint256) = (2**192 - 1) << 64
 CENT: constant(uint256) = 10**16
+
+# The one V3 swap in progress, for its callback: the pool being called (only it is paid, once:
+# the callback clears it), the input token and the most it may take. Transient: gone after the
+# transaction, and never written outside `rebalance`'s V3 steps.
+_v3Pool: transient(address)
+_v3TokenIn: transient(address)
+_v3AmountIn: transient(uint256)
+_v3ZeroForOne: transient(bool)
 
 
 @deploy
@@ -405,6 +433,8 @@ def _write_routes(_pool: address, _enable: bool):
             if _enable and self.tokenAllowed[tokens[i]] and self.tokenAllowed[tokens[j]]:
                 if kind == KIND_WEIGHTED:
                     code = ROUTE_WEIGHTED
+                elif kind == KIND_CONCENTRATED_LIQUIDITY:
+                    code = ROUTE_V3_ZERO_FOR_ONE if i == 0 else ROUTE_V3_ONE_FOR_ZERO
                 elif i == 0:
                     code = ROUTE_TOKEN0_FOR_TOKEN1
                 else:
@@ -455,7 +485,8 @@ def setTokenAllowed(_token: address, _allowed: bool):
 
 @external
 def setFactoryAllowed(_factory: address, _allowed: bool):
-    """@notice Owner only: allow pairs of this Uniswap-V2-style factory to be listed (allowPool)."""
+    """@notice Owner only: allow pools of this factory to be listed (allowPool): a Uniswap-V2-style
+            factory's pairs (kind 0) or a Uniswap-V3-style factory's pools (kind 2)."""
     self._only_owner()
     if _allowed:
         assert _factory.is_contract, "not a contract"
@@ -492,8 +523,9 @@ def allowPool(_pool: address, _kind: uint8, _factory: address):
             later). Kind 0: a Uniswap-V2 pair made by `_factory`, an allowed factory whose
             getPair(token0, token1) must be `_pool`. Kind 1: a Balancer weighted pool registered
             in the vault's Balancer vault (`_factory` must be zero); its pool id is read from the
-            pool and its tokens from the Balancer vault now. Allowing a pool again replaces its
-            previous entry.
+            pool and its tokens from the Balancer vault now. Kind 2: a Uniswap-V3 pool made by
+            `_factory`, an allowed factory whose getPool(token0, token1, fee) must be `_pool`.
+            Allowing a pool again replaces its previous entry.
     """
     self._only_owner()
     assert _pool.is_contract, "not a contract"
@@ -518,6 +550,13 @@ def allowPool(_pool: address, _kind: uint8, _factory: address):
         balances: DynArray[uint256, MAX_POOL_TOKENS] = []
         last_change: uint256 = 0
         info.tokens, balances, last_change = staticcall IBalancerVault(balancerVault).getPoolTokens(info.poolId)
+    elif _kind == KIND_CONCENTRATED_LIQUIDITY:
+        assert self.factoryAllowed[_factory], "factory not allowed"
+        t0: address = staticcall IUniswapV3Pool(_pool).token0()
+        t1: address = staticcall IUniswapV3Pool(_pool).token1()
+        fee: uint24 = staticcall IUniswapV3Pool(_pool).fee()
+        assert staticcall IUniswapV3Factory(_factory).getPool(t0, t1, fee) == _pool, "pool not from factory"
+        info.tokens = [t0, t1]
     else:
         raise "unknown pool kind"
     assert len(info.tokens) >= 2, "bad pool tokens"
@@ -680,6 +719,56 @@ def _swap_weighted(step: Step, amount_in: uint256, deadline: uint256) -> uint256
         step.minAmountOut,
         deadline,
     )
+
+
+@internal
+def _swap_concentrated(step: Step, direction: uint8, amount_in: uint256, recipient: address) -> uint256:
+    """Uniswap V3 `swap` of exactly `amount_in` (paid in the callback); returns what the pool says
+    it paid `recipient` (the caller measures the vault's own balance instead when it is the recipient)."""
+    zero_for_one: bool = direction == ROUTE_V3_ZERO_FOR_ONE
+    limit: uint256 = MAX_SQRT_RATIO - 1
+    if zero_for_one:
+        limit = MIN_SQRT_RATIO + 1
+    self._v3Pool = step.pool
+    self._v3TokenIn = step.tokenIn
+    self._v3AmountIn = amount_in
+    self._v3ZeroForOne = zero_for_one
+    response: Bytes[64] = raw_call(
+        step.pool,
+        abi_encode(recipient, zero_for_one, convert(amount_in, int256), convert(limit, uint160), b"",
+                   method_id=method_id("swap(address,bool,int256,uint160,bytes)")),
+        max_outsize=64,
+    )
+    # a pool that never called back took nothing; it must not be paid later either
+    self._v3Pool = empty(address)
+    amount0: int256 = 0
+    amount1: int256 = 0
+    amount0, amount1 = abi_decode(response, (int256, int256))
+    paid: int256 = amount0
+    if zero_for_one:
+        paid = amount1
+    if paid >= 0:
+        return 0
+    return convert(-paid, uint256)
+
+
+@external
+def uniswapV3SwapCallback(amount0Delta: int256, amount1Delta: int256, data: Bytes[32]):
+    """
+    @notice Pays a Uniswap V3 pool the input of the swap this contract is making with it: only the
+            pool of the step in progress may call, only once, and it is paid at most the step's
+            input, in the step's input token.
+    """
+    pool: address = self._v3Pool
+    assert pool != empty(address) and msg.sender == pool, "callback not from the pool"
+    self._v3Pool = empty(address)  # one payment per swap, and none to a reentrant call
+    owed: int256 = amount1Delta
+    if self._v3ZeroForOne:
+        owed = amount0Delta
+    assert owed >= 0, "callback asks too much"
+    assert convert(owed, uint256) <= self._v3AmountIn, "callback asks too much"
+    if owed > 0:
+        self._pay(self._v3TokenIn, pool, convert(owed, uint256))
 
 
 @internal
@@ -864,7 +953,8 @@ def rebalance(steps: DynArray[Step, MAX_STEPS], minReceived: DynArray[MinReceive
                 self._revert_with(concat("no input: step ", uint2str(i)))
             amount_in = previous_out
 
-        # pay straight into the next pair when it spends all of this output
+        # pay straight into the next pair when it spends all of this output (a Balancer step pays
+        # only this contract)
         recipient: address = self
         if direction != ROUTE_WEIGHTED and i + 1 < n:
             nxt: Step = steps[i + 1]
@@ -873,7 +963,7 @@ def rebalance(steps: DynArray[Step, MAX_STEPS], minReceived: DynArray[MinReceive
                 if next_direction == ROUTE_TOKEN0_FOR_TOKEN1 or next_direction == ROUTE_TOKEN1_FOR_TOKEN0:
                     recipient = nxt.pool
         # The output is what this contract's balance grew by, not what a pool says it paid. When a
-        # pair pays the next pair directly, the next pair's own constant-product check guards it:
+        # pair or a V3 pool pays the next pair directly, the next pair's own constant-product check guards it:
         # that pair is asked for the output of `amount_out` in, and reverts if it received less.
         held: uint256 = 0
         if recipient == self:
@@ -882,6 +972,9 @@ def rebalance(steps: DynArray[Step, MAX_STEPS], minReceived: DynArray[MinReceive
         if direction == ROUTE_WEIGHTED:
             amount_out = self._swap_weighted(step, amount_in, deadline)
             delivered = False
+        elif direction == ROUTE_V3_ZERO_FOR_ONE or direction == ROUTE_V3_ONE_FOR_ZERO:
+            amount_out = self._swap_concentrated(step, direction, amount_in, recipient)
+            delivered = recipient != self
         else:
             amount_out = self._swap_constant_product(step, direction, amount_in, delivered, recipient)
             delivered = recipient != self

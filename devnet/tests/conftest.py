@@ -1,7 +1,8 @@
 """Fixtures the devnet tests share (pytest finds them here; a test file may override one).
 
 - `dep`: the fixtures deployed on an in-process eth-tester chain, once per test module;
-  `dep_snapshot`: each test of a module that asks for it starts from that same chain.
+  `dep_snapshot`: each test of a module that asks for it starts from that same chain;
+  `env_snapshot`: the same for a module's own `env` dict (with its "tester").
 - `devnet`: the devnet served over HTTP as a subprocess, once per module; `rpc`, a client to it;
   `rpc_snapshot`: each test starts from the same chain (evm_snapshot / evm_revert).
 """
@@ -23,6 +24,13 @@ def dep_snapshot(dep):
     snapshot = tester.take_snapshot()
     yield
     tester.revert_to_snapshot(snapshot)
+
+
+@pytest.fixture
+def env_snapshot(env):
+    snapshot = env["tester"].take_snapshot()
+    yield
+    env["tester"].revert_to_snapshot(snapshot)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import re
 import pytest
 from eth_utils import to_checksum_address
 
-from devnet import contracts, fixtures, vault_fixture
+from devnet import contracts, fixtures, uniswap_v3, vault_fixture
 
 GAS_MODEL = contracts.REPO_ROOT / "Sources" / "Market" / "Gas" / "GasModel.swift"
 DEADLINE = 2**40
@@ -125,3 +125,57 @@ def test_a_pairs_first_trade_writes_its_accumulators_from_zero(env):
     finally:
         tester.revert_to_snapshot(snapshot)
     assert abs((first - second) - table()["firstTradeOfPair"]) <= 1_000, (first, second)
+
+
+def test_vault_v3_steps_gas_per_step_and_per_tick_crossed(env):
+    """GasModel's vault-step V3 figures (vaultConcentratedLiquidityHop, vaultTickCrossed) on the
+    WETH/USDC 0.05 % pool after it has traded across its ticks both ways (mainnet's ticks have all
+    been crossed before: a first crossing writes its fee and time accumulators from zero)."""
+    tester, dep, names, _owner, operator, _trader = env
+    v3 = dep.uniswap_v3
+    weth, usdc = dep.tokens["WETH"], dep.tokens["USDC"]
+    pool = next(p["address"] for p in v3.pools if set(p["tokens"]) == {"WETH", "USDC"} and p["fee"] == 500)
+    trader = uniswap_v3.TRADER_ADDRESS
+    snapshot = tester.take_snapshot()
+    try:
+        vault = vault_with(env, list(fixtures.TOKENS))
+        usdc.transact("transfer", vault.address, 100_000 * 10**6, sender=env[3])
+
+        def trade(sell, buy, amount) -> int:
+            before = buy.call("balanceOf", trader)
+            v3.router.transact("exactInputSingle", (sell.address, buy.address, 500, trader, amount, 0, 0), sender=trader)
+            tester.mine_blocks(1)
+            return buy.call("balanceOf", trader) - before
+
+        for _ in range(2):  # down through the ticks 25 WETH cross, up past the start, back near it
+            usdc_got = trade(weth, usdc, 25 * 10**18)
+            weth_got = trade(usdc, weth, usdc_got + 40_000 * 10**6)
+            trade(weth, usdc, weth_got - 25 * 10**18)
+
+        def step_gas(sell, buy, amount):
+            crossed = v3.quoter.call("quoteExactInputSingle", (sell.address, buy.address, amount, 500, 0))[2]
+            gas = gas_of(tester, lambda: vault.transact("rebalance", [(pool, sell.address, buy.address, amount, 0)], [],
+                                                        DEADLINE, sender=operator)["gas_used"])
+            return crossed, gas
+
+        pair = names.get("uniswap-v2.WETH-USDC") or names["uniswap-v2.USDC-WETH"]
+        one_pair = gas_of(tester, lambda: vault.transact(
+            "rebalance", [(pair, weth.address, usdc.address, 10**18, 0)], [], DEADLINE, sender=operator)["gas_used"])
+        model = table()
+        vault_base = one_pair - model["pairHop"]
+        probes = [step_gas(weth, usdc, amount) for amount in (10**17, 10**18, 6 * 10**18, 15 * 10**18, 20 * 10**18)]
+        probes += [step_gas(usdc, weth, amount * 10**6) for amount in (300, 3_000, 18_000, 30_000)]
+    finally:
+        tester.revert_to_snapshot(snapshot)
+    (none_crossed, none_gas), (far_crossed, far_gas) = probes[0], probes[4]
+    assert none_crossed == 0 and far_crossed >= 8, probes
+    measured = {"vaultConcentratedLiquidityHop": none_gas - vault_base,
+                "vaultTickCrossed": (far_gas - none_gas) // far_crossed}
+    print("\nvault V3 step gas measured (model): " + ", ".join(f"{k} {v} ({model[k]})" for k, v in measured.items())
+          + f"; (ticks crossed, rebalance gas): {probes}")
+    for name, value in measured.items():
+        assert abs(model[name] - value) <= 0.05 * value + 100, (name, value, model[name])
+    # every probe, both directions, as the model adds it up (crossings differ a little in cost)
+    for crossed, gas in probes:
+        predicted = vault_base + model["vaultConcentratedLiquidityHop"] + crossed * model["vaultTickCrossed"]
+        assert abs(predicted - gas) <= 0.08 * gas, (crossed, gas, predicted)

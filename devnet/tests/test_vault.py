@@ -1,7 +1,7 @@
 """RebalancingVault: multi-hop and split rebalances over Uniswap-V2 pairs, exact outputs, atomic
 failure, deadline, USDT-style tokens, owner withdraw and two-step ownership, and every attempt
 of a leaked operator key to move funds, call an unlisted contract or change roles.
-The mechanics are tested here with the value limits wide open (LOOSE_LIMITS); the limits
+The mechanics are tested here with the value limits wide open (vault_fixture.LOOSE_LIMITS); the limits
 themselves, the price feeds and the attacks they stop are in test_vault_bounds.py."""
 
 import pytest
@@ -17,30 +17,14 @@ REBALANCED_TOPIC = "0x" + keccak(text="Rebalanced(address,uint256,uint256,uint25
 TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
 
 VAULT_FUNDING = {"WETH": 50, "USDC": 200_000, "USDT": 200_000, "DAI": 100_000, "WBTC": 2, "LINK": 1_000}
-# maxLossBps, maxCallPercent, maxDailyPercent, maxDailyLossBps: no value limit gets in the way
-LOOSE_LIMITS = (10_000, 100, 100, 10_000)
 
 
 @pytest.fixture(scope="module")
 def env():
-    tester = fixtures.make_tester()
-    dep = fixtures.deploy_all(tester)
-    names = dep.summary()
-    accounts = [to_checksum_address(a) for a in tester.get_accounts()]
-    owner, operator, outsider = accounts[1], accounts[2], accounts[3]
-    vault = vault_fixture.vault_contract(tester, vault_fixture.deploy_vault(tester, names, owner, operator))
-    for sym, whole in VAULT_FUNDING.items():
-        dep.tokens[sym].transact("transfer", vault.address, whole * 10 ** fixtures.TOKENS[sym][2], sender=owner)
-    vault.transact("setLimits", *LOOSE_LIMITS, sender=owner)
-    return {"tester": tester, "dep": dep, "names": names, "vault": vault, "owner": owner, "operator": operator,
-            "outsider": outsider}
+    return vault_fixture.loose_vault_env(VAULT_FUNDING)
 
 
-@pytest.fixture(autouse=True)
-def isolated(env):
-    snapshot = env["tester"].take_snapshot()
-    yield
-    env["tester"].revert_to_snapshot(snapshot)
+pytestmark = pytest.mark.usefixtures("env_snapshot")  # each test starts from the module's chain
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -423,7 +407,11 @@ def test_allowlisting_checks_what_it_is_given(env):
     # the right kind of factory, but not the one that made this pair
     expect_revert("pair not from factory", vault.transact, "allowPool", weth_usdc, 0, factory(env, "sushiswap"),
                   sender=owner)
-    expect_revert("unknown pool kind", vault.transact, "allowPool", weth_usdc, 2, ZERO, sender=owner)
+    expect_revert("unknown pool kind", vault.transact, "allowPool", weth_usdc, 3, ZERO, sender=owner)
+    # a V2 pair is not a V3 pool: a V2 factory has no getPool, the pair no fee()
+    expect_revert("factory not allowed", vault.transact, "allowPool", weth_usdc, 2, ZERO, sender=owner)
+    with pytest.raises(ContractError):
+        vault.transact("allowPool", weth_usdc, 2, factory(env), sender=owner)
     expect_revert("factory for a weighted pool", vault.transact, "allowPool", weth_usdc, 1, factory(env),
                   sender=owner)
     # a pair is not a weighted pool (no getPoolId)
@@ -594,4 +582,4 @@ def test_the_allowlisted_token_list_follows_set_token_allowed(env):
     expect_revert("too many tokens", vault.transact, "setTokenAllowed", one_more.address, True, sender=owner)
     # the limits and the pause flag share the slot with the count: untouched by all this
     assert (vault.call("maxLossBps"), vault.call("maxCallPercent"), vault.call("maxDailyPercent"),
-            vault.call("maxDailyLossBps"), vault.call("paused")) == (*LOOSE_LIMITS, False)
+            vault.call("maxDailyLossBps"), vault.call("paused")) == (*vault_fixture.LOOSE_LIMITS, False)

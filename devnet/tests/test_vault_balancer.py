@@ -14,30 +14,16 @@ SWAPPED_TOPIC = "0x" + keccak(text="Swapped(address,address,address,uint256,uint
 ROUTE_WEIGHTED = 3
 VAULT_FUNDING = {"WETH": 50, "USDC": 200_000, "USDT": 200_000, "DAI": 100_000, "WBTC": 2}
 DEADLINE = 2**40
-LOOSE_LIMITS = (10_000, 100, 100, 10_000)
 
 
 @pytest.fixture(scope="module")
 def env():
-    tester = fixtures.make_tester()
-    dep = fixtures.deploy_all(tester)
-    assert dep.vault is not None, "the devnet fixtures deploy a Balancer vault"
-    names = dep.summary()
-    accounts = [to_checksum_address(a) for a in tester.get_accounts()]
-    owner, operator, outsider = accounts[1], accounts[2], accounts[3]
-    vault = vault_fixture.vault_contract(tester, vault_fixture.deploy_vault(tester, names, owner, operator))
-    for sym, whole in VAULT_FUNDING.items():
-        dep.tokens[sym].transact("transfer", vault.address, whole * 10 ** fixtures.TOKENS[sym][2], sender=owner)
-    vault.transact("setLimits", *LOOSE_LIMITS, sender=owner)
-    return {"tester": tester, "dep": dep, "names": names, "vault": vault, "owner": owner, "operator": operator,
-            "outsider": outsider}
+    env = vault_fixture.loose_vault_env(VAULT_FUNDING)
+    assert env["dep"].vault is not None, "the devnet fixtures deploy a Balancer vault"
+    return env
 
 
-@pytest.fixture(autouse=True)
-def isolated(env):
-    snapshot = env["tester"].take_snapshot()
-    yield
-    env["tester"].revert_to_snapshot(snapshot)
+pytestmark = pytest.mark.usefixtures("env_snapshot")  # each test starts from the module's chain
 
 
 def token(env, sym: str) -> str:
@@ -265,7 +251,7 @@ def test_exact_approval_resets_a_left_over_usdt_allowance_and_claims_are_not_tru
     for sym in ("USDC", "USDT"):
         vault.transact("setPriceFeed", token(env, sym), env["names"][f"feed.{sym}"], fixtures.FEED_HEARTBEAT, sender=owner)
         vault.transact("setTokenAllowed", token(env, sym), True, sender=owner)
-    vault.transact("setLimits", *LOOSE_LIMITS, sender=owner)
+    vault.transact("setLimits", *vault_fixture.LOOSE_LIMITS, sender=owner)
     vault.transact("allowPool", fake.address, 1, ZERO, sender=owner)
     usdt.transact("transfer", vault.address, 10_000 * 10**6, sender=owner)
     def rebalance_fake(steps):

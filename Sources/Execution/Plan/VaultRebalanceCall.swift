@@ -13,7 +13,7 @@ public struct VaultStep: Sendable, Codable, Hashable {
     public var quotedOut: UInt256
     /// The exact quoted input (equal to `amountIn` on a leg's first hop).
     public var quotedIn: UInt256
-    /// Pairs revert "min out: step i" below `minAmountOut`; weighted pools "BAL#507".
+    /// Pairs and V3 pools revert "min out: step i" below `minAmountOut`; weighted pools "BAL#507".
     public var poolKind: PoolKind
     public var symbolIn: String
     public var symbolOut: String

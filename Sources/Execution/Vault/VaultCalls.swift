@@ -77,17 +77,18 @@ public enum VaultCalls {
         calldata(setTokenAllowedFn, .address(token), .bool(allowed))
     }
 
-    /// Kind 0 (a pair) names the allowed factory that made it; kind 1 (weighted) takes none.
+    /// Kind 0 (a pair) and kind 2 (a Uniswap V3 pool) name the allowed factory that made it;
+    /// kind 1 (weighted) takes none.
     public static func allowPool(_ pool: Address, kind: PoolKind, factory: Address?) -> [UInt8] {
         calldata(allowPoolFn, .address(pool), .uint(UInt256(vaultKindCode(kind))), .address(factory ?? .zero))
     }
 
-    /// The vault's code for a pool kind (`KIND_CONSTANT_PRODUCT = 0`, `KIND_WEIGHTED = 1`).
+    /// The vault's code for a pool kind (`KIND_CONSTANT_PRODUCT = 0`, `KIND_WEIGHTED = 1`,
+    /// `KIND_CONCENTRATED_LIQUIDITY = 2`).
     static func vaultKindCode(_ kind: PoolKind) -> UInt64 {
         switch kind {
         case .constantProduct: return 0
         case .weighted: return 1
-        // Reserved for V3 pools; today's vault refuses it ("unknown pool kind"), and `allowlistCalls` skips them.
         case .concentratedLiquidity: return 2
         }
     }
@@ -137,13 +138,17 @@ public enum VaultCalls {
     }
 
     /// The owner's allowlisting calls for a network file, labelled and in sending order: each
-    /// constant-product DEX's factory, every token's price feed and the token, then every pool
-    /// (only the given tokens and the pools between them, when `symbols` is set).
+    /// constant-product DEX's factory and the Uniswap V3 factory, every token's price feed and the
+    /// token, then every pool, the `uniswapV3` pools last (only the given tokens and the pools
+    /// between them, when `symbols` is set).
     public static func allowlist(network: NetworkConfig, tokens symbols: Set<String>? = nil) -> [(label: String, stage: AllowStage, data: [UInt8])] {
         var calls: [(String, AllowStage, [UInt8])] = []
         for dex in network.dexes where dex.kind == .constantProduct {
             guard let factory = dex.factory else { continue }
             calls.append(("allow \(dex.name) factory", .factory, setFactoryAllowed(factory, true)))
+        }
+        if let v3 = network.uniswapV3 {
+            calls.append(("allow \(uniswapV3Name) factory", .factory, setFactoryAllowed(v3.factory, true)))
         }
         for token in network.tokens where symbols?.contains(token.symbol) ?? true {
             guard let feed = token.priceFeed else { continue }
@@ -165,13 +170,24 @@ public enum VaultCalls {
                 guard let factory = network.dex(named: pool.dex)?.factory else { continue }
                 calls.append(("allow \(pool.dex) pool \(pair)", .pool, allowPool(pool.address, kind: .constantProduct, factory: factory)))
             case .concentratedLiquidity:
-                continue  // the vault has no steps for this kind
+                continue  // V3 pools are listed from the network file's `uniswapV3` section below
             case .weighted:
                 // the vault swaps in the Balancer vault fixed at its deployment (balancerVault(of:))
                 guard network.dex(named: pool.dex)?.vault != nil else { continue }
                 calls.append(("allow \(pool.dex) pool \(pair)", .pool, allowPool(pool.address, kind: .weighted, factory: nil)))
             }
         }
+        if let v3 = network.uniswapV3 {
+            for pool in v3.pools {
+                if let symbols, !pool.tokens.allSatisfy(symbols.contains) { continue }
+                // one pool per pair and fee tier: the fee tells a pair's pools apart
+                calls.append(("allow \(uniswapV3Name) pool \(pool.tokens.joined(separator: "/")) fee \(pool.fee)", .pool,
+                              allowPool(pool.address, kind: .concentratedLiquidity, factory: v3.factory)))
+            }
+        }
         return calls
     }
+
+    /// How the allowlist labels the network file's `uniswapV3` contracts.
+    static let uniswapV3Name = "uniswap-v3"
 }

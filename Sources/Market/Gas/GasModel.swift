@@ -26,6 +26,13 @@ public enum GasModel {
     /// which V3 does not have yet).
     public static let concentratedLiquidityHop: UInt64 = 105_000
     public static let tickCrossed: UInt64 = 40_000
+    /// A vault step through a Uniswap V3 pool crossing no initialized tick: `swap` to the extreme
+    /// price limit, the input paid in the pool's callback, the vault's balance checks (measured 70,961).
+    public static let vaultConcentratedLiquidityHop: UInt64 = 71_000
+    /// Each initialized tick a vault V3 step crosses, on ticks crossed before (measured 23,929 on
+    /// average over 10; single crossings 19–30k). A tick's first crossing writes its accumulators
+    /// from zero (~58k on the devnet's fresh pools); mainnet's ticks have been crossed before.
+    public static let vaultTickCrossed: UInt64 = 23_900
 
     /// One hop through a pool of `kind`.
     public static func hop(_ kind: PoolKind) -> UInt64 {
