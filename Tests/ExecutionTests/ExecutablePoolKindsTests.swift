@@ -32,7 +32,7 @@ import Testing
         Set((trades?.routes ?? []).flatMap { $0.swaps.map(\.pool) })
     }
 
-    @Test func todayNoModeExecutesConcentratedLiquidity() {
+    @Test func noModeRoutesThroughConcentratedLiquidityYet() {
         for mode in [CustodyMode.vault, .eoa] {
             #expect(mode.executablePoolKinds == [.constantProduct, .weighted])
         }
