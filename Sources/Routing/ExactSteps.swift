@@ -29,7 +29,7 @@ struct ExactSteps {
         var gas: UInt64 = 0
         var gasValue = 0.0
         for t in order where t != network.buy && !available[t].isZero {
-            let out = network.edges.indices.filter { network.edges[$0].from == t && inputs[$0] > 0 }
+            let out = network.plain.indices.filter { network.plain[$0].from == t && inputs[$0] > 0 }
             guard !out.isEmpty else { return nil }      // stranded: the float flow left this token unspent
             for (k, amount) in ExactSteps.apportion(available[t], weights: out.map { inputs[$0] }, pools: pools, network: network, edges: out) {
                 let e = network.edges[k]
@@ -85,14 +85,15 @@ struct ExactSteps {
     static func acyclicPrefix(_ network: FlowNetwork, used: [Bool]) -> [Int] {
         let n = network.tokens.count
         var indegree = [Int](repeating: 0, count: n)
-        for (k, e) in network.edges.enumerated() where used[k] { indegree[e.to] += 1 }
+        let plain = network.plain
+        for k in plain.indices where used[k] { indegree[plain[k].to] += 1 }
         var ready = (0..<n).filter { indegree[$0] == 0 }
         var order: [Int] = []
         while let t = ready.popLast() {
             order.append(t)
-            for (k, e) in network.edges.enumerated() where used[k] && e.from == t {
-                indegree[e.to] -= 1
-                if indegree[e.to] == 0 { ready.append(e.to) }
+            for k in plain.indices where used[k] && plain[k].from == t {
+                indegree[plain[k].to] -= 1
+                if indegree[plain[k].to] == 0 { ready.append(plain[k].to) }
             }
         }
         return order

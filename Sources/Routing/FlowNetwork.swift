@@ -24,11 +24,22 @@ struct FlowNetwork {
         let marginalAtCap: Double
     }
 
+    /// What the solver's inner loops read of each edge, as plain values (nothing to retain per
+    /// edge and evaluation): its tokens, and for a constant-product edge its curve and input limit.
+    struct Plain {
+        let from: Int
+        let to: Int
+        let closedForm: ConstantProductCurve?
+        let maxIn: Double
+    }
+
     /// Graph token ids; `sell` and `buy` index into this.
     let tokens: [Int]
     let sell: Int
     let buy: Int
     let edges: [Edge]
+    /// `edges` as `Plain` values, same order.
+    let plain: [Plain]
 
     /// `nil` when no candidate path has more than one hop or the candidates share no pool: then
     /// the pool-disjoint split over the paths is already the flow optimum over their pools.
@@ -78,5 +89,9 @@ struct FlowNetwork {
         self.sell = 0
         self.buy = 1
         self.edges = edges
+        self.plain = edges.map { e in
+            if case let .constantProduct(c) = e.curve.shape { return Plain(from: e.from, to: e.to, closedForm: c, maxIn: e.curve.maxIn) }
+            return Plain(from: e.from, to: e.to, closedForm: nil, maxIn: e.curve.maxIn)
+        }
     }
 }

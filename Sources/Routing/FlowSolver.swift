@@ -64,7 +64,8 @@ enum FlowSolver {
     struct State {
         var value: Double
         var gradient: [Double]
-        var hessian: [[Double]]
+        /// n × n, row-major (n = tokens).
+        var hessian: [Double]
         var inputs: [Double]
         var outputs: [Double]
     }
@@ -98,32 +99,47 @@ enum FlowSolver {
         var excess = [Double](repeating: 0, count: n)
         excess[network.sell] = amount
         var value = price[network.sell] * amount
-        var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        var hessian = [Double](repeating: 0, count: n * n)
         var inputs = [Double](repeating: 0, count: network.edges.count)
         var outputs = inputs
-        for (k, e) in network.edges.enumerated() where active[k] {
-            let u = e.from, v = e.to
+        let plain = network.plain
+        for k in plain.indices where active[k] {
+            let u = plain[k].from, v = plain[k].to
             let rate = price[u] / price[v]
-            let x = input(e, atMarginal: rate, guess: guesses[k])
-            guesses[k] = x
-            guard x > 0, x.isFinite else { continue }
-            let y = e.curve.out(x)
+            let x: Double, y: Double, responds: Double
+            if let c = plain[k].closedForm {
+                // The closed form of `input`, `PathCurve.out` and `responsiveness` for a constant-product edge.
+                let cap = plain[k].maxIn
+                x = cap > 0 ? min(c.input(atMarginal: rate), cap) : 0
+                guesses[k] = x
+                guard x > 0, x.isFinite else { continue }
+                y = c.out(x)
+                // out'(x) = γ·R_in·R_out/(R_in+γx)², so rate/|out''(x)| = (R_in+γx)/(2γ); zero at the cap.
+                responds = x >= cap * (1 - 1e-12) ? 0 : (c.reserveIn + c.gamma * x) / (2 * c.gamma)
+            } else {
+                let e = network.edges[k]
+                x = input(e, atMarginal: rate, guess: guesses[k])
+                guesses[k] = x
+                guard x > 0, x.isFinite else { continue }
+                y = e.curve.out(x)
+                responds = responsiveness(e.curve, at: x, rate: rate)
+            }
             inputs[k] = x
             outputs[k] = y
             value += price[v] * y - price[u] * x
             excess[u] -= x
             excess[v] += y
             // How fast the input grows as ln(rate) falls: rate / |out''(x)|; zero at the cap.
-            let weight = price[u] * responsiveness(e.curve, at: x, rate: rate)
-            hessian[u][u] += weight
-            hessian[v][v] += weight
-            hessian[u][v] -= weight
-            hessian[v][u] -= weight
+            let weight = price[u] * responds
+            hessian[u * n + u] += weight
+            hessian[v * n + v] += weight
+            hessian[u * n + v] -= weight
+            hessian[v * n + u] -= weight
         }
         var gradient = [Double](repeating: 0, count: n)
         for t in 0..<n {
             gradient[t] = price[t] * excess[t]
-            hessian[t][t] += abs(gradient[t])
+            hessian[t * n + t] += abs(gradient[t])
         }
         return State(value: value, gradient: gradient, hessian: hessian, inputs: inputs, outputs: outputs)
     }
@@ -172,31 +188,34 @@ enum FlowSolver {
     /// Solves (H + damping·diag(H)) Δ = −gradient over every token but `buy`, steps capped at 2 in
     /// log price (a factor e² per iteration) so that a far start cannot overshoot into nonsense.
     static func newtonStep(_ s: State, buy: Int, damping: Double) -> [Double]? {
+        let n = s.gradient.count
         let vars = s.gradient.indices.filter { $0 != buy }
         let m = vars.count
         guard m > 0 else { return nil }
-        var a = [[Double]](repeating: [Double](repeating: 0, count: m + 1), count: m)
+        // The augmented system, row-major with m + 1 columns.
+        let w = m + 1
+        var a = [Double](repeating: 0, count: m * w)
         for (r, t) in vars.enumerated() {
-            for (c, u) in vars.enumerated() { a[r][c] = s.hessian[t][u] }
-            let d = s.hessian[t][t]
-            a[r][r] = d * (1 + damping) + (d == 0 ? 1e-300 : 0)
-            a[r][m] = -s.gradient[t]
+            for (c, u) in vars.enumerated() { a[r * w + c] = s.hessian[t * n + u] }
+            let d = s.hessian[t * n + t]
+            a[r * w + r] = d * (1 + damping) + (d == 0 ? 1e-300 : 0)
+            a[r * w + m] = -s.gradient[t]
         }
         // Gaussian elimination with partial pivoting (m is small: the tokens of one trade).
         for col in 0..<m {
             var pivot = col
-            for r in col..<m where abs(a[r][col]) > abs(a[pivot][col]) { pivot = r }
-            guard abs(a[pivot][col]) > 0, a[pivot][col].isFinite else { return nil }
-            if pivot != col { a.swapAt(pivot, col) }
+            for r in col..<m where abs(a[r * w + col]) > abs(a[pivot * w + col]) { pivot = r }
+            guard abs(a[pivot * w + col]) > 0, a[pivot * w + col].isFinite else { return nil }
+            if pivot != col { for c in 0..<w { a.swapAt(pivot * w + c, col * w + c) } }
             for r in 0..<m where r != col {
-                let f = a[r][col] / a[col][col]
+                let f = a[r * w + col] / a[col * w + col]
                 if f == 0 { continue }
-                for c in col...m { a[r][c] -= f * a[col][c] }
+                for c in col...m { a[r * w + c] -= f * a[col * w + c] }
             }
         }
         var step = [Double](repeating: 0, count: s.gradient.count)
         for (r, t) in vars.enumerated() {
-            let x = a[r][m] / a[r][r]
+            let x = a[r * w + m] / a[r * w + r]
             guard x.isFinite else { return nil }
             step[t] = max(-2, min(2, x))
         }

@@ -62,12 +62,7 @@ extension Router {
         sell: String, buy: String, amountIn: UInt256, exact: ExactSteps, network: FlowNetwork, graph: PoolGraph,
         bestSpot: Double, options: RouteOptions
     ) -> Route {
-        func symbol(_ t: Int) -> String { graph.symbols[network.tokens[t]] }
-        let steps = exact.steps.map { s -> RouteHop in
-            let e = network.edges[s.edge]
-            return RouteHop(pool: graph.pools[e.pool].address, tokenIn: symbol(e.from), tokenOut: symbol(e.to),
-                            amountIn: s.amountIn, amountOut: s.amountOut)
-        }
+        let steps = routeHops(exact, network: network, graph: graph)
         let paths = decompose(exact, network: network, amountIn: amountIn)
         var poolUse: [Int: Int] = [:]
         for p in paths { for s in p.steps { poolUse[network.edges[exact.steps[s].edge].pool, default: 0] += 1 } }
@@ -105,7 +100,30 @@ extension Router {
         return Route(
             sell: sell, buy: buy, amountIn: amountIn, amountOut: exact.amountOut, minOut: minOut,
             priceImpactBps: impactBps(amountIn: amountIn, amountOut: exact.amountOut, bestSpot: bestSpot),
-            gas: exact.gas, legs: legs, steps: disjoint ? nil : steps)
+            gas: disjoint ? exact.gas : saturatingSum(exact.gas, approvalGas(steps, sell: sell, options: options)),
+            legs: legs, steps: disjoint ? nil : steps)
+    }
+
+    /// The exact steps as route hops, in execution order.
+    static func routeHops(_ exact: ExactSteps, network: FlowNetwork, graph: PoolGraph) -> [RouteHop] {
+        exact.steps.map { s -> RouteHop in
+            let e = network.edges[s.edge]
+            return RouteHop(pool: graph.pools[e.pool].address, tokenIn: graph.symbols[network.tokens[e.from]],
+                            tokenOut: graph.symbols[network.tokens[e.to]], amountIn: s.amountIn, amountOut: s.amountOut)
+        }
+    }
+
+    /// EOA mode: the approvals `steps` need beyond a plain route's (`RouteOptions.approvalGas`),
+    /// one per distinct (token other than `sell`, spender) pair the steps spend through.
+    public static func extraApprovals(_ steps: [RouteHop], sell: String, spenders: [Address: Address]) -> Int {
+        struct Pair: Hashable { let token: String, spender: Address }
+        return Set(steps.lazy.filter { $0.tokenIn != sell }.map { Pair(token: $0.tokenIn, spender: spenders[$0.pool] ?? $0.pool) }).count
+    }
+
+    static func approvalGas(_ steps: [RouteHop], sell: String, options: RouteOptions) -> UInt64 {
+        guard options.approvalGas > 0 else { return 0 }
+        let (gas, overflow) = UInt64(extraApprovals(steps, sell: sell, spenders: options.spenders)).multipliedReportingOverflow(by: options.approvalGas)
+        return overflow ? .max : gas
     }
 
     /// One path through the steps with its share: `source` of the input, `amount` of the output.

@@ -73,18 +73,69 @@ extension PoolGraph {
     }
 
     /// At most `maxPaths` paths from `sell` to `buy`, best quick single-path quote for `amountIn` first
-    /// (input clipped to the first hop's limit); paths that return nothing are left out.
+    /// (input clipped to the first hop's limit; equal quotes in `paths` order); paths that return
+    /// nothing are left out. The same paths as `paths(from:to:maxHops:)` ranked, but scored during
+    /// the walk: a prefix shared by many paths is quoted once, and only the paths kept are built.
     public func candidatePaths(from sell: String, to buy: String, amountIn: Double, maxHops: Int, maxPaths: Int) -> [SwapPath] {
-        let all = paths(from: sell, to: buy, maxHops: maxHops)
-        var scored: [(path: SwapPath, score: Double)] = []
-        scored.reserveCapacity(all.count)
-        for path in all {
-            guard let first = path.hops.first else { continue }
-            let cap = pools[first.pool].maxAmountIn(from: first.tokenIn, to: first.tokenOut).doubleValue
-            let score = approximateOut(path, amountIn: min(amountIn, cap))
-            if score > 0, score.isFinite { scored.append((path, score)) }
+        guard let s = id(of: sell), let b = id(of: buy), s != b, maxHops >= 1, maxPaths > 0 else { return [] }
+        let limit = PoolGraph.enumerationLimit
+        var found = 0
+        // The best `maxPaths` so far as (score, enumeration order, hops); `worst` indexes the one
+        // the next better path replaces.
+        var kept: [(score: Double, order: Int, hops: [SwapPath.Hop])] = []
+        kept.reserveCapacity(maxPaths)
+        var worst = 0
+        var visited = [Bool](repeating: false, count: symbols.count)
+        var hops: [SwapPath.Hop] = []
+        visited[s] = true
+
+        func ranksBelow(_ a: (score: Double, order: Int), _ b: (score: Double, order: Int)) -> Bool {
+            a.score != b.score ? a.score < b.score : a.order > b.order
         }
-        scored.sort { $0.score > $1.score }
-        return scored.prefix(max(0, maxPaths)).map(\.path)
+        func keep(_ score: Double) {
+            let order = found
+            if kept.count < maxPaths {
+                kept.append((score, order, hops))
+                if kept.count == maxPaths {
+                    worst = kept.indices.min { ranksBelow((kept[$0].score, kept[$0].order), (kept[$1].score, kept[$1].order)) } ?? 0
+                }
+                return
+            }
+            guard ranksBelow((kept[worst].score, kept[worst].order), (score, order)) else { return }
+            kept[worst] = (score, order, hops)
+            worst = kept.indices.min { ranksBelow((kept[$0].score, kept[$0].order), (kept[$1].score, kept[$1].order)) } ?? 0
+        }
+        func walk(_ at: Int, length: Int, amount: Double) {
+            for e in (length == 1 ? edges[at] : deepEdges[at]) {
+                if found >= limit { return }
+                if visited[e.to] || hops.contains(where: { $0.pool == e.pool }) { continue }
+                let last = hops.count + 1 == length
+                if last != (e.to == b) { continue }
+                var input = amount
+                if hops.isEmpty {
+                    input = min(amount, pools[e.pool].maxAmountIn(from: e.tokenIn, to: e.tokenOut).doubleValue)
+                }
+                let out = pools[e.pool].approximateOut(input, from: e.tokenIn, to: e.tokenOut)
+                hops.append(SwapPath.Hop(pool: e.pool, tokenIn: e.tokenIn, tokenOut: e.tokenOut))
+                if last {
+                    if out > 0, out.isFinite { keep(out) }
+                    found += 1
+                } else {
+                    visited[e.to] = true
+                    walk(e.to, length: length, amount: out)
+                    visited[e.to] = false
+                }
+                hops.removeLast()
+            }
+        }
+        for length in 1...min(maxHops, max(1, symbols.count - 1)) where found < limit {
+            walk(s, length: length, amount: amountIn)
+        }
+        kept.sort { ranksBelow(($1.score, $1.order), ($0.score, $0.order)) }
+        return kept.map { path in
+            var tokens = [symbols[s]]
+            for h in path.hops { tokens.append(pools[h.pool].tokens[h.tokenOut]) }
+            return SwapPath(hops: path.hops, symbols: tokens)
+        }
     }
 }

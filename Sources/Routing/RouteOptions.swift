@@ -24,6 +24,13 @@ public struct RouteOptions: Sendable, Equatable {
     /// Whether to solve the flow over all candidate pools at once (step routes); off leaves only the
     /// split over pool-disjoint paths (for comparisons).
     public var flowNetwork: Bool
+    /// EOA mode: the gas of one token approval, and the spender each pool's swaps go through (pool
+    /// address → its DEX's router or the Balancer vault). A step route's steps each spend a fixed
+    /// amount of a token earlier steps bought, so each distinct (bought token, spender) pair it
+    /// spends through is one more approval than plain legs need (those approve the sell token only,
+    /// as every route does); zero, the default, prices none (the vault holds its own allowances).
+    public var approvalGas: UInt64 = 0
+    public var spenders: [Address: Address] = [:]
 
     public init(
         maxHops: Int = 3, maxCandidatePaths: Int = 64, maxLegs: Int = 64, slippageBps: UInt64 = 50,

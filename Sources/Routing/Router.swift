@@ -62,7 +62,9 @@ public enum Router {
         let bestSpot = candidates.map(\.curve.spotRate).max() ?? 0
         let network = options.flowNetwork ? FlowNetwork(paths: paths, graph: graph, options: options) : nil
         let steps = network.flatMap { networkSteps($0, amount: amount, amountIn: amountIn, graph: graph) }
-        if let network, let steps, legs.map({ stepsBeat(steps, $0, candidates) }) ?? true {
+        // EOA mode: the approvals of the tokens the steps buy and spend again count against them.
+        let approvals = steps.map { exactApprovalValue($0, network: network, graph: graph, options: options) } ?? 0
+        if let network, let steps, legs.map({ stepsBeat(steps, $0, candidates, approvalValue: approvals) }) ?? true {
             return stepRoute(sell: sell, buy: buy, amountIn: amountIn, exact: steps, network: network, graph: graph,
                              bestSpot: bestSpot, options: options)
         }
@@ -70,10 +72,19 @@ public enum Router {
         return try assemble(sell: sell, buy: buy, amountIn: amountIn, legs: legs, candidates: candidates, graph: graph, options: options)
     }
 
-    /// Whether the steps yield more output net of gas than the legs.
-    static func stepsBeat(_ steps: ExactSteps, _ legs: [ExactLeg], _ candidates: [Candidate]) -> Bool {
+    /// Whether the steps yield more output net of gas (and of `approvalValue`, their extra
+    /// approvals priced in the output token) than the legs.
+    static func stepsBeat(_ steps: ExactSteps, _ legs: [ExactLeg], _ candidates: [Candidate], approvalValue: Double = 0) -> Bool {
         guard let legsOut = total(legs.map(\.amountOut)) else { return true }
-        return beats(steps.amountOut, gasValue: steps.gasValue, legsOut, gasValue: legs.reduce(0.0) { $0 + candidates[$1.candidate].gasValue })
+        return beats(steps.amountOut, gasValue: steps.gasValue + approvalValue, legsOut,
+                     gasValue: legs.reduce(0.0) { $0 + candidates[$1.candidate].gasValue })
+    }
+
+    /// The value of the extra approvals `steps` would need, in raw units of the output token.
+    static func exactApprovalValue(_ steps: ExactSteps, network: FlowNetwork?, graph: PoolGraph, options: RouteOptions) -> Double {
+        guard options.approvalGas > 0, let network else { return 0 }
+        let hops = routeHops(steps, network: network, graph: graph)
+        return options.gasValue(approvalGas(hops, sell: graph.symbols[network.tokens[network.sell]], options: options))
     }
 
     // MARK: - Pieces

@@ -114,6 +114,23 @@ enum RoutingBench {
         return rows
     }
 
+    /// The 10-token plan of `run` on the same market (the generator replayed to where `run` draws
+    /// it), `times` times and nothing else: what a profiler should see.
+    static func profilePlan(times: Int) throws {
+        var rng = Rng(seed: 2026)
+        for _ in 0..<50 {
+            _ = try parallelPools(50, &rng)
+            _ = Double.random(in: 10...2000, using: &rng)
+        }
+        let (portfolio, market) = try tenTokenMarket(&rng)
+        for _ in 0..<times {
+            guard let outcome = must(try? Strategist.evaluate(portfolio: portfolio, market: market, now: market.blockTimestamp), "strategy"),
+                  let plan = must(try? RebalancePlanner.plan(outcome: outcome, market: market, policy: portfolio.policy), "plan") else { return }
+            fold(plan.routes.count)
+            fold(plan.routes.first?.amountOut ?? .zero)
+        }
+    }
+
     /// Ten tokens priced 1…5000 USDC, 200 pools (mostly pairs, some weighted) over random pairs,
     /// and a portfolio far from its targets.
     static func tenTokenMarket(_ rng: inout Rng) throws -> (PortfolioConfig, MarketView) {

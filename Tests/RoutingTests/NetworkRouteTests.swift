@@ -82,6 +82,37 @@ import TestOracles
         #expect(costly.legs.count == 1)
     }
 
+    /// EOA mode: a step spending the hub token it bought needs the hub approved for the router, an
+    /// approval plain legs do not need. The step route's gas carries it, and the router weighs it.
+    @Test func eoaStepRoutesPayForApprovingTheTokensTheyBuyAndSpend() throws {
+        let pools: [any Pool] = try [
+            cp(1, "A", "H", raw(1_000_000), raw(1_000_000)), cp(2, "A", "H", raw(1_000_000), raw(1_000_000)),
+            cp(3, "H", "B", raw(1_000_000), raw(1_000_000)),
+        ]
+        let router = poolAddress(99)
+        var eoa = RouteOptions()
+        eoa.approvalGas = 45_900
+        eoa.spenders = Dictionary(uniqueKeysWithValues: pools.map { ($0.address, router) })
+        let vault = try Router.route(sell: "A", buy: "B", amountIn: raw(100), pools: pools)
+        let free = try Router.route(sell: "A", buy: "B", amountIn: raw(100), pools: pools, options: eoa)
+        let steps = try #require(free.steps)
+        #expect(Router.extraApprovals(steps, sell: "A", spenders: eoa.spenders) == 1)
+        #expect(free.gas == vault.gas + 45_900)
+
+        // Priced so that the second pool into the hub pays for its step but not for the approval too.
+        let single = out(pools[2], "H", "B", out(pools[0], "A", "H", raw(100)))
+        let gain = (vault.amountOut - single).doubleValue
+        let perGas = gain / (Double(pools[0].swapGas) + 45_900 * 0.5)
+        var priced = RouteOptions(gasPriceWei: 1, outputPerNativeWei: perGas)
+        let withoutApprovals = try Router.route(sell: "A", buy: "B", amountIn: raw(100), pools: pools, options: priced)
+        #expect(withoutApprovals.steps != nil)
+        priced.approvalGas = 45_900
+        priced.spenders = eoa.spenders
+        let withApprovals = try Router.route(sell: "A", buy: "B", amountIn: raw(100), pools: pools, options: priced)
+        #expect(withApprovals.steps == nil)
+        #expect(withApprovals.legs.count == 1)
+    }
+
     @Test func stepRouteJSONRoundTripsAndListsSteps() throws {
         let pools: [any Pool] = try [
             cp(1, "A", "H", raw(1_000), raw(1_000)), cp(2, "A", "H", raw(1_000), raw(1_000)),

@@ -86,6 +86,46 @@ import TestOracles
         let best = all.map { graph.approximateOut($0, amountIn: 1e18) }.max() ?? 0
         #expect(quotes.first == best)
     }
+
+    /// Scoring during the walk gives exactly what enumerating every path and ranking them gives:
+    /// the same paths, in the same order (equal quotes in enumeration order), on dense graphs of
+    /// pairs and weighted pools, with tied pools and inputs beyond some pools' limits.
+    @Test func candidatesEqualEveryPathRankedByItsQuote() throws {
+        for seed: UInt64 in 1...12 {
+            var rng = SeededRandom(seed: seed)
+            let tokens = (0..<8).map { "T\($0)" }
+            var pools: [any Pool] = []
+            for n in 0..<60 {
+                let a = Int.random(in: 0..<8, using: &rng)
+                var b = Int.random(in: 0..<7, using: &rng)
+                if b >= a { b += 1 }
+                let ra = raw(Double(Int.random(in: 1...50, using: &rng)) * 100), rb = raw(Double(Int.random(in: 1...50, using: &rng)) * 100)
+                if n % 5 == 4 {
+                    pools.append(PowerPool(address: poolAddress(n), tokens: [tokens[a], tokens[b]], reserves: [ra, rb]))
+                } else {
+                    pools.append(try cp(n, tokens[a], tokens[b], ra, rb))
+                }
+            }
+            let graph = PoolGraph(pools: pools)
+            for amount in [1e15, 1e21, 1e24] {
+                let all = graph.paths(from: "T0", to: "T1", maxHops: 3)
+                var scored: [(path: SwapPath, score: Double)] = []
+                for path in all {
+                    guard let first = path.hops.first else { continue }
+                    let cap = pools[first.pool].maxAmountIn(from: first.tokenIn, to: first.tokenOut).doubleValue
+                    let score = graph.approximateOut(path, amountIn: min(amount, cap))
+                    if score > 0, score.isFinite { scored.append((path, score)) }
+                }
+                let ranked = scored.enumerated().sorted { a, b in
+                    a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+                }.map(\.element.path)
+                for maxPaths in [1, 7, 64, 10_000] {
+                    let candidates = graph.candidatePaths(from: "T0", to: "T1", amountIn: amount, maxHops: 3, maxPaths: maxPaths)
+                    #expect(candidates == Array(ranked.prefix(maxPaths)), "seed \(seed), amount \(amount), maxPaths \(maxPaths)")
+                }
+            }
+        }
+    }
 }
 
 @Suite struct DenseGraphTests {

@@ -51,6 +51,22 @@ public enum PlanBuilder {
         return plan
     }
 
+    /// EOA mode: the contract each pool's swaps are sent to and its tokens approved for (a DEX's
+    /// router, the Balancer vault), by pool address; pools without one are left out.
+    public static func spenders(state: ChainState, network: NetworkConfig, portfolio: PortfolioConfig) -> [Address: Address] {
+        let context = Context(state: state, network: network, portfolio: portfolio, deadline: 0)
+        var out: [Address: Address] = [:]
+        for pool in state.pools {
+            guard let name = context.dexName(of: pool), let dex = network.dex(named: name) else { continue }
+            switch pool {
+            case .constantProduct: if let router = dex.router { out[pool.address] = router }
+            case .weighted: if let vault = dex.vault { out[pool.address] = vault }
+            case .concentratedLiquidity: continue
+            }
+        }
+        return out
+    }
+
     /// The slippage bound the planner used for the routes' `minOut` (whole basis points).
     public static func slippageBps(_ policy: Policy) -> UInt64 {
         let bps = policy.maxSlippageBps.isFinite ? policy.maxSlippageBps.rounded() : 0

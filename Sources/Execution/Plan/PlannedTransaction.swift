@@ -55,3 +55,20 @@ public struct RebalancePlan: Sendable, Codable {
         self.deadline = deadline
     }
 }
+
+extension RebalancePlan {
+    /// EOA mode: how many approvals route `r` priced in its own gas (a step route's approvals of
+    /// the tokens it buys and spends again, `Router.extraApprovals`), with each pool's spender
+    /// read from the swap transaction that goes through it. Those approvals are also transactions
+    /// of the plan, so gas sums over the plan count them once.
+    public func approvalsPricedInRoute(_ r: Int) -> Int {
+        guard mode == .eoa, trades.routes.indices.contains(r), let steps = trades.routes[r].steps else { return 0 }
+        var spenders: [Address: Address] = [:]
+        for tx in transactions {
+            guard let swap = tx.swap, let to = tx.to else { continue }
+            for pool in swap.pools { spenders[pool] = to }
+        }
+        return Router.extraApprovals(steps, sell: trades.routes[r].sell, spenders: spenders)
+    }
+}
+

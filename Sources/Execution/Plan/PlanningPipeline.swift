@@ -86,10 +86,16 @@ public enum PlanningPipeline {
         var result = PlanningResult(market: market, outcome: outcome, trades: nil, routingError: nil, plan: nil)
         guard !outcome.trades.intents.isEmpty else { return result }
         let routable = routableMarket(market, state: state, executable: portfolio.mode.executablePoolKinds)
+        let spenders = portfolio.mode == .eoa ? PlanBuilder.spenders(state: state, network: network, portfolio: portfolio) : nil
         do {
-            var trades = try RebalancePlanner.plan(outcome: outcome, market: routable, policy: portfolio.policy)
+            // The vault runs at most maxSteps swaps per call: a plan with more is reduced here, with
+            // the reason, rather than built into a call the vault would revert.
+            let maxSteps = portfolio.mode == .vault ? VaultRebalanceCall.maxSteps : nil
+            var trades = try RebalancePlanner.plan(outcome: outcome, market: routable, policy: portfolio.policy, maxSteps: maxSteps,
+                                                   eoaSpenders: spenders)
             trades.overheadGas = TradeSolver.overheadGas(mode: portfolio.mode, trades: trades.routes.count, market: routable)
             result.trades = trades
+            result.outcome.decision.notes += trades.reductions ?? []
         } catch {
             result.routingError = error
             return result
@@ -109,9 +115,11 @@ public enum PlanningPipeline {
             var plan = try PlanBuilder.build(trades: trades, state: state, network: network, portfolio: portfolio,
                                              deadline: deadline.overflow ? .max : deadline.partialValue)
             if plan.mode == .eoa {
-                // every approval and every swap (a leg, or a leg's run on one venue) is a transaction
+                // every approval and every swap (a leg, or a leg's run on one venue) is a transaction;
+                // the approvals step routes priced in their own gas are not counted twice
                 let swaps = plan.transactions.filter { $0.swap != nil }.count
-                plan.trades.overheadGas = GasModel.eoaOverhead(approvals: plan.transactions.count - swaps, swaps: swaps)
+                let priced = plan.trades.routes.indices.reduce(0) { $0 + plan.approvalsPricedInRoute($1) }
+                plan.trades.overheadGas = GasModel.eoaOverhead(approvals: max(0, plan.transactions.count - swaps - priced), swaps: swaps)
                 result.trades = plan.trades
             }
             result.plan = plan

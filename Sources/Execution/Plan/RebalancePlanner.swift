@@ -5,7 +5,8 @@ import Strategy
 
 /// The trades of a strategy outcome, each routed with exact quotes. Routes are quoted in order
 /// against pools already moved by the earlier routes, because the vault executes them in one
-/// transaction in that order (and EOA mode sends them with consecutive nonces).
+/// transaction in that order (and EOA mode sends them with consecutive nonces): `routes` is the
+/// execution order, largest trade first (`RebalancePlanner.executionOrder`).
 public struct TradePlan: Sendable, Codable {
     public var routes: [Route]
     /// Gas of all routes, before the per-transaction overhead of the custody mode.
@@ -18,7 +19,14 @@ public struct TradePlan: Sendable, Codable {
     /// Weights after the exact route outputs, percent, by token.
     public var projectedWeights: [String: Double]
 
+    /// What was given up to fit a limit of the custody mode (the vault's steps per call), for the
+    /// operator to read; nil when nothing was (optional: plans journaled before it decode).
+    public var reductions: [String]?
+
     public var isEmpty: Bool { routes.isEmpty }
+
+    /// Swaps the plan executes: a vault call's steps (every hop of every leg, or every step).
+    public var stepCount: Int { routes.reduce(0) { $0 + $1.swaps.count } }
 
     /// The gas the plan's transactions are expected to use, all together.
     public var plannedGas: UInt64 {
@@ -48,17 +56,69 @@ public enum PlanningError: Error, Equatable, CustomStringConvertible {
 }
 
 public enum RebalancePlanner {
-    /// Routes every intent of `outcome` across `market.pools`, gas-aware at the market's gas price.
-    public static func plan(outcome: StrategyOutcome, market: MarketView, policy: Policy) throws(PlanningError) -> TradePlan {
+    /// Routes every intent of `outcome` across `market.pools`, gas-aware at the market's gas price,
+    /// each on the pools as the routes before it leave them (the trades of one rebalance that share
+    /// pools are planned against each other's effect, and the plan executes in this order).
+    ///
+    /// `maxSteps` (vault mode: the vault's limit per call): a plan with more swaps is reduced before
+    /// anything is built, first by routing every trade over fewer pool-disjoint paths without step
+    /// routes, then by leaving out the smallest trades; `reductions` says what was given up.
+    ///
+    /// `eoaSpenders` (EOA mode: each pool's router or vault, `PlanBuilder.spenders`): step routes
+    /// then pay for approving the tokens they buy and spend again (`RouteOptions.approvalGas`).
+    public static func plan(
+        outcome: StrategyOutcome, market: MarketView, policy: Policy, maxSteps: Int? = nil, eoaSpenders: [Address: Address]? = nil
+    ) throws(PlanningError) -> TradePlan {
+        let intents = executionOrder(outcome.trades.intents)
+        func plan(_ intents: [TradeIntent], limit: Int?) throws(PlanningError) -> TradePlan {
+            try RebalancePlanner.plan(intents, outcome: outcome, market: market, policy: policy, limit: limit, eoaSpenders: eoaSpenders)
+        }
+        let full = try plan(intents, limit: nil)
+        guard let maxSteps, full.stepCount > maxSteps else { return full }
+        // A reduced plan that does not route (a single path too shallow for a trade) is no option.
+        for legs in [16, 8, 4, 2, 1] {
+            guard var reduced = try? plan(intents, limit: legs), reduced.stepCount <= maxSteps else { continue }
+            reduced.reductions = ["the plan's \(full.stepCount) swaps exceed the vault's \(maxSteps) steps per call: each trade "
+                                      + "routed over at most \(legs) pool-disjoint path\(legs == 1 ? "" : "s") without step routes "
+                                      + "(\(reduced.stepCount) steps)"]
+            return reduced
+        }
+        // Even single paths are too many steps: the smallest trades wait for the next run.
+        var kept = intents
+        while kept.count > 1 {
+            kept.removeLast()
+            guard var reduced = try? plan(kept, limit: 1), reduced.stepCount <= maxSteps else { continue }
+            let left = intents.dropFirst(kept.count).map { "\($0.sell)→\($0.buy)" }
+            reduced.reductions = ["the plan's \(full.stepCount) swaps exceed the vault's \(maxSteps) steps per call: every trade "
+                                      + "on its best single path and the smallest left for the next run (\(left.joined(separator: ", ")); "
+                                      + "\(reduced.stepCount) steps)"]
+            return reduced
+        }
+        return full
+    }
+
+    /// `intents` routed in this order; `limit`: at most that many legs per route and no step routes.
+    static func plan(
+        _ intents: [TradeIntent], outcome: StrategyOutcome, market: MarketView, policy: Policy, limit: Int?,
+        eoaSpenders: [Address: Address]?
+    ) throws(PlanningError) -> TradePlan {
         var pools = market.pools
         var routes: [Route] = []
         var fees = 0.0
         var values = Dictionary(uniqueKeysWithValues: outcome.drift.rows.map { ($0.token, $0.value) })
-        for intent in outcome.trades.intents {
-            let options = RouteOptions(
+        for intent in intents {
+            var options = RouteOptions(
                 maxHops: policy.maxHops, slippageBps: UInt64(policy.maxSlippageBps.rounded()),
                 gasPriceWei: market.gasPriceWei,
                 outputPerNativeWei: outputPerNativeWei(buy: intent.buy, market: market, prices: outcome.prices))
+            if let limit {
+                options.maxLegs = limit
+                options.flowNetwork = false
+            }
+            if let eoaSpenders {
+                options.approvalGas = GasModel.approval
+                options.spenders = eoaSpenders
+            }
             let route: Route
             do {
                 route = try Router.route(sell: intent.sell, buy: intent.buy, amountIn: intent.amountIn, pools: pools, options: options)
@@ -80,6 +140,15 @@ public enum RebalancePlanner {
         let total = values.values.reduce(0, +)
         let weights = total > 0 ? values.mapValues { $0 / total * 100 } : [:]
         return TradePlan(routes: routes, routeGas: routes.reduce(0) { $0 + $1.gas }, feesPaid: fees, projectedWeights: weights)
+    }
+
+    /// Largest trade first (by value; ties keep the trade solver's order): the trade with the most
+    /// to lose from a moved pool gets the untouched state, and smaller trades adapt their routes
+    /// around what it used. Greedy: no other order is tried.
+    static func executionOrder(_ intents: [TradeIntent]) -> [TradeIntent] {
+        intents.enumerated().sorted { a, b in
+            a.element.value != b.element.value ? a.element.value > b.element.value : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// Raw units of `buy` that one wei of the native token is worth, for the router's gas trade-off.

@@ -38,7 +38,10 @@ extension Simulator {
             return GasModel.eoaOverhead(approvals: 1, swaps: 0)
         }
         let swaps = UInt64(max(1, plan.transactions.filter { $0.swap != nil && $0.routeIndices.contains(r) }.count))
-        return route.gas / swaps + GasModel.eoaOverhead(approvals: 0, swaps: 1)
+        // The approvals a step route priced are transactions of their own here.
+        let (approvals, overflow) = UInt64(plan.approvalsPricedInRoute(r)).multipliedReportingOverflow(by: GasModel.approval)
+        let swapGas = overflow ? 0 : route.gas - min(route.gas, approvals)
+        return swapGas / swaps + GasModel.eoaOverhead(approvals: 0, swaps: 1)
     }
 
     enum ReplayFailure: Error {
