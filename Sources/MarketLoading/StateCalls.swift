@@ -2,8 +2,8 @@ import EthCore
 import Market
 
 /// The view functions the state loader calls, with their published signatures (ERC-20, Multicall3,
-/// Uniswap V2 pair and factory, Balancer V2 vault and weighted pool). Built from types, not parsed
-/// from text, so constructing them cannot fail.
+/// Uniswap V2 pair and factory, Uniswap V3 pool, factory and TickLens, Balancer V2 vault and
+/// weighted pool). Built from types, not parsed from text, so constructing them cannot fail.
 enum StateCalls {
     static let balanceOf = ABIFunction(name: "balanceOf", inputs: [.init(type: .address)], outputs: [.init(type: .uint(256))])
     static let allowance = ABIFunction(
@@ -21,6 +21,21 @@ enum StateCalls {
         outputs: [.init(type: .array(.address)), .init(type: .array(.uint(256))), .init(type: .uint(256))])
     static let getNormalizedWeights = ABIFunction(name: "getNormalizedWeights", inputs: [], outputs: [.init(type: .array(.uint(256)))])
     static let getSwapFeePercentage = ABIFunction(name: "getSwapFeePercentage", inputs: [], outputs: [.init(type: .uint(256))])
+
+    /// Uniswap V3: the pool's state, its factory's `getPool`, and the periphery's TickLens, which
+    /// lists one bitmap word's initialized ticks (tick, liquidityNet, liquidityGross).
+    static let slot0 = ABIFunction(
+        name: "slot0", inputs: [],
+        outputs: [.init(type: .uint(160)), .init(type: .int(24)), .init(type: .uint(16)), .init(type: .uint(16)),
+                  .init(type: .uint(16)), .init(type: .uint(8)), .init(type: .bool)])
+    static let liquidity = ABIFunction(name: "liquidity", inputs: [], outputs: [.init(type: .uint(128))])
+    static let fee = ABIFunction(name: "fee", inputs: [], outputs: [.init(type: .uint(24))])
+    static let tickSpacing = ABIFunction(name: "tickSpacing", inputs: [], outputs: [.init(type: .int(24))])
+    static let getPool = ABIFunction(
+        name: "getPool", inputs: [.init(type: .address), .init(type: .address), .init(type: .uint(24))], outputs: [.init(type: .address)])
+    static let getPopulatedTicksInWord = ABIFunction(
+        name: "getPopulatedTicksInWord", inputs: [.init(type: .address), .init(type: .int(16))],
+        outputs: [.init(type: .array(.tuple([.int(24), .int(128), .uint(128)])))])
 
     /// The rebalancing vault's allowlist (abi/contracts/RebalancingVault.vy). `poolInfo` returns one
     /// struct (allowed, kind, balancerVault, poolId, tokens): a single dynamic tuple on the wire.

@@ -10,7 +10,9 @@ import EthRPC
 /// Per constant-product pool: `getReserves()`, `token0()`, `token1()` (the token order is checked
 /// against the network file: a swapped order would silently invert every price). Per weighted pool:
 /// the vault's `getPoolTokens(poolId)` (order checked too), the pool's `getNormalizedWeights()` and
-/// `getSwapFeePercentage()`.
+/// `getSwapFeePercentage()`. Per Uniswap V3 pool: what `ConcentratedLiquidityReads` lists (slot0,
+/// liquidity, fee, tick spacing, token order and the TickLens words of the window), carried by one
+/// request's plan only when several holders share a read (the pools are the same for all).
 struct StateReadPlan {
     enum Slot: Equatable {
         case balance(token: Int)
@@ -29,6 +31,8 @@ struct StateReadPlan {
         /// these functions and one with a stale feed reverts them.
         case vaultBound(VaultBoundCall)
         case vaultUnitValue(token: Int)
+        /// Member `member` of `concentratedReads`.
+        case concentrated(member: Int)
     }
 
     enum VaultBoundCall: CaseIterable {
@@ -53,12 +57,18 @@ struct StateReadPlan {
     let `operator`: Address?
     let spenders: [Address]
     let vault: Address?
+    /// The Uniswap V3 pools of the snapshot, after `pools`.
+    let concentrated: [UniswapV3Deployment.PoolEntry]
+    /// The reads of those pools when this plan carries them.
+    let concentratedReads: ConcentratedLiquidityReads?
     private(set) var calls: [Multicall3.Call] = []
     private(set) var slots: [Slot] = []
 
     init(network: NetworkConfig, pools: [NetworkConfig.PoolEntry], holder: Address, operator: Address?, spenders: [Address],
-         vault: Address? = nil) {
+         vault: Address? = nil, concentrated: [UniswapV3Deployment.PoolEntry] = [], concentratedReads: ConcentratedLiquidityReads? = nil) {
         self.network = network
+        self.concentrated = concentrated
+        self.concentratedReads = concentratedReads
         self.vault = vault
         self.pools = pools
         self.holder = holder
@@ -98,11 +108,17 @@ struct StateReadPlan {
                 add(.weights(pool: p), pool.address, StateCalls.getNormalizedWeights)
                 add(.swapFee(pool: p), pool.address, StateCalls.getSwapFeePercentage)
             case .concentratedLiquidity:
-                break  // refused by the network file's validation
+                break  // refused by the network file's validation; V3 pools come from its uniswapV3 section
+            }
+        }
+        if let reads = concentratedReads {
+            for (k, call) in reads.calls.enumerated() {
+                slots.append(.concentrated(member: k))
+                calls.append(call)
             }
         }
         if let vault {
-            for (p, pool) in pools.enumerated() { add(.vaultPool(pool: p), vault, StateCalls.vaultPoolInfo, [pool.address.word]) }
+            for (p, pool) in allPools.enumerated() { add(.vaultPool(pool: p), vault, StateCalls.vaultPoolInfo, [pool.address.word]) }
             for (t, token) in network.tokens.enumerated() { add(.vaultToken(token: t), vault, StateCalls.vaultTokenAllowed, [token.address.word]) }
             for call in VaultBoundCall.allCases { add(.vaultBound(call), vault, call.function) }
             for (t, token) in network.tokens.enumerated() {
@@ -110,6 +126,11 @@ struct StateReadPlan {
                 add(.vaultUnitValue(token: t), vault, StateCalls.vaultValueOf, [token.address.word, oneToken])
             }
         }
+    }
+
+    /// Every pool of the snapshot, V3 ones last: what the vault's allowlist is asked about.
+    var allPools: [(address: Address, tokens: [String])] {
+        pools.map { ($0.address, $0.tokens) } + concentrated.map { ($0.address, $0.tokens) }
     }
 
     func vault(of pool: NetworkConfig.PoolEntry) -> Address {
@@ -125,6 +146,9 @@ struct StateReadPlan {
     }
 
     func poolSubject(_ p: Int) -> String {
+        if p >= pools.count, concentrated.indices.contains(p - pools.count) {
+            return ConcentratedLiquidityReads.subject(concentrated[p - pools.count])
+        }
         guard pools.indices.contains(p) else { return "pool #\(p)" }
         let pool = pools[p]
         return "pool \(pool.dex) \(pool.tokens.joined(separator: "/")) (\(pool.address))"
@@ -154,6 +178,10 @@ struct StateReadPlan {
         case .vaultToken: return ("rebalancing vault (\(vault.map(\.checksummed) ?? "?"))", StateCalls.vaultTokenAllowed)
         case .vaultBound(let call): return ("rebalancing vault (\(vault.map(\.checksummed) ?? "?"))", call.function)
         case .vaultUnitValue: return ("rebalancing vault (\(vault.map(\.checksummed) ?? "?"))", StateCalls.vaultValueOf)
+        case .concentrated(let k):
+            guard let reads = concentratedReads, reads.members.indices.contains(k) else { return ("Uniswap V3 pool", StateCalls.slot0) }
+            let (target, member) = reads.members[k]
+            return (ConcentratedLiquidityReads.subject(reads.targets[target].entry), ConcentratedLiquidityReads.function(member))
         }
     }
 
@@ -171,12 +199,26 @@ struct StateReadPlan {
         var operatorNativeBalance: UInt256?
     }
 
-    /// Turns one result per call into a snapshot. Any failed member is an error naming its pool or
-    /// token: a snapshot with a silently missing pool would misprice the portfolio.
-    func decode(_ results: [Multicall3.Result], context: Context) throws(StateLoadError) -> Decoded {
+    /// The answers of the `concentratedReads` members, in their order.
+    func concentratedResults(_ results: [Multicall3.Result]) -> [Multicall3.Result] {
+        zip(slots, results).compactMap { slot, result in
+            if case .concentrated = slot { return result }
+            return nil
+        }
+    }
+
+    /// Turns one result per call into a snapshot, with `concentratedPools` (decoded from
+    /// `concentratedReads`, one per `concentrated` entry) as its V3 pools. Any failed member is an
+    /// error naming its pool or token: a snapshot with a silently missing pool would misprice the portfolio.
+    func decode(_ results: [Multicall3.Result], context: Context,
+                concentratedPools: [ConcentratedLiquidityPool] = []) throws(StateLoadError) -> Decoded {
         guard results.count == calls.count else {
             throw .badReturn(subject: "Multicall3 (\(network.multicall3))", function: "aggregate3",
                              detail: "\(results.count) results for \(calls.count) calls")
+        }
+        guard concentratedPools.map(\.address) == concentrated.map(\.address) else {
+            throw .badReturn(subject: "Multicall3 (\(network.multicall3))", function: "aggregate3",
+                             detail: "\(concentratedPools.count) Uniswap V3 pools decoded for \(concentrated.count) listed")
         }
         var balances: [String: UInt256] = [:]
         var allowances: [String: [Address: UInt256]] = [:]
@@ -195,6 +237,8 @@ struct StateReadPlan {
             switch slot {
             case .vaultBound, .vaultUnitValue:
                 boundResults.append((slot, result))
+                continue
+            case .concentrated:
                 continue
             default: break
             }
@@ -257,7 +301,7 @@ struct StateReadPlan {
             case .vaultToken(let t):
                 guard values.indices.contains(0) else { throw bad("missing output 0") }
                 do { tokenListed[network.tokens[t].symbol] = try values[0].asBool } catch { throw bad(error.description) }
-            case .vaultBound, .vaultUnitValue:
+            case .vaultBound, .vaultUnitValue, .concentrated:
                 break
             }
         }
@@ -285,15 +329,17 @@ struct StateReadPlan {
                                      mathVersion: pool.mathVersion)
                 }))
             case .concentratedLiquidity:
-                throw .mismatch(subject: poolSubject(p), detail: "concentrated-liquidity pools are not loaded from a network file yet")
+                throw .mismatch(subject: poolSubject(p), detail: "concentrated-liquidity pools are listed in the network file's uniswapV3 section")
             }
         }
+        poolStates += concentratedPools.map { .concentratedLiquidity($0) }
 
         // Vault mode: a pool the vault does not list, or one holding a token it does not allow, is
         // not tradable for this holder (the vault would revert "pool not allowed"/"token not allowed").
-        let excluded = vault == nil ? [] : pools.indices.filter { p in
-            !(poolListed[p] ?? false) || pools[p].tokens.contains { !(tokenListed[$0] ?? false) }
-        }.map { pools[$0].address }
+        let listed = allPools
+        let excluded = vault == nil ? [] : listed.indices.filter { p in
+            !(poolListed[p] ?? false) || listed[p].tokens.contains { !(tokenListed[$0] ?? false) }
+        }.map { listed[$0].address }
         let state = ChainState(
             chainId: context.chainId, block: context.block, tokens: network.tokenList, balances: balances, pools: poolStates,
             owner: holder, nativeBalance: holderNative, allowances: allowances, priorityFeePerGas: context.priorityFeePerGas,

@@ -23,7 +23,7 @@ enum ConcentratedLiquidityBench {
             }
             let client = EthClient(rpc: JSONRPCClient(transport: try HTTPTransport(HTTPTransport.Configuration(url: url))))
             let block = try client.blockNumber()
-            let pool = try ConcentratedLiquidityReader.read(entry, tickLens: v3.tickLens, client: client, block: block, radius: 4)
+            let pool = try ConcentratedLiquidityReader.read(entry, network: network, client: client, block: block, radius: 4)
             let quoter = try ABIFunction(signature: "quoteExactInputSingle((address,address,uint256,uint24,uint160))(uint256,uint160,uint32,uint256)")
             let i = pool.tokens.firstIndex(of: "WETH") ?? 0
             var rows: [Row] = []

@@ -217,7 +217,7 @@ enum RoutingBench {
             net[upper, default: 0] -= l
             if lower <= tick && tick < upper { active += l }
         }
-        let center = tick / spacing * spacing
+        let center = Int((Double(tick) / Double(spacing)).rounded(.down)) * spacing   // in the tick's own word
         let word = 256 * spacing
         position(center - 3 * word, center + 3 * word, baseL * 0.5)
         for _ in 0..<10 {
@@ -230,7 +230,7 @@ enum RoutingBench {
             return .init(index: t, liquidityNet: v < 0 ? Int256(bitPattern: UInt256.zero &- magnitude) : Int256(bitPattern: magnitude))
         }
         guard let liquidity = UInt256(truncating: active.rounded(.down)) else { return nil }
-        return ConcentratedLiquidityPool(address: addr(5000 + n), tokens: [a, b], fee: fee, tickSpacing: spacing, sqrtPriceX96: sqrtPrice,
+        return try? ConcentratedLiquidityPool(address: addr(5000 + n), tokens: [a, b], fee: fee, tickSpacing: spacing, sqrtPriceX96: sqrtPrice,
                                          tick: tick, liquidity: liquidity, ticks: ticks,
                                          window: .words(around: tick, spacing: spacing, radius: 3), dex: "uniswap-v3")
     }

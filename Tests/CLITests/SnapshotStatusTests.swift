@@ -50,7 +50,17 @@ struct SnapshotStatusTests {
         #expect((block["baseFeePerGas"] as? String).flatMap { UInt64($0) } != nil, "integers are decimal strings")
         #expect((snap["tokens"] as? [Any])?.count == 6)
         let pools = try #require(snap["pools"] as? [[String: Any]])
-        #expect(pools.count == 17)
+        #expect(pools.count == 24, "17 listed pools and the 7 Uniswap V3 pools")
+        // The V3 pools in DESIGN.md's concentrated-liquidity shape.
+        let v3 = pools.filter { $0["kind"] as? String == "concentrated-liquidity" }
+        #expect(v3.count == 7)
+        for pool in v3 {
+            #expect(pool["dex"] as? String == "uniswap-v3")
+            #expect(pool["fee"] is Int && pool["tickSpacing"] is Int && pool["tick"] is Int)
+            #expect(pool["sqrtPriceX96"] is String && pool["liquidity"] is String)
+            #expect(((pool["ticks"] as? [[String: Any]]) ?? []).allSatisfy { $0["index"] is Int && $0["liquidityNet"] is String })
+            #expect((pool["window"] as? [String: Any])?["lowerTick"] is Int)
+        }
         let weighted = pools.filter { $0["kind"] as? String == "weighted" }
         #expect(weighted.count == 5)
         // the 2021 factories' pools say so; the later ones' default (2) is not written

@@ -19,14 +19,14 @@ import Testing
     /// The fixture snapshot plus the devnet's V3 pools (only their kind and fee matter to the builder).
     static func state(allowances: [String: [Address: UInt256]] = [:]) throws -> ChainState {
         var state = try F.state(allowances: allowances)
-        func pool(_ address: Address, _ tokens: [String], fee: UInt32, spacing: Int) -> PoolState {
-            .concentratedLiquidity(ConcentratedLiquidityPool(
+        func pool(_ address: Address, _ tokens: [String], fee: UInt32, spacing: Int) throws -> PoolState {
+            .concentratedLiquidity(try ConcentratedLiquidityPool(
                 address: address, tokens: tokens, fee: fee, tickSpacing: spacing, sqrtPriceX96: UInt256.one << 96, tick: 0,
                 liquidity: UInt256(1_000_000), ticks: [], window: .words(around: 0, spacing: spacing, radius: 1), dex: "uniswap-v3"))
         }
-        state.pools += [pool(v3UsdcWeth500, ["USDC", "WETH"], fee: 500, spacing: 10),
-                        pool(v3UsdcWbtc500, ["USDC", "WBTC"], fee: 500, spacing: 10),
-                        pool(v3UsdcUsdt100, ["USDC", "USDT"], fee: 100, spacing: 1)]
+        state.pools += [try pool(v3UsdcWeth500, ["USDC", "WETH"], fee: 500, spacing: 10),
+                        try pool(v3UsdcWbtc500, ["USDC", "WBTC"], fee: 500, spacing: 10),
+                        try pool(v3UsdcUsdt100, ["USDC", "USDT"], fee: 100, spacing: 1)]
         return state
     }
 

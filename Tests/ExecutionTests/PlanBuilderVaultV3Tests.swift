@@ -13,7 +13,7 @@ import Testing
     static func state() throws -> ChainState {
         var state = try F.state()
         let tick = -200_700
-        let pool = ConcentratedLiquidityPool(
+        let pool = try ConcentratedLiquidityPool(
             address: v3WethUsdc, tokens: ["WETH", "USDC"], fee: 500, tickSpacing: 10,
             sqrtPriceX96: try #require(TickMath.sqrtRatio(atTick: tick)), tick: tick, liquidity: F.e(2, 18), ticks: [],
             window: .words(around: tick, spacing: 10, radius: 2), dex: "uniswap-v3")

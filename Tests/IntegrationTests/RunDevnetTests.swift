@@ -277,7 +277,9 @@ import Testing
         let snapshot = try json(try cli(["snapshot", "--portfolio", try portfolio(mode: "vault", operator: Self.operatorAddress, vault: vault)]))
         let excluded = try #require(snapshot["excludedPools"] as? [String])
         let network = try Devnet.network()
-        let outside = (network.pools ?? []).filter { !$0.tokens.allSatisfy(["WETH", "WBTC", "USDC"].contains) }.map(\.address.checksummed)
+        // the Uniswap V3 pools too: `vault allow` lists them, their tokens decide
+        let listed = (network.pools ?? []).map { ($0.address, $0.tokens) } + (network.uniswapV3?.pools ?? []).map { ($0.address, $0.tokens) }
+        let outside = listed.filter { !$0.1.allSatisfy(["WETH", "WBTC", "USDC"].contains) }.map(\.0.checksummed)
         #expect(Set(excluded) == Set(outside))
         // A network marked mainnet that is really this devnet, in a folder of its own.
         let mainnetDir = dir.appendingPathComponent("mainnet-like")

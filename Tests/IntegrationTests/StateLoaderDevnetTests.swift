@@ -3,7 +3,7 @@ import EthRPC
 import EthSigning
 import Foundation
 @testable import Market
-import MarketLoading
+@testable import MarketLoading
 import Testing
 
 /// The state loader against the running devnet over HTTP: every value it reads is compared with a
@@ -43,7 +43,8 @@ struct StateLoaderDevnetTests {
         }
 
         let configured = network.pools ?? []
-        #expect(state.pools.count == configured.count)
+        let v3 = try #require(network.uniswapV3)
+        #expect(state.pools.count == configured.count + v3.pools.count, "the listed pools, then the Uniswap V3 ones")
         for (entry, pool) in zip(configured, state.pools) {
             #expect(pool.address == entry.address)
             #expect(pool.tokens == entry.tokens)
@@ -75,8 +76,38 @@ struct StateLoaderDevnetTests {
                 #expect(p.poolId == poolId)
                 #expect(p.decimals == entry.tokens.compactMap { network.token($0)?.decimals })
             case .concentratedLiquidity:
-                Issue.record("the network file lists no concentrated-liquidity pools to load")
+                Issue.record("V3 pools come after the listed ones")
             }
+        }
+        // Uniswap V3: slot0, liquidity, fee, spacing and every TickLens word of the ±windowWords window
+        // equal direct calls at the snapshot's block.
+        for (entry, pool) in zip(v3.pools, state.pools.dropFirst(configured.count)) {
+            guard case .concentratedLiquidity(let p) = pool else {
+                Issue.record("\(entry.address) is not a concentrated-liquidity pool in the snapshot")
+                continue
+            }
+            #expect(p.address == entry.address && p.tokens == entry.tokens && p.dex == "uniswap-v3")
+            let slot0 = try ABIFunction(signature: "slot0()(uint160,int24,uint16,uint16,uint16,uint8,bool)")
+            let out = try slot0.decodeOutput(try client.call(to: entry.address, data: slot0.selector, block: .number(n)))
+            #expect(p.sqrtPriceX96 == (try out[0].asUInt256))
+            #expect(Int256(p.tick) == (try out[1].asInt256))
+            #expect(p.liquidity == (try Devnet.callWord(client, entry.address, Devnet.selector("liquidity()"), block: n)))
+            #expect(UInt256(UInt64(p.fee)) == (try Devnet.callWord(client, entry.address, Devnet.selector("fee()"), block: n)))
+            #expect(p.tickSpacing == entry.tickSpacing)
+            let word = ConcentratedLiquidityPool.Window.word(of: p.tick, spacing: p.tickSpacing)
+            let words = (word - v3.windowWords)...(word + v3.windowWords)
+            #expect(p.window == ConcentratedLiquidityPool.Window(words: words, spacing: p.tickSpacing))
+            let lens = try ABIFunction(signature: "getPopulatedTicksInWord(address,int16)((int24,int128,uint128)[])")
+            var direct: [ConcentratedLiquidityPool.Tick] = []
+            for w in words {
+                let raw = try client.call(to: try #require(v3.tickLens), data: try lens.encodeCall([.address(entry.address), .int(Int256(w))]), block: .number(n))
+                for e in try lens.decodeOutput(raw)[0].asArray {
+                    let fields = try e.asTuple
+                    direct.append(.init(index: Int(try fields[0].asInt256.description) ?? 0, liquidityNet: try fields[1].asInt256))
+                }
+            }
+            #expect(p.ticks == direct.sorted { $0.index < $1.index })
+            #expect(p.ticks.count >= 2, "every devnet pool has initialized ticks around its price")
         }
 
         // The snapshot round-trips through its JSON form unchanged.
@@ -90,6 +121,7 @@ struct StateLoaderDevnetTests {
         var single = full
         single.tokens = full.tokens.filter { $0.symbol == "WETH" }
         single.pools = []
+        single.uniswapV3 = nil
         let number = try client.blockNumber()
         var counts: [String: Int] = [:]
         for (label, network) in [("1 token, no pools", single), ("all tokens and pools", full)] {
@@ -107,7 +139,7 @@ struct StateLoaderDevnetTests {
             #expect(latest.state.block.number >= number)
         }
         #expect(counts["1 token, no pools pinned"] == 1)
-        #expect(counts["all tokens and pools pinned"] == 1)
+        #expect(counts["all tokens and pools pinned"] == 2, "a loader's first read at a block asks the V3 pools' ticks first")
         #expect(counts["1 token, no pools latest"] == 2, "one request pins latest to a number")
         #expect(counts["all tokens and pools latest"] == 2)
 
@@ -115,10 +147,12 @@ struct StateLoaderDevnetTests {
         let chunked = StateLoader(client: client, network: full, budget: Multicall3.Budget(maxCalls: 4))
         let whole = StateLoader(client: client, network: full)
         let request = StateRequest(holder: Devnet.dev0, spenders: StateRequest.spenders(of: full), block: .number(number))
+        let reference = try whole.load(request)
+        chunked.lastTicks = whole.lastTicks
         let before = counter.count
         let small = try chunked.load(request)
         #expect(counter.count - before == 1)
-        #expect(small.state == (try whole.load(request)).state)
+        #expect(small.state == reference.state)
     }
 
     @Test func aBlockTheNodeDoesNotHaveIsNamed() throws {
@@ -146,8 +180,9 @@ struct StateLoaderDevnetTests {
         #expect(loader.discovered == nil)
         let before = counter.count
         let first = try loader.load(StateRequest(holder: Devnet.dev0))
-        #expect(counter.count - before == 2, "the getPair calls ride with the pinning request")
+        #expect(counter.count - before == 2, "the getPair calls (and the V3 pools' slot0) ride with the pinning request")
         let expected = (full.pools ?? []).filter { $0.kind == .constantProduct }
+        let v3Count = full.uniswapV3?.pools.count ?? 0
         let found = loader.discovered ?? []
         #expect(Set(found.map(\.address)) == Set(expected.map(\.address)))
         for entry in expected {
@@ -155,7 +190,7 @@ struct StateLoaderDevnetTests {
             #expect(pool?.tokens == entry.tokens, "token0/token1 order of \(entry.address)")
             #expect(pool?.dex == entry.dex)
         }
-        #expect(first.state.pools.count == expected.count)
+        #expect(first.state.pools.count == expected.count + v3Count)
         // Cached: the next pinned read is one request again.
         let middle = counter.count
         let again = try loader.load(StateRequest(holder: Devnet.dev0, block: .number(first.state.block.number)))
@@ -175,7 +210,8 @@ struct StateLoaderDevnetTests {
         let loader = StateLoader(client: client, network: weightedOnly)
         let loaded = try loader.load(StateRequest(holder: Devnet.dev0))
         #expect(Set(loader.discovered?.map(\.address) ?? []) == Set(all.filter { $0.kind == .constantProduct }.map(\.address)))
-        #expect(Set(loaded.state.pools.map(\.address)) == Set(all.map(\.address)))
+        let v3 = Set((full.uniswapV3?.pools ?? []).map(\.address))
+        #expect(Set(loaded.state.pools.map(\.address)) == Set(all.map(\.address)).union(v3))
         var versions: [BalancerMathVersion] = []
         for case .weighted(let pool) in loaded.state.pools {
             #expect(pool.mathVersion == all.first { $0.address == pool.address }?.mathVersion)
@@ -188,7 +224,7 @@ struct StateLoaderDevnetTests {
         let partial = StateLoader(client: client, network: oneDexListed)
         let partly = try partial.load(StateRequest(holder: Devnet.dev0))
         #expect(Set((partial.discovered ?? []).map(\.dex)) == ["sushiswap"])
-        #expect(Set(partly.state.pools.map(\.address)) == Set(all.filter { $0.kind == .constantProduct }.map(\.address)))
+        #expect(Set(partly.state.pools.map(\.address)) == Set(all.filter { $0.kind == .constantProduct }.map(\.address)).union(v3))
     }
 
     @Test func deployedContractsAndPinnedHistory() throws {
@@ -313,10 +349,11 @@ struct StateLoaderDevnetTests {
         #expect(choice.index == 1)
         #expect(choice.refused.count == 1)
         #expect(choice.refused.first?.contains("127.0.0.1:1") == true)
-        // The head the survey fetched pins the read: one request.
+        // The head the survey fetched pins the read: one request, and one for the V3 pools' ticks
+        // (their windows are centred on them) since this loader has read none before.
         let loaded = try StateLoader(client: choice.client, network: try Devnet.network())
             .load(StateRequest(holder: Devnet.dev0, block: .number(choice.head.number)))
-        #expect(loaded.roundTrips == 1)
+        #expect(loaded.roundTrips == 2)
         #expect(loaded.state.block.number == choice.head.number)
         do {
             _ = try NodeSelection.choose([dead], now: 0)

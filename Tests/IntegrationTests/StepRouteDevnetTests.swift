@@ -33,10 +33,12 @@ import Testing
         return report
     }
 
-    /// The first of a few WETH→WBTC sizes (up to `limit`) that routes as steps on the pools' current state.
-    static func stepRoute(_ state: ChainState, unit: UInt256, limit: UInt256) throws -> Route? {
+    /// The first of a few WETH→WBTC sizes (up to `limit`) that routes as steps on the pools' current
+    /// state, through the pools `mode` can execute (as the planning pipeline routes).
+    static func stepRoute(_ state: ChainState, mode: CustodyMode, unit: UInt256, limit: UInt256) throws -> Route? {
+        let pools = state.poolModels.filter { mode.executablePoolKinds.contains($0.kind) }
         for whole: UInt64 in [2, 4, 6, 8, 10] where UInt256(whole) * unit <= limit {
-            let route = try Router.route(sell: "WETH", buy: "WBTC", amountIn: UInt256(whole) * unit, pools: state.poolModels)
+            let route = try Router.route(sell: "WETH", buy: "WBTC", amountIn: UInt256(whole) * unit, pools: pools)
             if route.steps != nil { return route }
         }
         return nil
@@ -54,7 +56,7 @@ import Testing
                                         targets: [TargetWeight(token: "WETH", percent: 50), TargetWeight(token: "WBTC", percent: 50)],
                                         policy: DryRunDevnetTests.policy())
         let state = try DryRunDevnetTests.load(client, network: network, portfolio: portfolio)
-        let route = try #require(try Self.stepRoute(state, unit: weth.token.unit, limit: UInt256(10) * weth.token.unit),
+        let route = try #require(try Self.stepRoute(state, mode: .vault, unit: weth.token.unit, limit: UInt256(10) * weth.token.unit),
                                  "no WETH→WBTC amount up to 10 WETH routes as steps on this devnet")
         let steps = try #require(route.steps)
         let intoBuy = steps.filter { $0.tokenOut == "WBTC" }.reduce(UInt256.zero) { $0 + $1.amountOut }
@@ -83,7 +85,7 @@ import Testing
                                         targets: [TargetWeight(token: "WETH", percent: 50), TargetWeight(token: "WBTC", percent: 50)],
                                         policy: DryRunDevnetTests.policy())
         let state = try DryRunDevnetTests.load(client, network: network, portfolio: portfolio)
-        let route = try #require(try Self.stepRoute(state, unit: weth.token.unit, limit: state.balance(of: "WETH")),
+        let route = try #require(try Self.stepRoute(state, mode: .eoa, unit: weth.token.unit, limit: state.balance(of: "WETH")),
                                  "no WETH→WBTC amount within account 5's WETH routes as steps on this devnet")
         let steps = try #require(route.steps)
         let trades = TradePlan(routes: [route], routeGas: route.gas, feesPaid: 0, projectedWeights: [:])

@@ -13,15 +13,11 @@ import Testing
 /// a packed multi-pool path, a leg mixing a V2 pair and a V3 pool), and each swap's gas used is
 /// within the dry run's ±10 % of the model's base + per-tick-crossed price.
 @Suite(.serialized) struct UniswapV3EOADevnetTests {
-    /// Account 5's EOA snapshot with the devnet's V3 pools read beside it (the loader's own V3
-    /// reading is another change; these tests read them with `ConcentratedLiquidityReader`).
+    /// Account 5's EOA snapshot; the loader reads the devnet's V3 pools into it.
     static func state(_ client: EthClient, _ network: NetworkConfig, _ portfolio: PortfolioConfig) throws -> ChainState {
-        var state = try DryRunDevnetTests.load(client, network: network, portfolio: portfolio)
+        let state = try DryRunDevnetTests.load(client, network: network, portfolio: portfolio)
         let v3 = try #require(network.uniswapV3)
-        for entry in v3.pools {
-            let pool = try ConcentratedLiquidityReader.read(entry, tickLens: v3.tickLens, client: client, block: state.block.number, radius: 3)
-            state.pools.append(.concentratedLiquidity(pool))
-        }
+        #expect(state.pools.filter { $0.kind == .concentratedLiquidity }.count == v3.pools.count)
         return state
     }
 

@@ -23,7 +23,7 @@ import Testing
         let v3 = try #require(network.uniswapV3)
         var out = state
         for entry in v3.pools where !state.pools.contains(where: { $0.address == entry.address }) {
-            let pool = try ConcentratedLiquidityReader.read(entry, tickLens: v3.tickLens, client: client, block: state.block.number, radius: 3)
+            let pool = try ConcentratedLiquidityReader.read(entry, network: network, client: client, block: state.block.number, radius: 3)
             out.pools.append(.concentratedLiquidity(pool))
         }
         return out

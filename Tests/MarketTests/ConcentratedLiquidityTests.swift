@@ -134,7 +134,7 @@ import Testing
 @Suite struct ConcentratedLiquidityPoolTests {
     /// WETH (token0, 18 decimals) / USDC (token1, 6 decimals) near 3000 USDC per WETH, spacing 60:
     /// a wide base position and two narrow ones above and below the price.
-    static func pool(radius: Int = 3) -> ConcentratedLiquidityPool {
+    static func pool(radius: Int = 3) throws -> ConcentratedLiquidityPool {
         let tick = -200_700
         let window = ConcentratedLiquidityPool.Window.words(around: tick, spacing: 60, radius: radius)
         func net(_ s: String) -> Int256 { Int256(parsing: s) ?? Int256(0) }
@@ -147,13 +147,67 @@ import Testing
             .init(index: -170_700, liquidityNet: net("-2000000000000000000")),
         ].filter { $0.index >= window.lowerTick && $0.index <= window.upperTick }
         let price = TickMath.sqrtRatio(atTick: tick)! + UInt256(12_345_678_901)
-        return ConcentratedLiquidityPool(address: .zero, tokens: ["WETH", "USDC"], fee: 3000, tickSpacing: 60,
+        return try ConcentratedLiquidityPool(address: .zero, tokens: ["WETH", "USDC"], fee: 3000, tickSpacing: 60,
                                          sqrtPriceX96: price, tick: tick, liquidity: .dec("2000000000000000000"),
                                          ticks: ticks, window: window, dex: "uniswap-v3")
     }
 
+    /// Each invariant a V3 pool's state keeps, broken once: the initialiser names the field.
+    @Test func theInitialiserRefusesStatesNoPoolCanBeIn() throws {
+        let good = try Self.pool()
+        typealias Tick = ConcentratedLiquidityPool.Tick
+        func make(tokens: [String]? = nil, fee: UInt32? = nil, spacing: Int? = nil, price: UInt256? = nil, tick: Int? = nil,
+                  liquidity: UInt256? = nil, ticks: [Tick]? = nil,
+                  window: ConcentratedLiquidityPool.Window? = nil) throws(PoolInvariantError) -> ConcentratedLiquidityPool {
+            try ConcentratedLiquidityPool(
+                address: .zero, tokens: tokens ?? good.tokens, fee: fee ?? good.fee, tickSpacing: spacing ?? good.tickSpacing,
+                sqrtPriceX96: price ?? good.sqrtPriceX96, tick: tick ?? good.tick, liquidity: liquidity ?? good.liquidity,
+                ticks: ticks ?? good.ticks, window: window ?? good.window)
+        }
+        let net = good.ticks[0].liquidityNet
+        let wide = ConcentratedLiquidityPool.Window(lowerTick: -900_000, upperTick: good.window.upperTick)
+        let cases: [(String, () throws(PoolInvariantError) -> ConcentratedLiquidityPool, String, Int?)] = [
+            ("one token", { () throws(PoolInvariantError) in try make(tokens: ["WETH"]) }, "tokens", nil),
+            ("same token twice", { () throws(PoolInvariantError) in try make(tokens: ["WETH", "WETH"]) }, "tokens", 1),
+            ("fee of 100 %", { () throws(PoolInvariantError) in try make(fee: 1_000_000) }, "fee", nil),
+            ("zero spacing", { () throws(PoolInvariantError) in try make(spacing: 0) }, "tickSpacing", nil),
+            ("negative spacing", { () throws(PoolInvariantError) in try make(spacing: -60) }, "tickSpacing", nil),
+            ("spacing past the factory's bound", { () throws(PoolInvariantError) in try make(spacing: 16_384) }, "tickSpacing", nil),
+            ("price below the range", { () throws(PoolInvariantError) in try make(price: TickMath.minSqrtRatio - .one) }, "sqrtPriceX96", nil),
+            ("price at the range's top", { () throws(PoolInvariantError) in try make(price: TickMath.maxSqrtRatio) }, "sqrtPriceX96", nil),
+            ("tick not the price's", { () throws(PoolInvariantError) in try make(tick: good.tick + 1) }, "tick", nil),
+            ("liquidity past uint128", { () throws(PoolInvariantError) in try make(liquidity: UInt256.one << 128) }, "liquidity", nil),
+            ("tick off the spacing", { () throws(PoolInvariantError) in try make(ticks: [Tick(index: -200_430, liquidityNet: net)]) }, "ticks", 0),
+            ("ticks descending", { () throws(PoolInvariantError) in try make(ticks: good.ticks.reversed()) }, "ticks", 1),
+            ("tick twice", { () throws(PoolInvariantError) in try make(ticks: [good.ticks[0], good.ticks[0]]) }, "ticks", 1),
+            ("tick outside the window", { () throws(PoolInvariantError) in
+                try make(ticks: [Tick(index: good.window.upperTick + 60, liquidityNet: net)]) }, "ticks", 0),
+            ("tick below TickMath's range", { () throws(PoolInvariantError) in
+                try make(ticks: [Tick(index: -887_280, liquidityNet: net)], window: wide) }, "ticks", 0),
+            ("zero liquidityNet", { () throws(PoolInvariantError) in try make(ticks: [Tick(index: good.ticks[0].index, liquidityNet: Int256(0))]) }, "ticks", 0),
+            ("liquidityNet past int128", { () throws(PoolInvariantError) in
+                try make(ticks: [Tick(index: good.ticks[0].index, liquidityNet: Int256(bitPattern: UInt256.one << 127))]) }, "ticks", 0),
+            ("window upside down", { () throws(PoolInvariantError) in
+                try make(ticks: [], window: .init(lowerTick: good.window.upperTick, upperTick: good.window.lowerTick)) }, "window", nil),
+            ("window without the price", { () throws(PoolInvariantError) in
+                try make(ticks: [], window: .init(lowerTick: good.tick + 60, upperTick: good.tick + 6_000)) }, "window", nil),
+        ]
+        for (label, build, field, index) in cases {
+            do {
+                _ = try build()
+                Issue.record("\(label): accepted")
+            } catch {
+                #expect(error.field == field && error.index == index, "\(label): \(error)")
+            }
+        }
+        // A swap ending exactly on a tick going down leaves the tick one below the price's: accepted.
+        let onTick = try #require(TickMath.sqrtRatio(atTick: good.tick))
+        #expect((try? make(price: onTick, tick: good.tick - 1)) != nil)
+        #expect((try? make(price: onTick, tick: good.tick)) != nil)
+    }
+
     @Test func exactInThenExactOutAgree() throws {
-        let pool = Self.pool()
+        let pool = try Self.pool()
         for amount in [UInt256.ten(12), .ten(17), .ten(18) * 30] {
             let out = try #require(pool.amountOut(amount, from: 0, to: 1))
             let needed = try #require(pool.amountIn(forOut: out, from: 0, to: 1))
@@ -168,7 +222,7 @@ import Testing
 
     /// Crossing a tick changes the liquidity by its net, negated when the price falls.
     @Test func crossingFlipsTheSignDownwards() throws {
-        let pool = Self.pool()
+        let pool = try Self.pool()
         // down through -201000 (net −0.5e18, so +0.5e18 when falling), stopping above -201600
         let down = try pool.fullSwap(zeroForOne: true, .exactIn(.ten(18) * 1200))
         #expect(down.tickAfter < -201_000 && down.tickAfter > -201_600)
@@ -181,8 +235,8 @@ import Testing
         #expect(up.liquidityAfter == .dec("2800000000000000000"))
     }
 
-    @Test func aQuoteBeyondTheWindowIsRefused() {
-        let pool = Self.pool(radius: 0)
+    @Test func aQuoteBeyondTheWindowIsRefused() throws {
+        let pool = try Self.pool(radius: 0)
         #expect(throws: ConcentratedLiquidityError.self) { try pool.fullSwap(zeroForOne: true, .exactIn(.ten(18) * 100_000)) }
         #expect(pool.amountOut(.ten(18) * 100_000, from: 0, to: 1) == nil)
         do {
@@ -199,8 +253,8 @@ import Testing
         #expect(pool.amountOut(max + .ten(15), from: 0, to: 1) == nil)
     }
 
-    @Test func badAmountsAndIndicesAreRefused() {
-        let pool = Self.pool()
+    @Test func badAmountsAndIndicesAreRefused() throws {
+        let pool = try Self.pool()
         #expect(throws: ConcentratedLiquidityError.invalidAmount(.zero)) { try pool.swap(zeroForOne: true, .exactIn(.zero)) }
         #expect(throws: ConcentratedLiquidityError.invalidAmount(UInt256.max)) { try pool.swap(zeroForOne: false, .exactOut(.max)) }
         #expect(throws: ConcentratedLiquidityError.invalidPriceLimit(UInt256.max)) {
@@ -212,7 +266,7 @@ import Testing
 
     /// The float view follows the exact quote closely and is monotone, for the split search.
     @Test func floatViewTracksTheExactQuote() throws {
-        let pool = Self.pool()
+        let pool = try Self.pool()
         var previous = 0.0
         for k in 1...40 {
             let amount = UInt256.ten(16) * UInt256(UInt64(k * k))
@@ -229,7 +283,7 @@ import Testing
     }
 
     @Test func applyingAnExactInSwapMovesThePrice() throws {
-        let pool = Self.pool()
+        let pool = try Self.pool()
         let out = try #require(pool.amountOut(.ten(18), from: 0, to: 1))
         let after = try #require(pool.applyingSwap(amountIn: .ten(18), amountOut: out, from: 0, to: 1))
         #expect(after.sqrtPriceX96 < pool.sqrtPriceX96)
@@ -272,8 +326,13 @@ import Testing
         let cases: [(String, String, String)] = [
             ("\"tick\": 195000", "\"tick\": 195100", "pools[0].tick"),
             ("\"tickSpacing\": 10", "\"tickSpacing\": 0", "pools[0].tickSpacing"),
-            ("\"index\": 194940", "\"index\": 194945", "pools[0].ticks[0].index"),
-            ("\"index\": 195060", "\"index\": 194930", "pools[0].ticks[1].index"),
+            ("\"index\": 194940", "\"index\": 194945", "pools[0].ticks[0]"),
+            ("\"index\": 195060", "\"index\": 194930", "pools[0].ticks[1]"),
+            ("\"index\": 195060", "\"index\": 197200", "pools[0].ticks[1]"),
+            ("\"liquidityNet\": \"12345\"", "\"liquidityNet\": \"0\"", "pools[0].ticks[0]"),
+            ("\"tokens\": [\"USDC\", \"WETH\"]", "\"tokens\": [\"USDC\", \"USDC\"]", "pools[0].tokens[1]"),
+            ("\"lowerTick\": 192000", "\"lowerTick\": 195010", "pools[0].window"),
+            ("\"liquidity\": \"12345678901234567890\"", "\"liquidity\": \"\(UInt256.one << 128)\"", "pools[0].liquidity"),
             ("\"liquidityNet\": \"12345\"", "\"liquidityNet\": \"x\"", "pools[0].ticks[0].liquidityNet"),
             ("\"upperTick\": 197119", "\"upperTick\": 100", "pools[0].window"),
             ("\"fee\": 500", "\"fee\": 1000000", "pools[0].fee"),

@@ -68,7 +68,7 @@ import Testing
             case .vaultPool(let p):
                 values = [.tuple([.bool(!unlistedPools.contains(p)), .uint(0), .address(.zero), .fixedBytes([UInt8](repeating: 0, count: 32)), .array([])])]
             case .vaultToken(let t): values = [.bool(!unlistedTokens.contains(plan.network.tokens[t].symbol))]
-            case .vaultBound, .vaultUnitValue: values = []
+            case .vaultBound, .vaultUnitValue, .concentrated: values = []
             }
             return Multicall3.Result(success: true, returnData: try function.encodeOutput(values))
         }
@@ -252,5 +252,67 @@ import Testing
         let sorted = PairDiscovery.lessThan(q.a.address, q.b.address) ? [q.a.symbol, q.b.symbol] : [q.b.symbol, q.a.symbol]
         #expect(pools.first?.tokens == sorted)
         #expect(pools.first?.address == pair && pools.first?.feeBps == 30)
+    }
+
+    /// The V3 members of a read and their decoding, without a node: a pool from healthy answers, a
+    /// re-centring when the tick moved further than the window allows, and errors naming the pool
+    /// and call when the chain disagrees with the network file or a TickLens word fails.
+    @Test func concentratedLiquidityAnswersBecomeAPoolOrANamedError() throws {
+        let n = try network()
+        let usdc = try #require(n.token("USDC")), weth = try #require(n.token("WETH"))  // USDC sorts first
+        let entry = UniswapV3Deployment.PoolEntry(address: try Address("0x4444444444444444444444444444444444444444"),
+                                                  tokens: ["USDC", "WETH"], fee: 500, tickSpacing: 10)
+        let tick = 200_123
+        let reads = ConcentratedLiquidityReads(network: n, tickLens: try Address("0x5555555555555555555555555555555555555555"),
+                                               targets: [.init(entry: entry, aroundTick: tick, radius: 3)])
+        #expect(reads.calls.count == 6 + 7, "slot0, liquidity, fee, tickSpacing, token0, token1 and 7 words")
+        let centre = ConcentratedLiquidityPool.Window.word(of: tick, spacing: 10)
+        func answers(at current: Int, fee: UInt64 = 500, token0: Address? = nil, failing: Int? = nil) throws -> [Multicall3.Result] {
+            try reads.members.map { _, member in
+                let values: [ABIValue]
+                switch member {
+                case .slot0:
+                    let price = try #require(TickMath.sqrtRatio(atTick: current)) + .one
+                    values = [.uint(price), .int(Int256(current)), .uint(0), .uint(1), .uint(1), .uint(0), .bool(true)]
+                case .liquidity: values = [.uint(UInt256.tenTo(18))]
+                case .fee: values = [.uint(UInt256(fee))]
+                case .tickSpacing: values = [.int(Int256(10))]
+                case .token0: values = [.address(token0 ?? usdc.address)]
+                case .token1: values = [.address(weth.address)]
+                case .word(let w):
+                    if w == failing { return Multicall3.Result(success: false, returnData: []) }
+                    // TickLens lists a word's ticks from the highest down
+                    let ticks = w == centre ? [tick + 500, tick - 500].map { $0 / 10 * 10 } : []
+                    values = [.array(ticks.map { .tuple([.int(Int256($0)), .int(Int256(7)), .uint(7)]) })]
+                }
+                return Multicall3.Result(success: true, returnData: try ConcentratedLiquidityReads.function(member).encodeOutput(values))
+            }
+        }
+        guard case .pool(let pool) = try reads.decode(try answers(at: tick), block: 9).first else {
+            Issue.record("healthy answers make a pool")
+            return
+        }
+        #expect(pool.tick == tick && pool.ticks.map(\.index) == [tick - 500, tick + 500].map { $0 / 10 * 10 })
+        #expect(pool.window == ConcentratedLiquidityPool.Window(words: (centre - 3)...(centre + 3), spacing: 10))
+        // One word off with ±3 words read still serves; two words off is read again around the tick.
+        if case .pool(let offCentre) = try reads.decode(try answers(at: tick + 2_560), block: 9).first {
+            #expect(offCentre.window == pool.window)
+        } else { Issue.record("one word off is within the tolerance") }
+        #expect(try reads.decode(try answers(at: tick + 5_120), block: 9) == [.recentre(tick: tick + 5_120)])
+
+        let refusals: [(String, [Multicall3.Result])] = [
+            ("fee() is 3000 on chain, the network file says 500", try answers(at: tick, fee: 3000)),
+            ("token0() on chain is \(weth.address) (WETH), the network file says USDC", try answers(at: tick, token0: weth.address)),
+            ("getPopulatedTicksInWord(address,int16) word \(centre + 1) failed", try answers(at: tick, failing: centre + 1)),
+        ]
+        for (message, results) in refusals {
+            do {
+                _ = try reads.decode(results, block: 9)
+                Issue.record("accepted: \(message)")
+            } catch {
+                #expect(error.description.contains("pool uniswap-v3 USDC/WETH 500 (\(entry.address))") && error.description.contains(message),
+                        "\(error.description)")
+            }
+        }
     }
 }

@@ -30,9 +30,15 @@ import Testing
         #expect(Set(pools.map(\.tokens)) == [["WBTC", "WETH"], ["USDC", "WETH"], ["DAI", "WETH"]])
         #expect(n.confirmations == 2 && n.wrappedNative == "WETH")
         #expect(n.gas.maxPriorityFeePerGas <= n.gas.maxFeePerGas)
-        #expect(n.sources.count == 29)
-        #expect(n.uniswapV3?.factory == (try Address("0x1F98431c8aD98523631AE4a59f267346ea31F984")))
-        #expect(n.uniswapV3?.pool("WETH", "USDC", fee: 500)?.address == (try Address("0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640")))
+        #expect(n.sources.count == 24)
+        // Uniswap V3: the published contracts; pools found through getPool for pairs and fee tiers
+        let v3 = try #require(n.uniswapV3)
+        #expect(v3.factory == (try Address("0x1F98431c8aD98523631AE4a59f267346ea31F984")))
+        #expect(v3.quoterV2 == (try Address("0x61fFE014bA17989E743c5F6cB21bF9697530B21e")))
+        #expect(v3.tickLens == (try Address("0xbfd8137f7d1516D3ea5cA83523914859ec47F573")))
+        #expect(v3.swapRouter02 == (try Address("0x68b3465833fb72A70ecDF485E0e4C7bD8665Fc45")))
+        #expect(v3.pools.isEmpty && v3.discover.contains { Set($0.tokens) == ["WETH", "USDC"] && $0.fees.contains(500) })
+        #expect([v3.factory, v3.quoterV2, v3.swapRouter02, v3.positionManager].allSatisfy { n.sources[$0] != nil })
         #expect(n.token("WETH")?.priceFeed == .init(address: try Address("0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419"), heartbeat: 3600))
         #expect(n.tokens.allSatisfy { $0.priceFeed != nil })
     }
@@ -44,6 +50,11 @@ import Testing
         #expect(n.tokens.map(\.symbol) == ["WETH", "USDC"])
         #expect(n.dexes.map(\.name) == ["uniswap-v2", "balancer-v2"])
         #expect(n.tokenList.map(\.address) == n.tokens.map(\.address))
+        // Uniswap's Sepolia column lists no TickLens: the contracts are there, no pool is read.
+        let v3 = try #require(n.uniswapV3)
+        #expect(v3.factory == (try Address("0x0227628f3F023bb0B980b67D528571c95c6DaC1c")))
+        #expect(v3.tickLens == nil && v3.pools.isEmpty && v3.discover.isEmpty)
+        #expect([v3.factory, v3.quoterV2, v3.swapRouter02, v3.positionManager].allSatisfy { n.sources[$0]?.contains("docs.uniswap.org") == true })
     }
 
     @Test func devnetLikeFixture() throws {
@@ -73,6 +84,24 @@ import Testing
         #expect(refusal("\"fee\": 500,", "\"fee\": 501,").hasPrefix("devnet.json: uniswapV3.pools[0].fee: 501 is not a fee tier"))
         #expect(refusal("\"tickSpacing\": 10", "\"tickSpacing\": 60").hasPrefix("devnet.json: uniswapV3.pools[0].tickSpacing: fee 500 has tick spacing 10"))
         #expect(refusal("\"quoterV2\"", "\"quoter\"") == "devnet.json: uniswapV3.quoter: unknown field \"quoter\"")
+        // The window of bitmap words read either side of the price: 3 unless the file says otherwise.
+        #expect(v3.windowWords == 3)
+        let wider = try NetworkConfig.decode(Data(text.replacingOccurrences(of: "\"pools\": [\n      {\n        \"address\": \"0xB97c", with: "\"windowWords\": 5, \"pools\": [\n      {\n        \"address\": \"0xB97c").utf8), file: "devnet.json")
+        #expect(wider.uniswapV3?.windowWords == 5)
+        #expect(refusal("\"tickLens\":", "\"windowWords\": 17, \"tickLens\":") == "devnet.json: uniswapV3.windowWords: must be 0 to 16 bitmap words, got 17")
+        #expect(refusal("\"tickLens\":", "\"windowWords\": -1, \"tickLens\":") == "devnet.json: uniswapV3.windowWords: must be 0 to 16 bitmap words, got -1")
+        // Pairs and fee tiers to discover, each checked.
+        func discovering(_ item: String) -> String { refusal("\"tickLens\":", "\"discover\": [\(item)], \"tickLens\":") }
+        #expect(discovering("{\"tokens\": [\"WETH\", \"USDC\"], \"fees\": [500, 3000]}") == "accepted")
+        #expect(discovering("{\"tokens\": [\"WETH\", \"USDC\"], \"fees\": [501]}") == "devnet.json: uniswapV3.discover[0].fees[0]: 501 is not a fee tier (100, 500, 3000, 10000)")
+        #expect(discovering("{\"tokens\": [\"WETH\", \"USDC\"], \"fees\": [500, 500]}") == "devnet.json: uniswapV3.discover[0].fees[1]: fee 500 listed twice")
+        #expect(discovering("{\"tokens\": [\"WETH\", \"USDC\"], \"fees\": []}").hasPrefix("devnet.json: uniswapV3.discover[0].fees: list at least one"))
+        #expect(discovering("{\"tokens\": [\"WETH\", \"XYZ\"], \"fees\": [500]}") == "devnet.json: uniswapV3.discover[0].tokens: unknown token \"XYZ\"")
+        #expect(discovering("{\"tokens\": [\"WETH\", \"WETH\"], \"fees\": [500]}") == "devnet.json: uniswapV3.discover[0].tokens: a Uniswap V3 pool has exactly 2 distinct tokens")
+        #expect(discovering("{\"tokens\": [\"WETH\", \"USDC\"], \"fee\": [500]}") == "devnet.json: uniswapV3.discover[0].fee: unknown field \"fee\"")
+        // Pools are read through TickLens: listing some without it is refused.
+        let lens = "\"tickLens\": \"\(v3.tickLens?.checksummed ?? "")\","
+        #expect(refusal(lens, "") == "devnet.json: uniswapV3.tickLens: missing: pools are read through TickLens (list none without it)")
     }
 
     @Test func loadByNameFindsTheRepositoryFiles() throws {

@@ -60,6 +60,21 @@ public enum PlanningPipeline {
         return vault.check(given: given, received: received)
     }
 
+    /// The market the router searches: routes avoid pools the holder cannot trade through (not on
+    /// its vault's allowlist) and pools of a kind the custody mode cannot execute yet
+    /// (`CustodyMode.executablePoolKinds`); the strategy's prices still came from every pool.
+    public static func routableMarket(_ market: MarketView, state: ChainState, executable kinds: Set<PoolKind>) -> MarketView {
+        let excluded = Set(state.excludedPools)
+        let pools = market.pools.filter { !excluded.contains($0.address) && kinds.contains($0.kind) }
+        guard pools.count < market.pools.count else { return market }
+        var routable = MarketView(tokens: market.tokens, balances: market.balances, pools: pools,
+                                  blockNumber: market.blockNumber, blockTimestamp: market.blockTimestamp, gasPriceWei: market.gasPriceWei,
+                                  wrappedNative: market.wrappedNative, priceHistory: market.priceHistory)
+        routable.vault = market.vault
+        routable.lastRebalance = market.lastRebalance
+        return routable
+    }
+
     public static func run(
         state: ChainState, network: NetworkConfig, portfolio: PortfolioConfig, now: UInt64,
         deadlineSeconds: UInt64 = defaultDeadlineSeconds, lastRebalance: LastRebalance? = nil
@@ -70,16 +85,7 @@ public enum PlanningPipeline {
         do { outcome = try Strategist.evaluate(portfolio: portfolio, market: market, now: now) } catch { throw .strategy(error) }
         var result = PlanningResult(market: market, outcome: outcome, trades: nil, routingError: nil, plan: nil)
         guard !outcome.trades.intents.isEmpty else { return result }
-        // Routes avoid pools the holder cannot trade through (not on its vault's allowlist); prices
-        // above still used every pool.
-        var routable = market
-        if !state.excludedPools.isEmpty {
-            let excluded = Set(state.excludedPools)
-            routable = MarketView(tokens: market.tokens, balances: market.balances, pools: market.pools.filter { !excluded.contains($0.address) },
-                                  blockNumber: market.blockNumber, blockTimestamp: market.blockTimestamp, gasPriceWei: market.gasPriceWei,
-                                  wrappedNative: market.wrappedNative, priceHistory: market.priceHistory)
-            routable.vault = market.vault
-        }
+        let routable = routableMarket(market, state: state, executable: portfolio.mode.executablePoolKinds)
         let spenders = portfolio.mode == .eoa ? PlanBuilder.spenders(state: state, network: network, portfolio: portfolio) : nil
         do {
             // The vault runs at most maxSteps swaps per call: a plan with more is reduced here, with

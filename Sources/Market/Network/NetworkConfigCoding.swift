@@ -96,6 +96,10 @@ struct NetworkConfigWire: Decodable {
                 if let object = item as? [String: Any],
                    let bad = check(object, names(UniswapV3Wire.PoolWire.CodingKeys.self), path.key("pools").index(i)) { return bad }
             }
+            for (i, item) in ((v3["discover"] as? [Any]) ?? []).enumerated() {
+                if let object = item as? [String: Any],
+                   let bad = check(object, names(UniswapV3Wire.DiscoveryWire.CodingKeys.self), path.key("discover").index(i)) { return bad }
+            }
         }
         if let gas = root["gas"] as? [String: Any], let bad = check(gas, names(GasWire.CodingKeys.self), JSONFieldPath().key("gas")) {
             return bad
@@ -323,7 +327,7 @@ private struct Validator {
         let path = JSONFieldPath().key("uniswapV3")
         var pools: [UniswapV3Deployment.PoolEntry] = []
         var seen: Set<Address> = []
-        for (k, p) in w.pools.enumerated() {
+        for (k, p) in (w.pools ?? []).enumerated() {
             let poolPath = path.key("pools").index(k)
             let a = try address(p.address, poolPath.key("address"))
             guard seen.insert(a).inserted else { throw fail(poolPath.key("address"), "duplicate pool address \(a)") }
@@ -339,10 +343,37 @@ private struct Validator {
             }
             pools.append(.init(address: a, tokens: p.tokens, fee: UInt32(p.fee.value), tickSpacing: spacing))
         }
+        var discover: [UniswapV3Deployment.Discovery] = []
+        for (k, d) in (w.discover ?? []).enumerated() {
+            let itemPath = path.key("discover").index(k)
+            guard d.tokens.count == 2, d.tokens[0] != d.tokens[1] else {
+                throw fail(itemPath.key("tokens"), "a Uniswap V3 pool has exactly 2 distinct tokens")
+            }
+            for symbol in d.tokens where !symbols.contains(symbol) { throw fail(itemPath.key("tokens"), "unknown token \"\(symbol)\"") }
+            guard !d.fees.isEmpty else { throw fail(itemPath.key("fees"), "list at least one fee tier (100, 500, 3000, 10000)") }
+            var fees: [UInt32] = []
+            for (f, fee) in d.fees.enumerated() {
+                guard UniswapV3Deployment.tickSpacingByFee[UInt32(clamping: fee.value)] != nil else {
+                    throw fail(itemPath.key("fees").index(f), "\(fee.value) is not a fee tier (100, 500, 3000, 10000)")
+                }
+                guard !fees.contains(UInt32(fee.value)) else { throw fail(itemPath.key("fees").index(f), "fee \(fee.value) listed twice") }
+                fees.append(UInt32(fee.value))
+            }
+            discover.append(.init(tokens: d.tokens, fees: fees))
+        }
+        let tickLens = try w.tickLens.map { (text) throws(NetworkConfigError) in try address(text, path.key("tickLens")) }
+        if tickLens == nil, !pools.isEmpty || !discover.isEmpty {
+            throw fail(path.key("tickLens"), "missing: pools are read through TickLens (list none without it)")
+        }
+        let windowWords = w.windowWords ?? UniswapV3Deployment.defaultWindowWords
+        guard (0...UniswapV3Deployment.maxWindowWords).contains(windowWords) else {
+            throw fail(path.key("windowWords"), "must be 0 to \(UniswapV3Deployment.maxWindowWords) bitmap words, got \(windowWords)")
+        }
         return UniswapV3Deployment(
             factory: try address(w.factory, path.key("factory")), quoterV2: try address(w.quoterV2, path.key("quoterV2")),
-            tickLens: try address(w.tickLens, path.key("tickLens")), swapRouter02: try address(w.swapRouter02, path.key("swapRouter02")),
-            positionManager: try address(w.positionManager, path.key("positionManager")), pools: pools)
+            tickLens: tickLens, swapRouter02: try address(w.swapRouter02, path.key("swapRouter02")),
+            positionManager: try address(w.positionManager, path.key("positionManager")), pools: pools, discover: discover,
+            windowWords: windowWords)
     }
 
     func poolKind(_ text: String, _ path: JSONFieldPath) throws(NetworkConfigError) -> PoolKind {

@@ -27,8 +27,18 @@ public struct ConcentratedLiquidityPool: Pool, Hashable, Sendable {
 
         /// The ticks of bitmap words `word - radius … word + radius` around the word of `tick`.
         public static func words(around tick: Int, spacing: Int, radius: Int) -> Window {
-            let word = TickBitmapStep.compress(tick, spacing) >> 8
-            return Window(lowerTick: (word - radius) * 256 * spacing, upperTick: ((word + radius) * 256 + 255) * spacing)
+            let word = word(of: tick, spacing: spacing)
+            return Window(words: (word - radius)...(word + radius), spacing: spacing)
+        }
+
+        /// The ticks whose initialized bits live in bitmap words `words` (TickLens's word positions).
+        public init(words: ClosedRange<Int>, spacing: Int) {
+            self.init(lowerTick: words.lowerBound * 256 * spacing, upperTick: (words.upperBound * 256 + 255) * spacing)
+        }
+
+        /// The bitmap word holding `tick`'s bit: the compressed tick (rounded towards −∞) over 256.
+        public static func word(of tick: Int, spacing: Int) -> Int {
+            TickBitmapStep.compress(tick, spacing) >> 8
         }
     }
 
@@ -54,8 +64,43 @@ public struct ConcentratedLiquidityPool: Pool, Hashable, Sendable {
     /// A swap crossing no initialized tick; `swapGas(ticksCrossed:)` adds the crossings.
     public var swapGas: UInt64 { GasModel.hop(kind) }
 
+    /// Refuses a state no Uniswap V3 pool can be in: a quote on it would be exact arithmetic on
+    /// nonsense. `tick` may sit one below the tick of `sqrtPriceX96`: a swap that ends exactly on
+    /// an initialized tick going down leaves the pool so.
     public init(address: Address, tokens: [String], fee: UInt32, tickSpacing: Int, sqrtPriceX96: UInt256, tick: Int,
-                liquidity: UInt256, ticks: [Tick], window: Window, dex: String? = nil) {
+                liquidity: UInt256, ticks: [Tick], window: Window, dex: String? = nil) throws(PoolInvariantError) {
+        try PoolInvariantError.checkTokens(tokens, count: 2...2, kind: "concentrated-liquidity")
+        guard fee < 1_000_000 else { throw PoolInvariantError("fee", "must be below 1000000 (100 %), got \(fee)") }
+        guard tickSpacing > 0, tickSpacing < 16_384 else {
+            throw PoolInvariantError("tickSpacing", "must be 1 to 16383 (the factory's bound), got \(tickSpacing)")
+        }
+        guard sqrtPriceX96 >= TickMath.minSqrtRatio, sqrtPriceX96 < TickMath.maxSqrtRatio else {
+            throw PoolInvariantError("sqrtPriceX96", "\(sqrtPriceX96) is outside the pool's price range")
+        }
+        guard TickMath.tick(atSqrtRatio: sqrtPriceX96) == tick || TickMath.sqrtRatio(atTick: tick + 1) == sqrtPriceX96 else {
+            throw PoolInvariantError("tick", "\(tick) is not the tick of sqrtPriceX96 \(sqrtPriceX96)")
+        }
+        guard liquidity <= LiquidityMath.uint128Max else { throw PoolInvariantError("liquidity", "wider than uint128") }
+        guard window.lowerTick <= window.upperTick else {
+            throw PoolInvariantError("window", "lowerTick \(window.lowerTick) is above upperTick \(window.upperTick)")
+        }
+        guard window.lowerTick <= tick, tick <= window.upperTick else {
+            throw PoolInvariantError("window", "\(window.lowerTick)…\(window.upperTick) does not contain the current tick \(tick)")
+        }
+        for (k, t) in ticks.enumerated() {
+            guard t.index % tickSpacing == 0, t.index >= TickMath.minTick, t.index <= TickMath.maxTick else {
+                throw PoolInvariantError("ticks", index: k, "index \(t.index) is not a usable tick at spacing \(tickSpacing)")
+            }
+            guard t.index >= window.lowerTick, t.index <= window.upperTick else {
+                throw PoolInvariantError("ticks", index: k, "index \(t.index) is outside the window \(window.lowerTick)…\(window.upperTick)")
+            }
+            guard k == 0 || ticks[k - 1].index < t.index else {
+                throw PoolInvariantError("ticks", index: k, "indices must be ascending and distinct")
+            }
+            guard t.liquidityNet.fits(inBits: 128), !t.liquidityNet.bitPattern.isZero else {
+                throw PoolInvariantError("ticks", index: k, "liquidityNet must be a non-zero int128, got \(t.liquidityNet)")
+            }
+        }
         self.address = address
         self.tokens = tokens
         self.fee = fee
