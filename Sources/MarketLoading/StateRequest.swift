@@ -39,6 +39,8 @@ public struct StateRequest: Sendable, Equatable {
         for dex in network.dexes {
             for a in [dex.router, dex.vault].compactMap({ $0 }) where !out.contains(a) { out.append(a) }
         }
+        // EOA swaps through V3 pools spend through SwapRouter02.
+        if let router = network.uniswapV3?.swapRouter02, !out.contains(router) { out.append(router) }
         for a in extra where !out.contains(a) { out.append(a) }
         return out
     }

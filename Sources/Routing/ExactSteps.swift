@@ -20,7 +20,7 @@ struct ExactSteps {
     let gasValue: Double
 
     /// `nil` when the used edges form a cycle, a pool refuses its step, or nothing reaches `buy`.
-    init?(network: FlowNetwork, inputs: [Double], amountIn: UInt256, graph: PoolGraph) {
+    init?(network: FlowNetwork, inputs: [Double], amountIn: UInt256, graph: PoolGraph, options: RouteOptions) {
         guard let order = ExactSteps.tokenOrder(network, used: inputs.map { $0 > 0 }) else { return nil }
         var available = [UInt256](repeating: .zero, count: network.tokens.count)
         available[network.sell] = amountIn
@@ -36,11 +36,15 @@ struct ExactSteps {
                 guard let y = pools[e.pool].amountOut(amount, from: e.tokenIn, to: e.tokenOut),
                       let moved = pools[e.pool].applyingSwapErased(amountIn: amount, amountOut: y, from: e.tokenIn, to: e.tokenOut),
                       let sum = available[e.to].adding(y) else { return nil }
+                // A V3 step pays for the ticks it crosses on the state the steps before it left.
+                let stepGas = e.curve.gasVaries
+                    ? Router.saturatingSum(pools[e.pool].swapGas(amountIn: amount, from: e.tokenIn, to: e.tokenOut), options.stepOverheadGas)
+                    : e.gas
                 pools[e.pool] = moved
                 available[e.to] = sum
                 steps.append(Step(edge: k, amountIn: amount, amountOut: y))
-                gas = Router.saturatingSum(gas, e.gas)
-                gasValue += e.gasValue
+                gas = Router.saturatingSum(gas, stepGas)
+                gasValue += stepGas == e.gas ? e.gasValue : Double(stepGas) * e.valuePerGas
             }
             available[t] = .zero
         }

@@ -16,9 +16,17 @@ struct FlowNetwork {
         let to: Int
         /// The float view of this one swap direction.
         let curve: PathCurve
+        /// Gas at the smallest amount: the pool's fixed `swapGas` and the step overhead.
         let gas: UInt64
         /// `gas` priced in raw units of the output token.
         let gasValue: Double
+        /// One unit of gas in raw units of the output token.
+        let valuePerGas: Double
+
+        /// Gas of an input of `x`, priced (a V3 pool's ticks crossed on top of `gasValue`).
+        func gasValue(at x: Double) -> Double {
+            curve.gasValue(at: x, base: gasValue, valuePerGas: valuePerGas)
+        }
         /// The curve's marginal rate at no input and at its largest input.
         let spotRate: Double
         let marginalAtCap: Double
@@ -81,7 +89,7 @@ struct FlowNetwork {
                 let curve = PathCurve(hops: [PathCurve.Hop(pool: pool, i: e.tokenIn, j: e.tokenOut)])
                 edges.append(Edge(
                     pool: e.pool, tokenIn: e.tokenIn, tokenOut: e.tokenOut, from: index(pair.from), to: index(pair.to),
-                    curve: curve, gas: gas, gasValue: options.gasValue(gas),
+                    curve: curve, gas: gas, gasValue: options.gasValue(gas), valuePerGas: options.gasValue(1),
                     spotRate: curve.marginal(at: 0), marginalAtCap: curve.marginal(at: curve.maxIn)))
             }
         }

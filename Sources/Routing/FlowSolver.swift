@@ -154,6 +154,7 @@ enum FlowSolver {
         guard rate > 0 else { return curve.maxIn }
         if e.spotRate <= rate { return 0 }
         if e.marginalAtCap >= rate { return curve.maxIn }
+        if let x = curve.singlePoolInput(atMarginal: rate) { return min(x, curve.maxIn) }
         let target = 1 / rate.squareRoot()
         var lo = 0.0, hi = curve.maxIn
         var x = min(max(guess, 0), hi)

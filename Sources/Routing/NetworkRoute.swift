@@ -8,7 +8,7 @@ extension Router {
     /// is what dropping it costs, to first order), the same without them. Each round's exact steps
     /// are kept if they beat the best so far. `nil` when no round gives executable steps.
     static func networkSteps(
-        _ network: FlowNetwork, amount: Double, amountIn: UInt256, graph: PoolGraph
+        _ network: FlowNetwork, amount: Double, amountIn: UInt256, graph: PoolGraph, options: RouteOptions
     ) -> ExactSteps? {
         var active = [Bool](repeating: true, count: network.edges.count)
         var best: ExactSteps?
@@ -23,7 +23,7 @@ extension Router {
                 active[k] = false
                 continue
             }
-            if let exact = ExactSteps(network: network, inputs: flow.inputs, amountIn: amountIn, graph: graph),
+            if let exact = ExactSteps(network: network, inputs: flow.inputs, amountIn: amountIn, graph: graph, options: options),
                best.map({ beats(exact.amountOut, gasValue: exact.gasValue, $0.amountOut, gasValue: $0.gasValue) }) ?? true {
                 best = exact
             }
@@ -31,7 +31,7 @@ extension Router {
             var dropped = false
             for (k, e) in network.edges.enumerated() where used[k] {
                 let surplus = flow.prices[e.to] * flow.outputs[k] - flow.prices[e.from] * flow.inputs[k]
-                if surplus < e.gasValue {
+                if surplus < e.gasValue(at: flow.inputs[k]) {
                     active[k] = false
                     dropped = true
                 }

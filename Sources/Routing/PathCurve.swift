@@ -24,6 +24,8 @@ public struct PathCurve: Sendable {
     public let maxIn: Double
     /// Output per input for an infinitesimal trade, fees included, raw units.
     public let spotRate: Double
+    /// Whether some hop's gas depends on its amount (a V3 pool's ticks crossed).
+    public let gasVaries: Bool
 
     public init(path: SwapPath, pools: [any Pool]) {
         let hops = path.hops.map { Hop(pool: pools[$0.pool], i: $0.tokenIn, j: $0.tokenOut) }
@@ -51,6 +53,7 @@ public struct PathCurve: Sendable {
         for hop in hops { spot *= hop.pool.spotRate(from: hop.i, to: hop.j) }
         spotRate = hops.isEmpty || !spot.isFinite ? 0 : max(0, spot)
         maxIn = PathCurve.largestInput(hops)
+        gasVaries = hops.contains { $0.pool.swapGasDependsOnAmount }
     }
 
     /// The first hop's limit, tightened wherever a later hop's limit binds on the intermediate amount.
@@ -85,6 +88,32 @@ public struct PathCurve: Sendable {
         return a
     }
 
+    /// The gas an input of `x` adds to the hops' fixed `swapGas` (each hop at the amount reaching it).
+    public func extraGas(at x: Double) -> UInt64 {
+        guard gasVaries, x > 0 else { return 0 }
+        var a = x, extra: UInt64 = 0
+        for hop in hops {
+            if hop.pool.swapGasDependsOnAmount {
+                let gas = hop.pool.approximateSwapGas(a, from: hop.i, to: hop.j), base = hop.pool.swapGas
+                extra = Router.saturatingSum(extra, gas > base ? gas - base : 0)
+            }
+            a = hop.pool.approximateOut(a, from: hop.i, to: hop.j)
+        }
+        return extra
+    }
+
+    /// The one pool's own answer for a one-hop curve that has it (a V3 pool walks its ranges once).
+    func singlePoolInput(atMarginal rate: Double) -> Double? {
+        guard hops.count == 1, let hop = hops.first else { return nil }
+        return hop.pool.input(atMarginal: rate, from: hop.i, to: hop.j)
+    }
+
+    /// Gas of an input of `x`, priced: `base` (the gas at the smallest input, priced) plus what the
+    /// amount adds at `valuePerGas` (raw output units per unit of gas).
+    func gasValue(at x: Double, base: Double, valuePerGas: Double) -> Double {
+        gasVaries ? base + Double(extraGas(at: x)) * valuePerGas : base
+    }
+
     /// d(out)/d(in) at `x`: the chain rule along the path.
     public func marginal(at x: Double) -> Double {
         if case let .constantProduct(c) = shape { return c.marginal(at: x) }
@@ -107,6 +136,7 @@ public struct PathCurve: Sendable {
         guard cap > 0 else { return 0 }
         if case let .constantProduct(c) = shape { return min(c.input(atMarginal: rate), cap) }
         guard rate > 0 else { return cap }
+        if let x = singlePoolInput(atMarginal: rate) { return min(x, cap) }
         if marginal(at: 0) <= rate { return 0 }
         if marginal(at: cap) >= rate { return cap }
         let target = 1 / rate.squareRoot()

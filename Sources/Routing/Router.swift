@@ -39,15 +39,15 @@ public enum Router {
         }
         let candidates = paths.map { path in
             let gas = legGas(path, graph: graph, options: options)
-            return Candidate(path: path, curve: PathCurve(path: path, pools: graph.pools), gas: gas, gasValue: options.gasValue(gas))
+            return Candidate(path: path, curve: PathCurve(path: path, pools: graph.pools), gas: gas, gasValue: options.gasValue(gas),
+                             valuePerGas: options.gasValue(1))
         }
 
         // The best single path, exactly (the route is never worse than this).
         var single: ExactLeg?
-        for (k, c) in candidates.enumerated() {
-            guard let outs = graph.quote(c.path, amountIn: amountIn) else { continue }
-            let leg = ExactLeg(candidate: k, amountIn: amountIn, hopOuts: outs)
-            if let s = single, !isBetter([leg], than: [s], candidates) { continue }
+        for k in candidates.indices {
+            guard let leg = ExactLeg(candidate: k, amountIn: amountIn, candidates: candidates, graph: graph) else { continue }
+            if let s = single, !isBetter([leg], than: [s]) { continue }
             single = leg
         }
 
@@ -56,15 +56,15 @@ public enum Router {
         if let plan = planner.plan(), plan.members.count > 1 || single == nil {
             legs = exactLegs(plan, candidates: candidates, amountIn: amountIn, graph: graph)
         }
-        if let s = single, legs == nil || !isBetter(legs ?? [], than: [s], candidates) {
+        if let s = single, legs == nil || !isBetter(legs ?? [], than: [s]) {
             legs = [s]
         }
         let bestSpot = candidates.map(\.curve.spotRate).max() ?? 0
         let network = options.flowNetwork ? FlowNetwork(paths: paths, graph: graph, options: options) : nil
-        let steps = network.flatMap { networkSteps($0, amount: amount, amountIn: amountIn, graph: graph) }
+        let steps = network.flatMap { networkSteps($0, amount: amount, amountIn: amountIn, graph: graph, options: options) }
         // EOA mode: the approvals of the tokens the steps buy and spend again count against them.
         let approvals = steps.map { exactApprovalValue($0, network: network, graph: graph, options: options) } ?? 0
-        if let network, let steps, legs.map({ stepsBeat(steps, $0, candidates, approvalValue: approvals) }) ?? true {
+        if let network, let steps, legs.map({ stepsBeat(steps, $0, approvalValue: approvals) }) ?? true {
             return stepRoute(sell: sell, buy: buy, amountIn: amountIn, exact: steps, network: network, graph: graph,
                              bestSpot: bestSpot, options: options)
         }
@@ -74,10 +74,9 @@ public enum Router {
 
     /// Whether the steps yield more output net of gas (and of `approvalValue`, their extra
     /// approvals priced in the output token) than the legs.
-    static func stepsBeat(_ steps: ExactSteps, _ legs: [ExactLeg], _ candidates: [Candidate], approvalValue: Double = 0) -> Bool {
+    static func stepsBeat(_ steps: ExactSteps, _ legs: [ExactLeg], approvalValue: Double = 0) -> Bool {
         guard let legsOut = total(legs.map(\.amountOut)) else { return true }
-        return beats(steps.amountOut, gasValue: steps.gasValue + approvalValue, legsOut,
-                     gasValue: legs.reduce(0.0) { $0 + candidates[$1.candidate].gasValue })
+        return beats(steps.amountOut, gasValue: steps.gasValue + approvalValue, legsOut, gasValue: legs.reduce(0.0) { $0 + $1.gasValue })
     }
 
     /// The value of the extra approvals `steps` would need, in raw units of the output token.
@@ -92,16 +91,50 @@ public enum Router {
     struct Candidate {
         let path: SwapPath
         let curve: PathCurve
+        /// Gas at the smallest amount: the leg's overhead and every hop's fixed `swapGas`.
         let gas: UInt64
         /// `gas` priced in raw units of the output token.
         let gasValue: Double
+        /// One unit of gas in raw units of the output token.
+        let valuePerGas: Double
+
+        /// Gas of an input of `x`, priced: what the amount adds (V3 ticks crossed) on top of `gasValue`.
+        func gasValue(at x: Double) -> Double {
+            curve.gasValue(at: x, base: gasValue, valuePerGas: valuePerGas)
+        }
     }
 
     struct ExactLeg {
         let candidate: Int
         var amountIn: UInt256
         var hopOuts: [UInt256]
+        /// Exactly what these amounts cost: the overhead and each hop's gas at the amount reaching it.
+        var gas: UInt64
+        var gasValue: Double
         var amountOut: UInt256 { hopOuts.last ?? .zero }
+
+        /// The candidate's path quoted hop by hop for `amountIn`; `nil` when a pool refuses.
+        init?(candidate k: Int, amountIn: UInt256, candidates: [Candidate], graph: PoolGraph) {
+            let c = candidates[k]
+            guard let outs = graph.quote(c.path, amountIn: amountIn) else { return nil }
+            var gas = c.gas
+            if c.curve.gasVaries {
+                var hopIn = amountIn
+                for (h, hop) in c.path.hops.enumerated() {
+                    let pool = graph.pools[hop.pool]
+                    if pool.swapGasDependsOnAmount {
+                        let exact = pool.swapGas(amountIn: hopIn, from: hop.tokenIn, to: hop.tokenOut)
+                        gas = Router.saturatingSum(gas, exact > pool.swapGas ? exact - pool.swapGas : 0)
+                    }
+                    hopIn = outs[h]
+                }
+            }
+            self.candidate = k
+            self.amountIn = amountIn
+            self.hopOuts = outs
+            self.gas = gas
+            self.gasValue = gas == c.gas ? c.gasValue : Double(gas) * c.valuePerGas
+        }
     }
 
     static func legGas(_ path: SwapPath, graph: PoolGraph, options: RouteOptions) -> UInt64 {
@@ -110,11 +143,10 @@ public enum Router {
 
     /// Whether `a` yields more output net of gas than `b`. The outputs are compared exactly, so
     /// with free gas a split must really beat the single path by at least one unit.
-    static func isBetter(_ a: [ExactLeg], than b: [ExactLeg], _ candidates: [Candidate]) -> Bool {
+    static func isBetter(_ a: [ExactLeg], than b: [ExactLeg]) -> Bool {
         guard let outA = total(a.map(\.amountOut)) else { return false }
         guard let outB = total(b.map(\.amountOut)) else { return true }
-        return beats(outA, gasValue: a.reduce(0.0) { $0 + candidates[$1.candidate].gasValue },
-                     outB, gasValue: b.reduce(0.0) { $0 + candidates[$1.candidate].gasValue })
+        return beats(outA, gasValue: a.reduce(0.0) { $0 + $1.gasValue }, outB, gasValue: b.reduce(0.0) { $0 + $1.gasValue })
     }
 
     /// Whether output `a` at gas worth `gasA` is more, net, than `b` at `gasB` (gas in raw units of
@@ -171,8 +203,8 @@ public enum Router {
 
         var legs: [ExactLeg] = []
         for k in 0..<n where !inputs[k].isZero {
-            guard let outs = graph.quote(candidates[plan.members[k]].path, amountIn: inputs[k]) else { return nil }
-            legs.append(ExactLeg(candidate: plan.members[k], amountIn: inputs[k], hopOuts: outs))
+            guard let leg = ExactLeg(candidate: plan.members[k], amountIn: inputs[k], candidates: candidates, graph: graph) else { return nil }
+            legs.append(leg)
         }
         // A leg so small that it returns nothing is folded into the receiver.
         let dead = legs.filter { $0.amountOut.isZero }
@@ -182,9 +214,8 @@ public enum Router {
             let moved = total(dead.map(\.amountIn)) ?? .zero
             let r = kept.firstIndex { $0.candidate == receiverCandidate } ?? 0
             guard let newIn = kept[r].amountIn.adding(moved),
-                  let outs = graph.quote(candidates[kept[r].candidate].path, amountIn: newIn) else { return nil }
-            kept[r].amountIn = newIn
-            kept[r].hopOuts = outs
+                  let leg = ExactLeg(candidate: kept[r].candidate, amountIn: newIn, candidates: candidates, graph: graph) else { return nil }
+            kept[r] = leg
             legs = kept
         }
         return legs
@@ -201,7 +232,7 @@ public enum Router {
         var routeLegs: [RouteLeg] = []
         for leg in legs.sorted(by: { $0.amountIn > $1.amountIn }) {
             let c = candidates[leg.candidate]
-            gas = saturatingSum(gas, c.gas)
+            gas = saturatingSum(gas, leg.gas)
             bestSpot = max(bestSpot, c.curve.spotRate)
             var hops: [RouteHop] = []
             var hopIn = leg.amountIn

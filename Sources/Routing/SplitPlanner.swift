@@ -34,9 +34,38 @@ struct SplitPlanner {
         let all = evaluate(members).map { prune(withoutIdleLegs($0)) }
         if gasFree && !conflicts && members.count == candidates.count, let all { return all }
         let greedy = startingPlan().map { prune(withoutIdleLegs(grow($0))) }
-        guard let all else { return greedy }
-        guard let greedy else { return all }
-        return greedy.net > all.net ? greedy : all
+        guard let all else { return greedy.map(trimmingCrossings) }
+        guard let greedy else { return trimmingCrossings(all) }
+        return trimmingCrossings(greedy.net > all.net ? greedy : all)
+    }
+
+    /// The split equalises marginal rates and does not see that a V3 leg's gas grows with every
+    /// initialized tick it crosses: each such leg is tried at a few smaller inputs (fewer
+    /// crossings), the rest split over the other legs, and the plan that nets most is kept.
+    func trimmingCrossings(_ start: Plan) -> Plan {
+        var current = start
+        for m in start.members where candidates[m].curve.gasVaries && candidates[m].valuePerGas > 0 {
+            guard let k = current.members.firstIndex(of: m), current.members.count > 1 else { continue }
+            let x = current.inputs[k]
+            guard candidates[m].curve.extraGas(at: x) > 0 else { continue }
+            let others = current.members.filter { $0 != m }
+            for fraction in [0.9, 0.75, 0.5, 0.25] {
+                if let p = evaluate(others, fixed: m, input: x * fraction), p.net > current.net { current = p }
+            }
+        }
+        return current
+    }
+
+    /// `members` split over what `fixed` leaves of the amount, `fixed` taking exactly `input`.
+    func evaluate(_ members: [Int], fixed: Int, input: Double) -> Plan? {
+        guard input > 0, input < amount, input <= candidates[fixed].curve.maxIn,
+              var p = evaluate(members, amount: amount - input) else { return nil }
+        let out = candidates[fixed].curve.out(input)
+        p.members.append(fixed)
+        p.inputs.append(input)
+        p.out += out
+        p.net += out - candidates[fixed].gasValue(at: input)
+        return p
     }
 
     func isDisjoint(_ k: Int, _ members: [Int]) -> Bool {
@@ -44,12 +73,12 @@ struct SplitPlanner {
     }
 
     /// Split `amount` across `members` and price the result; legs left with no input cost no gas.
-    func evaluate(_ members: [Int]) -> Plan? {
-        guard let xs = SplitOptimizer.split(amount, across: members.map { candidates[$0].curve }) else { return nil }
+    func evaluate(_ members: [Int], amount: Double? = nil) -> Plan? {
+        guard let xs = SplitOptimizer.split(amount ?? self.amount, across: members.map { candidates[$0].curve }) else { return nil }
         var out = 0.0, gas = 0.0
         for (k, m) in members.enumerated() where xs[k] > 0 {
             out += candidates[m].curve.out(xs[k])
-            gas += candidates[m].gasValue
+            gas += candidates[m].gasValue(at: xs[k])
         }
         return Plan(members: members, inputs: xs, out: out, net: out - gas)
     }
@@ -60,7 +89,7 @@ struct SplitPlanner {
         var best: Plan?
         for (k, c) in candidates.enumerated() where c.curve.maxIn >= amount {
             let out = c.curve.out(amount)
-            let net = out - c.gasValue
+            let net = out - c.gasValue(at: amount)
             if net > best?.net ?? -.infinity {
                 best = Plan(members: [k], inputs: [amount], out: out, net: net)
             }
@@ -94,7 +123,7 @@ struct SplitPlanner {
             for k in candidates.indices where !current.members.contains(k) && isDisjoint(k, current.members) {
                 let c = candidates[k].curve
                 let x = c.input(atMarginal: lambda, limit: amount)
-                let gain = c.out(x) - lambda * x - candidates[k].gasValue
+                let gain = c.out(x) - lambda * x - candidates[k].gasValue(at: x)
                 if gain > 0 { gains.append((k, gain)) }
             }
             gains.sort { $0.gain > $1.gain }
@@ -121,7 +150,7 @@ struct SplitPlanner {
                 let x = current.inputs[k]
                 let c = candidates[m]
                 // Removing the leg loses about its surplus; only then can its gas be worth more.
-                guard c.curve.out(x) - lambda * x < c.gasValue else { continue }
+                guard c.curve.out(x) - lambda * x < c.gasValue(at: x) else { continue }
                 var rest = current.members
                 rest.remove(at: k)
                 if let p = evaluate(rest), p.net > best.net { best = p }

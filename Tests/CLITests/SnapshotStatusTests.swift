@@ -80,7 +80,7 @@ struct SnapshotStatusTests {
         #expect(snap["nativeBalance"] is String)
         #expect(snap["priorityFeePerGas"] is String)
         let allowances = try #require(snap["allowances"] as? [String: [String: String]])
-        #expect(allowances["WETH"]?.count == 3, "two routers and the Balancer vault")
+        #expect(allowances["WETH"]?.count == 4, "two routers, the Balancer vault and SwapRouter02")
 
         // At a fixed block the output is deterministic; --out writes the same bytes.
         let out = dir.appendingPathComponent("snap.json").path

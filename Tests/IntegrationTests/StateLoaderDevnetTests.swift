@@ -14,7 +14,7 @@ struct StateLoaderDevnetTests {
         let (client, _) = try Devnet.connect()
         let network = try Devnet.network()
         let spenders = StateRequest.spenders(of: network)
-        #expect(spenders.count == 3, "two routers and the Balancer vault")
+        #expect(spenders.count == 4, "two routers, the Balancer vault and SwapRouter02")
         let loader = StateLoader(client: client, network: network)
         let loaded = try loader.load(StateRequest(holder: Devnet.dev0, operator: Devnet.dev0, spenders: spenders))
         let state = loaded.state

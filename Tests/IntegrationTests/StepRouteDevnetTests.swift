@@ -18,6 +18,21 @@ import Testing
                       maxFeePerGas: network.gas.maxFeePerGas)
     }
 
+    /// The EOA dry run of `plan` (one `route`) replayed on a snapshot: complete, and every swap
+    /// returned its quote to the wei.
+    static func replayEOA(_ plan: RebalancePlan, _ route: Route, _ client: EthClient, _ network: NetworkConfig,
+                          _ state: ChainState) throws -> DryRunReport {
+        let report = try Simulator(client: client).simulate(plan, context: context(network, state))
+        #expect(report.method == .eoaSnapshotReplay)
+        #expect(report.agrees, "\(report.problems)")
+        #expect(report.complete)
+        for (tx, sim) in zip(plan.transactions, report.transactions) where tx.swap != nil {
+            #expect(sim.simulatedOut == tx.swap?.quotedOut, "\(tx.label)")
+        }
+        #expect(report.routes.first?.simulatedOut == route.amountOut)
+        return report
+    }
+
     /// The first of a few WETH→WBTC sizes (up to `limit`) that routes as steps on the pools' current
     /// state, through the pools `mode` can execute (as the planning pipeline routes).
     static func stepRoute(_ state: ChainState, mode: CustodyMode, unit: UInt256, limit: UInt256) throws -> Route? {
@@ -79,13 +94,6 @@ import Testing
         let swaps = plan.transactions.filter { $0.swap != nil }
         #expect(swaps.count == steps.count)
         #expect(swaps.map { $0.swap?.amountIn } == steps.map(\.amountIn))
-        let report = try Simulator(client: client).simulate(plan, context: Self.context(network, state))
-        #expect(report.method == .eoaSnapshotReplay)
-        #expect(report.agrees, "\(report.problems)")
-        #expect(report.complete)
-        for (tx, sim) in zip(plan.transactions, report.transactions) where tx.swap != nil {
-            #expect(sim.simulatedOut == tx.swap?.quotedOut, "\(tx.label)")
-        }
-        #expect(report.routes.first?.simulatedOut == route.amountOut)
+        _ = try Self.replayEOA(plan, route, client, network, state)
     }
 }

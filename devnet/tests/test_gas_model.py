@@ -127,6 +127,61 @@ def test_a_pairs_first_trade_writes_its_accumulators_from_zero(env):
     assert abs((first - second) - table()["firstTradeOfPair"]) <= 1_000, (first, second)
 
 
+def test_uniswap_v3_swap_gas_is_a_base_plus_a_price_per_initialized_tick_crossed(env):
+    """GasModel.concentratedLiquidityHop and tickCrossed: SwapRouter02's exactInputSingle on every
+    devnet pool (fee tiers 100/500/3000/10000), both directions, sizes crossing 0 to ~12 initialized
+    ticks inside the three bitmap words either side of the price that the loader reads. The whole
+    transaction is fitted as transaction + eoaCall + hop + crossings * tickCrossed; a swap that
+    only steps over an empty word's edge costs ~7,700 more, inside the 5 %."""
+    tester, dep, _names, _owner, _operator, _trader = env
+    v3 = dep.uniswap_v3
+    trader = uniswap_v3.TRADER_ADDRESS
+    pool_abi = uniswap_v3.artifact("UniswapV3Pool")
+    samples: list[tuple[int, int]] = []  # (initialized ticks crossed, gas used)
+    for p in v3.pools:
+        pool = contracts.Contract(tester, p["address"], pool_abi)
+        spacing = p["tickSpacing"]
+        word = (pool.call("slot0")[1] // spacing) >> 8
+        ticks = sorted(t for w in range(word - 3, word + 4)
+                       for t, _net, _gross in v3.tick_lens.call("getPopulatedTicksInWord", p["address"], w))
+        lowest, highest = (word - 3) * 256 * spacing, (word + 4) * 256 * spacing - 1
+        for zero_for_one in (True, False):
+            sym_in, sym_out = p["tokens"] if zero_for_one else p["tokens"][::-1]
+            unit = 10 ** fixtures.TOKENS[sym_in][2]
+            for amount in (unit // 1000, unit // 10, unit, 10 * unit):
+                snapshot = tester.take_snapshot()
+                try:
+                    before = pool.call("slot0")[1]
+                    gas = v3.router.transact("exactInputSingle", (dep.tokens[sym_in].address, dep.tokens[sym_out].address,
+                                                                  p["fee"], trader, amount, 1, 0), sender=trader)["gas_used"]
+                    after = pool.call("slot0")[1]
+                except contracts.ContractError:
+                    continue  # dust that buys nothing
+                finally:
+                    tester.revert_to_snapshot(snapshot)
+                if not lowest <= after <= highest:
+                    continue  # beyond the window the loader reads: the router refuses such quotes
+                crossed = sum(1 for t in ticks if (after < t <= before if zero_for_one else before < t <= after))
+                samples.append((crossed, gas))
+    assert len(samples) >= 30 and max(n for n, _ in samples) >= 5, samples
+    # least squares: gas = base + per_tick * crossed
+    n = len(samples)
+    mean_x = sum(x for x, _ in samples) / n
+    mean_y = sum(y for _, y in samples) / n
+    per_tick = sum((x - mean_x) * (y - mean_y) for x, y in samples) / sum((x - mean_x) ** 2 for x, _ in samples)
+    base = mean_y - per_tick * mean_x
+    model = table()
+    hop = base - model["transaction"] - model["eoaCall"]
+    print(f"\nuniswap-v3 exactInputSingle: {base:.0f} + {per_tick:.0f} per initialized tick crossed ({n} swaps, "
+          f"up to {max(x for x, _ in samples)} crossings); hop {hop:.0f} ({model['concentratedLiquidityHop']}), "
+          f"tick {per_tick:.0f} ({model['tickCrossed']})")
+    assert abs(model["concentratedLiquidityHop"] - hop) <= 0.05 * hop, (hop, model["concentratedLiquidityHop"])
+    assert abs(model["tickCrossed"] - per_tick) <= 0.05 * per_tick, (per_tick, model["tickCrossed"])
+    for crossed, gas in samples:  # every swap inside the dry run's ±10 % of the model
+        predicted = model["transaction"] + model["eoaCall"] + model["concentratedLiquidityHop"] + crossed * model["tickCrossed"]
+        assert abs(predicted - gas) <= 0.10 * gas, (crossed, gas, predicted)
+
+
 def test_vault_v3_steps_gas_per_step_and_per_tick_crossed(env):
     """GasModel's vault-step V3 figures (vaultConcentratedLiquidityHop, vaultTickCrossed) on the
     WETH/USDC 0.05 % pool after it has traded across its ticks both ways (mainnet's ticks have all

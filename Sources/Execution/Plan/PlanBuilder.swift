@@ -23,7 +23,9 @@ import Strategy
 /// EOA mode (the operator holds the tokens): exact approvals where the snapshot's allowance is
 /// short (USDT-style tokens with a non-zero allowance are reset to 0 first), then one swap per run
 /// of consecutive hops on one venue: a DEX's pairs through its router, Balancer pools through the
-/// Balancer vault's `swap` (one hop) or `batchSwap` (several). A mixed leg becomes consecutive
+/// Balancer vault's `swap` (one hop) or `batchSwap` (several), Uniswap V3 pools through the network
+/// file's SwapRouter02 (`exactInputSingle`, or `exactInput` along the packed path; SwapRouter02Call)
+/// under `multicall(deadline, …)`. A mixed leg becomes consecutive
 /// swaps; every swap but the leg's last must return its exact quote (`amountOutMin` = quote)
 /// because the next swap spends exactly that amount.
 public enum PlanBuilder {
@@ -57,12 +59,7 @@ public enum PlanBuilder {
         let context = Context(state: state, network: network, portfolio: portfolio, deadline: 0)
         var out: [Address: Address] = [:]
         for pool in state.pools {
-            guard let name = context.dexName(of: pool), let dex = network.dex(named: name) else { continue }
-            switch pool {
-            case .constantProduct: if let router = dex.router { out[pool.address] = router }
-            case .weighted: if let vault = dex.vault { out[pool.address] = vault }
-            case .concentratedLiquidity: continue
-            }
+            if let venue = context.venue(of: pool) { out[pool.address] = venue.spender }
         }
         return out
     }
@@ -102,6 +99,23 @@ public enum PlanBuilder {
         func dexName(of pool: PoolState) -> String? {
             pool.dex ?? network.pools?.first(where: { $0.address == pool.address })?.dex
                 ?? (pool.kind == .weighted ? network.dexes.first(where: { $0.kind == .weighted })?.name : nil)
+        }
+
+        /// Where a pool's EOA swaps go: the venue, the contract called and approved (a DEX's router,
+        /// the Balancer vault, SwapRouter02 from the network file's uniswapV3 section) and the
+        /// DEX's name; `nil` when the network file names none.
+        func venue(of pool: PoolState) -> (venue: SwapExpectation.Venue, spender: Address, dex: String)? {
+            switch pool {
+            case .concentratedLiquidity:
+                guard let router = network.uniswapV3?.swapRouter02 else { return nil }
+                return (.swapRouter02, router, pool.dex ?? "uniswap-v3")
+            case .constantProduct:
+                guard let name = dexName(of: pool), let router = network.dex(named: name)?.router else { return nil }
+                return (.router, router, name)
+            case .weighted:
+                guard let name = dexName(of: pool), let vault = network.dex(named: name)?.vault else { return nil }
+                return (.balancerSwap, vault, name)
+            }
         }
 
         func approvalResetRequired(_ symbol: String) -> Bool { network.token(symbol)?.approvalResetRequired ?? false }
@@ -178,6 +192,8 @@ public enum PlanBuilder {
         var spenderName: String
         var hops: [RouteHop]
         var poolIds: [[UInt8]]
+        /// V3 pools' fees, one per hop (0 for other venues).
+        var fees: [UInt32]
         var routeIndex: Int
         var legIndex: Int
         var firstHop: Int
@@ -191,34 +207,32 @@ public enum PlanBuilder {
         var out: [Segment] = []
         for (h, hop) in hops.enumerated() {
             let pool = try context.pool(hop.pool, route: r)
-            guard let dexName = context.dexName(of: pool), let dex = context.network.dex(named: dexName) else {
-                throw .noSpender(dex: context.dexName(of: pool) ?? "?", pool: hop.pool)
+            guard let found = context.venue(of: pool) else {
+                throw .noSpender(dex: pool.kind == .concentratedLiquidity ? pool.dex ?? "uniswap-v3" : context.dexName(of: pool) ?? "?",
+                                 pool: hop.pool)
             }
-            let venue: SwapExpectation.Venue
-            let spender: Address
+            let (venue, spender, dexName) = found
             var poolId: [UInt8] = []
+            var fee: UInt32 = 0
             switch pool {
-            case .constantProduct:
-                guard let router = dex.router else { throw .noSpender(dex: dexName, pool: hop.pool) }
-                venue = .router
-                spender = router
-            case .weighted(let w):
-                guard let vault = dex.vault else { throw .noSpender(dex: dexName, pool: hop.pool) }
-                venue = .balancerSwap
-                spender = vault
-                poolId = w.poolId
-            case .concentratedLiquidity:
-                throw .unsupportedPool(kind: pool.kind, pool: hop.pool)
+            case .concentratedLiquidity(let v3): fee = v3.fee
+            case .weighted(let w): poolId = w.poolId
+            case .constantProduct: break
             }
             if var last = out.last, last.spender == spender, last.dex == dexName {
                 last.hops.append(hop)
                 last.poolIds.append(poolId)
-                if venue != .router { last.venue = .balancerBatchSwap }
+                last.fees.append(fee)
+                if venue == .balancerSwap { last.venue = .balancerBatchSwap }
                 out[out.count - 1] = last
             } else {
-                let name = venue == .router ? "\(dexName) router" : "\(dexName) vault"
+                let name = switch venue {
+                case .router: "\(dexName) router"
+                case .swapRouter02: "\(dexName) SwapRouter02"
+                case .balancerSwap, .balancerBatchSwap: "\(dexName) vault"
+                }
                 out.append(Segment(venue: venue, dex: dexName, spender: spender, spenderName: name, hops: [hop],
-                                   poolIds: [poolId], routeIndex: r, legIndex: l, firstHop: h, isLastOfLeg: false,
+                                   poolIds: [poolId], fees: [fee], routeIndex: r, legIndex: l, firstHop: h, isLastOfLeg: false,
                                    endsInBuy: endsInBuy))
             }
         }
@@ -294,6 +308,9 @@ public enum PlanBuilder {
             data = try ContractFunctions.encode(
                 ContractFunctions.swapExactTokensForTokensSignature,
                 [.uint(amountIn), .uint(minOut), .array(addresses.map { .address($0) }), .address(op), .uint(deadline)])
+        case .swapRouter02:
+            data = try SwapRouter02Call.encode(tokens: addresses, fees: s.fees, amountIn: amountIn, minOut: minOut,
+                                               recipient: op, deadline: deadline)
         case .balancerSwap:
             let single = ABIValue.tuple([
                 .fixedBytes(s.poolIds.first ?? []), .uint(ContractFunctions.givenIn),

@@ -23,6 +23,9 @@ public struct SwapExpectation: Sendable, Codable, Hashable {
         case balancerSwap
         /// Balancer `batchSwap` (several pools; returns asset deltas, negative = paid out).
         case balancerBatchSwap
+        /// Uniswap V3 pools through SwapRouter02: `exactInputSingle` (one pool) or `exactInput` (a
+        /// packed path), inside `multicall(deadline, …)` (returns the one result: the amount out).
+        case swapRouter02
     }
 
     public var venue: Venue

@@ -53,6 +53,8 @@ extension Simulator {
     static func decodeOutput(_ swap: SwapExpectation, _ data: [UInt8]) -> UInt256? {
         do {
             switch swap.venue {
+            case .swapRouter02:
+                return SwapRouter02Call.decodeOutput(data)
             case .router:
                 let amounts = try ContractFunctions.function(ContractFunctions.swapExactTokensForTokensSignature).decodeOutput(data)
                 return try amounts.first?.asArray.last?.asUInt256

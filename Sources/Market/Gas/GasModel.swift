@@ -21,11 +21,14 @@ public enum GasModel {
     /// A step through a Balancer weighted pool: the exact approval, the Balancer vault's `swap`
     /// (the pool's `onSwap` with its `pow`), the checks (measured 75,627; 64,551 for a second step).
     public static let weightedHop: UInt64 = 75_600
-    /// A Uniswap V3 swap crossing no initialized tick, and each crossing more: SwapRouter02's
-    /// `exactInputSingle` on the devnet's pools (~100–106k whole; not yet measured as a vault step,
-    /// which V3 does not have yet).
-    public static let concentratedLiquidityHop: UInt64 = 105_000
-    public static let tickCrossed: UInt64 = 40_000
+    /// A Uniswap V3 hop crossing no initialized tick, priced like the router's other hops: SwapRouter02's
+    /// `exactInputSingle` is `transaction + eoaCall + concentratedLiquidityHop` (fitted 119,879 whole
+    /// over the devnet's pools at fee tiers 100/500/3000/10000); a swap that steps over the edge of an
+    /// empty bitmap word costs ~7,700 more, inside the table's 5 %.
+    public static let concentratedLiquidityHop: UInt64 = 86_600
+    /// Each initialized tick a V3 swap crosses (fitted 39,303: the tick's storage, its outside values
+    /// flipped, the liquidity updated).
+    public static let tickCrossed: UInt64 = 39_300
     /// A vault step through a Uniswap V3 pool crossing no initialized tick: `swap` to the extreme
     /// price limit, the input paid in the pool's callback, the vault's balance checks (measured 70,961).
     public static let vaultConcentratedLiquidityHop: UInt64 = 71_000

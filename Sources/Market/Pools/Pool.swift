@@ -26,6 +26,13 @@ public protocol Pool: Sendable {
     var tokens: [String] { get }
     /// Gas one hop through this pool costs, roughly; refined by simulation later.
     var swapGas: UInt64 { get }
+    /// Whether a hop's gas depends on its amount (a V3 swap pays for every initialized tick it
+    /// crosses); when false, `swapGas(amountIn:…)` is `swapGas` and the router skips asking.
+    var swapGasDependsOnAmount: Bool { get }
+    /// Gas of exactly this swap: `swapGas` plus what the amount adds.
+    func swapGas(amountIn: UInt256, from i: Int, to j: Int) -> UInt64
+    /// The same for the search's float amount.
+    func approximateSwapGas(_ amountIn: Double, from i: Int, to j: Int) -> UInt64
 
     /// Output of selling exactly `amountIn` of `tokens[i]` for `tokens[j]`, as the contract computes
     /// it; `nil` when the pool refuses (no liquidity, ratio limits, overflow).
@@ -39,6 +46,9 @@ public protocol Pool: Sendable {
     func approximateOut(_ amountIn: Double, from i: Int, to j: Int) -> Double
     /// d(out)/d(in) at `amountIn`, raw units (the marginal price after fees).
     func marginalRate(at amountIn: Double, from i: Int, to j: Int) -> Double
+    /// The input at which `marginalRate` falls to `rate`, in one pass, for a curve with no closed
+    /// form (`nil`: the router searches with `marginalRate`).
+    func input(atMarginal rate: Double, from i: Int, to j: Int) -> Double?
     /// Largest input the pool accepts in one swap (Balancer's 30 % ratio), raw units.
     func maxAmountIn(from i: Int, to j: Int) -> UInt256
     func curve(from i: Int, to j: Int) -> SwapCurve
@@ -50,6 +60,11 @@ public protocol Pool: Sendable {
 }
 
 extension Pool {
+    public var swapGasDependsOnAmount: Bool { false }
+    public func input(atMarginal rate: Double, from i: Int, to j: Int) -> Double? { nil }
+    public func swapGas(amountIn: UInt256, from i: Int, to j: Int) -> UInt64 { swapGas }
+    public func approximateSwapGas(_ amountIn: Double, from i: Int, to j: Int) -> UInt64 { swapGas }
+
     public func midRate(from i: Int, to j: Int) -> Double { marginalRate(at: 0, from: i, to: j) }
     public func depth(of i: Int) -> Double { 0 }
 
