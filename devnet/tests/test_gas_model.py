@@ -196,17 +196,6 @@ def test_vault_v3_steps_gas_per_step_and_per_tick_crossed(env):
         vault = vault_with(env, list(fixtures.TOKENS))
         usdc.transact("transfer", vault.address, 100_000 * 10**6, sender=env[3])
 
-        def trade(sell, buy, amount) -> int:
-            before = buy.call("balanceOf", trader)
-            v3.router.transact("exactInputSingle", (sell.address, buy.address, 500, trader, amount, 0, 0), sender=trader)
-            tester.mine_blocks(1)
-            return buy.call("balanceOf", trader) - before
-
-        for _ in range(2):  # down through the ticks 25 WETH cross, up past the start, back near it
-            usdc_got = trade(weth, usdc, 25 * 10**18)
-            weth_got = trade(usdc, weth, usdc_got + 40_000 * 10**6)
-            trade(weth, usdc, weth_got - 25 * 10**18)
-
         def step_gas(sell, buy, amount):
             crossed = v3.quoter.call("quoteExactInputSingle", (sell.address, buy.address, amount, 500, 0))[2]
             gas = gas_of(tester, lambda: vault.transact("rebalance", [(pool, sell.address, buy.address, amount, 0)], [],
@@ -222,7 +211,7 @@ def test_vault_v3_steps_gas_per_step_and_per_tick_crossed(env):
         probes += [step_gas(usdc, weth, amount * 10**6) for amount in (300, 3_000, 18_000, 30_000)]
     finally:
         tester.revert_to_snapshot(snapshot)
-    (none_crossed, none_gas), (far_crossed, far_gas) = probes[0], probes[4]
+    (none_crossed, none_gas), (far_crossed, far_gas) = min(probes), max(probes)
     assert none_crossed == 0 and far_crossed >= 8, probes
     measured = {"vaultConcentratedLiquidityHop": none_gas - vault_base,
                 "vaultTickCrossed": (far_gas - none_gas) // far_crossed}
