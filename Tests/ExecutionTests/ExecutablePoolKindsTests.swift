@@ -32,10 +32,9 @@ import Testing
         Set((trades?.routes ?? []).flatMap { $0.swaps.map(\.pool) })
     }
 
-    @Test func noModeRoutesThroughConcentratedLiquidityYet() {
-        for mode in [CustodyMode.vault, .eoa] {
-            #expect(mode.executablePoolKinds == [.constantProduct, .weighted])
-        }
+    @Test func theVaultRoutesThroughConcentratedLiquidityAndTheEOAPathNotYet() {
+        #expect(CustodyMode.vault.executablePoolKinds == Set(PoolKind.allCases))
+        #expect(CustodyMode.eoa.executablePoolKinds == [.constantProduct, .weighted])
     }
 
     @Test func aV3PoolIsPricedButNotRoutedWhileNotExecutable() throws {
@@ -54,8 +53,20 @@ import Testing
         #expect(all.pools.count == result.market.pools.count)
         let withV3 = try RebalancePlanner.plan(outcome: result.outcome, market: all, policy: portfolio.policy)
         #expect(Self.touched(withV3).contains(Self.v3Pool))
-        let today = PlanningPipeline.routableMarket(result.market, state: state, executable: CustodyMode.vault.executablePoolKinds)
-        #expect(!today.pools.contains { $0.address == Self.v3Pool })
-        #expect(today.pools.count == result.market.pools.count - 1)
+        let eoa = PlanningPipeline.routableMarket(result.market, state: state, executable: CustodyMode.eoa.executablePoolKinds)
+        #expect(!eoa.pools.contains { $0.address == Self.v3Pool })
+        #expect(eoa.pools.count == result.market.pools.count - 1)
+    }
+
+    @Test func aVaultPlanTakesTheBetterV3PoolAndBuildsItsStep() throws {
+        let state = try Self.stateWithV3()
+        let network = try PlanFixtures.network()
+        let portfolio = PlanFixtures.portfolio(.vault)
+        let result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: state.block.timestamp)
+        let trades = try #require(result.trades, "\(String(describing: result.routingError))")
+        #expect(Self.touched(trades).contains(Self.v3Pool))
+        #expect(result.outcome.decision.shouldRebalance)
+        let plan = try #require(result.plan)
+        #expect(plan.transactions.count == 1, "one vault call")
     }
 }

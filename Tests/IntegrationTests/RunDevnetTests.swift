@@ -143,6 +143,13 @@ import Testing
 
     @Test func vaultModeEndsInsideTheBandsAndTheOperatorCannotWithdraw() throws {
         let (file, operatorKey, vault) = try driftedVault("bands")
+        // Uniswap V3 holds the deepest WETH/USDC and WBTC/USDC liquidity on the devnet, as on
+        // mainnet: the vault's route goes through it, and the run below proves those steps exact.
+        let plan = try json(try cli(["plan", "--portfolio", file, "--json"]))
+        let routed = Set((plan["routes"] as? [[String: Any]] ?? []).flatMap { ($0["legs"] as? [[String: Any]] ?? []) }
+            .flatMap { $0["pools"] as? [String] ?? [] }.map { $0.lowercased() })
+        let v3 = Set(try #require(try Devnet.network().uniswapV3).pools.map { $0.address.description.lowercased() })
+        #expect(!routed.isDisjoint(with: v3), "no V3 pool in the vault's route: \(routed)")
         try dryRunThenRun(portfolio: file, key: operatorKey)
 
         // A leaked operator key cannot take the funds: withdraw is the owner's alone.

@@ -17,18 +17,6 @@ import Testing
 @Suite(.serialized) struct VaultUniswapV3DevnetTests {
     static let ownerKey = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"  // account 3, public devnet key
 
-    /// The loaded state plus the network file's V3 pools, each read at the state's block (until the
-    /// state loader reads them in its multicall, which then supplies them and they are not read twice).
-    static func withConcentratedLiquidityPools(_ state: ChainState, network: NetworkConfig, client: EthClient) throws -> ChainState {
-        let v3 = try #require(network.uniswapV3)
-        var out = state
-        for entry in v3.pools where !state.pools.contains(where: { $0.address == entry.address }) {
-            let pool = try ConcentratedLiquidityReader.read(entry, network: network, client: client, block: state.block.number, radius: 3)
-            out.pools.append(.concentratedLiquidity(pool))
-        }
-        return out
-    }
-
     @Test func vaultRebalanceThroughV3StepsIsExactToTheWei() throws {
         let (client, _) = try Devnet.connect()
         let network = try Devnet.network()
@@ -59,8 +47,10 @@ import Testing
         let portfolio = PortfolioConfig(network: "devnet", mode: .vault, operator: op.address, vault: vault, quoteToken: "USDC",
                                         targets: [TargetWeight(token: "WETH", percent: 50), TargetWeight(token: "USDC", percent: 50)],
                                         policy: DryRunDevnetTests.policy())
-        let state = try Self.withConcentratedLiquidityPools(
-            try DryRunDevnetTests.load(client, network: network, portfolio: portfolio), network: network, client: client)
+        let state = try DryRunDevnetTests.load(client, network: network, portfolio: portfolio)
+        for entry in v3.pools {
+            #expect(state.pools.contains { $0.address == entry.address }, "the loader reads V3 pool \(entry.address)")
+        }
         func pools(_ addresses: [Address]) -> [any Pool] { state.pools.filter { addresses.contains($0.address) }.map(\.model) }
         func v3Pool(_ a: String, _ b: String, _ fee: UInt32) throws -> Address { try #require(v3.pool(a, b, fee: fee)).address }
         let v2WethUsdc = try #require(network.pools?.first { $0.dex == "uniswap-v2" && Set($0.tokens) == ["WETH", "USDC"] }).address

@@ -3,13 +3,12 @@ import Strategy
 
 extension CustodyMode {
     /// The pool kinds the planning pipeline routes this mode's trades through (valuation and guards
-    /// still price with every pool of the snapshot). Uniswap V3 pools are read and priced; add
-    /// `.concentratedLiquidity` to a mode once its V3 execution and the router's V3 gas are in
-    /// (PlanBuilder builds the vault's V3 steps and the EOA path's SwapRouter02 swaps; listing V3 for
-    /// EOA made the devnet's EOA `run` miss its predicted output: not yet understood).
+    /// still price with every pool of the snapshot). The vault executes Uniswap V3 pools as steps
+    /// paid in its swap callback; the EOA path's SwapRouter02 swaps join once a whole EOA run
+    /// through V3 is proven on the devnet.
     public var executablePoolKinds: Set<PoolKind> {
         switch self {
-        case .vault: [.constantProduct, .weighted]
+        case .vault: [.constantProduct, .weighted, .concentratedLiquidity]
         case .eoa: [.constantProduct, .weighted]
         }
     }
