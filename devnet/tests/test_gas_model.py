@@ -131,7 +131,8 @@ def test_uniswap_v3_swap_gas_is_a_base_plus_a_price_per_initialized_tick_crossed
     """GasModel.concentratedLiquidityHop and tickCrossed: SwapRouter02's exactInputSingle on every
     devnet pool (fee tiers 100/500/3000/10000), both directions, sizes crossing 0 to ~12 initialized
     ticks inside the three bitmap words either side of the price that the loader reads. The whole
-    transaction is fitted as transaction + eoaCall + hop + crossings * tickCrossed; a swap that
+    transaction is fitted as transaction + eoaCall + hop + crossings * tickCrossed, on ticks the
+    devnet crossed both ways at deploy (fails by ~60 % per tick on first crossings); a swap that
     only steps over an empty word's edge costs ~7,700 more, inside the 5 %."""
     tester, dep, _names, _owner, _operator, _trader = env
     v3 = dep.uniswap_v3
@@ -184,13 +185,12 @@ def test_uniswap_v3_swap_gas_is_a_base_plus_a_price_per_initialized_tick_crossed
 
 def test_vault_v3_steps_gas_per_step_and_per_tick_crossed(env):
     """GasModel's vault-step V3 figures (vaultConcentratedLiquidityHop, vaultTickCrossed) on the
-    WETH/USDC 0.05 % pool after it has traded across its ticks both ways (mainnet's ticks have all
-    been crossed before: a first crossing writes its fee and time accumulators from zero)."""
+    WETH/USDC 0.05 % pool, whose ticks the devnet crossed both ways at deploy (mainnet's ticks have
+    all been crossed before: a first crossing writes its fee accumulators from zero)."""
     tester, dep, names, _owner, operator, _trader = env
     v3 = dep.uniswap_v3
     weth, usdc = dep.tokens["WETH"], dep.tokens["USDC"]
     pool = next(p["address"] for p in v3.pools if set(p["tokens"]) == {"WETH", "USDC"} and p["fee"] == 500)
-    trader = uniswap_v3.TRADER_ADDRESS
     snapshot = tester.take_snapshot()
     try:
         vault = vault_with(env, list(fixtures.TOKENS))
