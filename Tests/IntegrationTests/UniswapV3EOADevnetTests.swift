@@ -27,6 +27,13 @@ import Testing
                         policy: DryRunDevnetTests.policy())
     }
 
+    /// EOA routing: hops priced by the routers' gas figures.
+    static var eoa: RouteOptions {
+        var options = RouteOptions()
+        options.gasTable = .router
+        return options
+    }
+
     static func v3Pool(_ state: ChainState, _ a: String, _ b: String, fee: UInt32) throws -> ConcentratedLiquidityPool {
         for case .concentratedLiquidity(let p) in state.pools where Set(p.tokens) == [a, b] && p.fee == fee { return p }
         throw DevnetFixtureMissing(what: "V3 pool \(a)/\(b) \(fee)")
@@ -67,8 +74,8 @@ import Testing
         let i = try #require(pool.index(of: "WETH")), j = 1 - i
         let crossed = try pool.fullSwap(zeroForOne: i == 0, .exactIn(amount)).ticksCrossed
         #expect(crossed >= 1)
-        let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: amount, pools: [pool])
-        #expect(route.gas == ConcentratedLiquidityPool.swapGas(ticksCrossed: crossed) + GasModel.legOverhead)
+        let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: amount, pools: [pool], options: Self.eoa)
+        #expect(route.gas == GasModel.concentratedLiquiditySwap(ticksCrossed: crossed, .router) + GasModel.legOverhead)
         #expect(route.amountOut == pool.amountOut(amount, from: i, to: j))
         _ = try execute(route, state, network, swaps: 1)
     }
@@ -79,7 +86,7 @@ import Testing
         let state = try Self.state(client, network, Self.portfolio())
         let pools: [any Pool] = [try Self.v3Pool(state, "WETH", "WBTC", fee: 3000), try Self.v3Pool(state, "WBTC", "USDC", fee: 500)]
         let amount = UInt256(2) * (try #require(network.token("WETH"))).token.unit
-        let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: amount, pools: pools)
+        let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: amount, pools: pools, options: Self.eoa)
         #expect(route.legs.map(\.path) == [["WETH", "WBTC", "USDC"]])
         _ = try execute(route, state, network, swaps: 1)
     }
@@ -93,7 +100,7 @@ import Testing
         })
         let pools: [any Pool] = [v2, try Self.v3Pool(state, "USDC", "DAI", fee: 100)]
         let amount = UInt256(3) * (try #require(network.token("WETH"))).token.unit
-        let route = try Router.route(sell: "WETH", buy: "DAI", amountIn: amount, pools: pools)
+        let route = try Router.route(sell: "WETH", buy: "DAI", amountIn: amount, pools: pools, options: Self.eoa)
         #expect(route.legs.map(\.pools) == [[v2.address, pools[1].address]])
         _ = try execute(route, state, network, swaps: 2)
     }
@@ -103,7 +110,8 @@ import Testing
         let network = try Devnet.network()
         let state = try Self.state(client, network, Self.portfolio())
         let amount = UInt256(10) * (try #require(network.token("WETH"))).token.unit
-        let options = RouteOptions(gasPriceWei: UInt256(1_000_000_000), outputPerNativeWei: 3_000e6 / 1e18)
+        var options = RouteOptions(gasPriceWei: UInt256(1_000_000_000), outputPerNativeWei: 3_000e6 / 1e18)
+        options.gasTable = .router
         let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: amount, pools: state.poolModels, options: options)
         let v3 = Set(state.pools.filter { $0.kind == .concentratedLiquidity }.map(\.address))
         #expect(route.swaps.contains { v3.contains($0.pool) }, "\(route.swaps.map(\.pool))")

@@ -118,6 +118,7 @@ public enum RebalancePlanner {
             if let eoaSpenders {
                 options.approvalGas = GasModel.approval
                 options.spenders = eoaSpenders
+                options.gasTable = .router
             }
             let route: Route
             do {
