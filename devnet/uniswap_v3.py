@@ -7,7 +7,13 @@ for the main pairs at fee tiers 500/3000/10000 (100 for the stable pairs). Every
 the factory, so it sits at the address mainnet's POOL_INIT_CODE_HASH gives (checked here), and is
 seeded through the real position manager: one wide base position reaching three bitmap words
 either side of the price, a few small positions further out (initialized ticks in other words) and
-many narrow ones near the price (swaps cross 0 to 25+ initialized ticks).
+many narrow ones near the price (swaps cross 0 to 25+ initialized ticks). Every initialized tick
+has been crossed both ways before the positions are minted, as mainnet's long-lived pools' ticks
+have: a tick's first crossing writes its fee accumulators from zero (~35k more gas), which no
+mainnet swap pays. Dust positions on the same ticks (and a full-range one, so that fees accrue
+beyond the outermost ticks) carry the warming swaps, which end exactly at the initial price; the
+real positions are minted after and the dust taken out, so price, liquidity and ticks are the
+same as without warming.
 
 Also deployed for the tests: V3TickProbe (the V3 deployer's first contract, so at a fixed address)
 and an empty LINK/DAI 1 % pool the probe moves around; a trader account with tokens approved to
@@ -64,6 +70,7 @@ PROBE_POOL = ("LINK", "DAI", 10000)
 NARROW_POSITIONS = 12
 FAR_POSITIONS = 3
 BASE_WORDS = 3
+DUST = 100_000  # the warming positions hold this fraction of the real ones' value
 
 MINT_TYPES = "(address,address,uint24,int24,int24,uint256,uint256,uint256,uint256,address,uint256)"
 
@@ -153,6 +160,7 @@ def deploy_uniswap_v3(tester, tokens: dict[str, Contract], token_prices: dict[st
             token.transact("mint", me, int(Decimal(worth) / price * 10**decimals), sender=token_owner)
             token.transact("mint", TRADER_ADDRESS, int(Decimal(TRADER_USD) / price * 10**decimals), sender=token_owner)
         token.transact("approve", npm.address, 2**256 - 1, sender=me)
+        token.transact("approve", router.address, 2**256 - 1, sender=me)
         token.transact("approve", router.address, 2**256 - 1, sender=TRADER_ADDRESS)
 
     pool_abi = artifact("UniswapV3Pool")
@@ -205,10 +213,45 @@ def _seed_pool(tester, dep: V3Deployment, pool_abi: Artifact, tokens, token_pric
     for _ in range(NARROW_POSITIONS):
         lo = center + rng.randint(-reach, reach) * spacing
         ranges.append((lo, lo + rng.randint(1, 30) * spacing, value * 0.52 / NARROW_POSITIONS * rng.uniform(0.5, 1.5)))
-    for lo, hi, usd_value in ranges:
-        lo, hi = max(lo, lowest), min(hi, highest)
+    ranges = [(max(lo, lowest), min(hi, highest), usd_value) for lo, hi, usd_value in ranges]
+
+    def mint(lo: int, hi: int, usd_value: float) -> int:
         amount0, amount1 = offer(usd_value)
         params = (tokens[symbols[0]].address, tokens[symbols[1]].address, fee, lo, hi, amount0, amount1, 0, 0,
                   me, 2**64)
         dep.position_manager.transact("mint", params, sender=me)
+        return dep.position_manager.call("tokenOfOwnerByIndex", me, dep.position_manager.call("balanceOf", me) - 1)
+
+    dust_ranges: dict[tuple[int, int], float] = {}
+    for lo, hi, usd_value in ranges:
+        dust_ranges.setdefault((lo, hi), usd_value)
+    dust = [mint(lo, hi, usd_value / DUST) for (lo, hi), usd_value in dust_ranges.items()]
+    dust.append(mint(lowest, highest, value / DUST))
+    _warm_ticks(dep, pool, [tokens[s].address for s in symbols], fee, sorted({t for lo, hi, _u in ranges for t in (lo, hi)}))
+    for lo, hi, usd_value in ranges:
+        mint(lo, hi, usd_value)
+    for token_id in dust:
+        liquidity = dep.position_manager.call("positions", token_id)[7]
+        dep.position_manager.transact("decreaseLiquidity", (token_id, liquidity, 0, 0, 2**64), sender=me)
     return {"address": address, "tokens": symbols, "fee": fee, "tickSpacing": spacing}
+
+
+def _warm_ticks(dep: V3Deployment, pool: Contract, token_addresses: list[str], fee: int, ticks: list[int]) -> None:
+    """Cross every one of `ticks` both ways (down past the lowest, up past the highest, back down to
+    the initial price exactly), then check each holds non-zero fee accumulators outside."""
+    me = DEPLOYER_ADDRESS
+    initial = pool.call("slot0")[:2]
+
+    def sqrt_between(tick: float) -> int:
+        return int(Decimal("1.0001") ** (Decimal(tick) / 2) * 2**96)
+
+    for zero_for_one, limit in ((True, sqrt_between(ticks[0] - 0.5)), (False, sqrt_between(ticks[-1] + 0.5)),
+                                (True, initial[0])):
+        token_in, token_out = token_addresses if zero_for_one else token_addresses[::-1]
+        dep.router.transact("exactInputSingle", (token_in, token_out, fee, me, 2**127, 0, limit), sender=me)
+    if pool.call("slot0")[:2] != initial:
+        raise contracts.ContractError(f"uniswap-v3: warming pool {pool.address} did not return it to {initial}")
+    for t in ticks:
+        info = pool.call("ticks", t)
+        if info[2] == 0 or info[3] == 0:
+            raise contracts.ContractError(f"uniswap-v3: warming pool {pool.address} left tick {t} with a zero accumulator")

@@ -38,7 +38,7 @@ struct ExactSteps {
                       let sum = available[e.to].adding(y) else { return nil }
                 // A V3 step pays for the ticks it crosses on the state the steps before it left.
                 let stepGas = e.curve.gasVaries
-                    ? Router.saturatingSum(pools[e.pool].swapGas(amountIn: amount, from: e.tokenIn, to: e.tokenOut), options.stepOverheadGas)
+                    ? Router.saturatingSum(pools[e.pool].swapGas(amountIn: amount, from: e.tokenIn, to: e.tokenOut, options.gasTable), options.stepOverheadGas)
                     : e.gas
                 pools[e.pool] = moved
                 available[e.to] = sum

@@ -85,8 +85,8 @@ struct FlowNetwork {
         for pair in pairs {
             for e in graph.edges[pair.from] where e.to == pair.to {
                 let pool = graph.pools[e.pool]
-                let gas = Router.saturatingSum(pool.swapGas, options.stepOverheadGas)
-                let curve = PathCurve(hops: [PathCurve.Hop(pool: pool, i: e.tokenIn, j: e.tokenOut)])
+                let gas = Router.saturatingSum(pool.swapGas(options.gasTable), options.stepOverheadGas)
+                let curve = PathCurve(hops: [PathCurve.Hop(pool: pool, i: e.tokenIn, j: e.tokenOut)], gasTable: options.gasTable)
                 edges.append(Edge(
                     pool: e.pool, tokenIn: e.tokenIn, tokenOut: e.tokenOut, from: index(pair.from), to: index(pair.to),
                     curve: curve, gas: gas, gasValue: options.gasValue(gas), valuePerGas: options.gasValue(1),

@@ -26,13 +26,16 @@ public struct PathCurve: Sendable {
     public let spotRate: Double
     /// Whether some hop's gas depends on its amount (a V3 pool's ticks crossed).
     public let gasVaries: Bool
+    /// Whose figures price the hops' gas (the route options').
+    public let gasTable: GasTable
 
-    public init(path: SwapPath, pools: [any Pool]) {
+    public init(path: SwapPath, pools: [any Pool], gasTable: GasTable = .vault) {
         let hops = path.hops.map { Hop(pool: pools[$0.pool], i: $0.tokenIn, j: $0.tokenOut) }
-        self.init(hops: hops)
+        self.init(hops: hops, gasTable: gasTable)
     }
 
-    init(hops: [Hop]) {
+    init(hops: [Hop], gasTable: GasTable) {
+        self.gasTable = gasTable
         self.hops = hops
         var folded: ConstantProductCurve?
         for (n, hop) in hops.enumerated() {
@@ -94,7 +97,7 @@ public struct PathCurve: Sendable {
         var a = x, extra: UInt64 = 0
         for hop in hops {
             if hop.pool.swapGasDependsOnAmount {
-                let gas = hop.pool.approximateSwapGas(a, from: hop.i, to: hop.j), base = hop.pool.swapGas
+                let gas = hop.pool.approximateSwapGas(a, from: hop.i, to: hop.j, gasTable), base = hop.pool.swapGas(gasTable)
                 extra = Router.saturatingSum(extra, gas > base ? gas - base : 0)
             }
             a = hop.pool.approximateOut(a, from: hop.i, to: hop.j)

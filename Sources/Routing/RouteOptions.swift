@@ -31,6 +31,9 @@ public struct RouteOptions: Sendable, Equatable {
     /// as every route does); zero, the default, prices none (the vault holds its own allowances).
     public var approvalGas: UInt64 = 0
     public var spenders: [Address: Address] = [:]
+    /// Whose gas figures price each hop: the vault's steps (the default) or, in EOA mode, the DEX
+    /// routers' swaps (a V3 hop's base and per-tick cost differ between them).
+    public var gasTable: GasTable = .vault
 
     public init(
         maxHops: Int = 3, maxCandidatePaths: Int = 64, maxLegs: Int = 64, slippageBps: UInt64 = 50,

@@ -39,7 +39,7 @@ public enum Router {
         }
         let candidates = paths.map { path in
             let gas = legGas(path, graph: graph, options: options)
-            return Candidate(path: path, curve: PathCurve(path: path, pools: graph.pools), gas: gas, gasValue: options.gasValue(gas),
+            return Candidate(path: path, curve: PathCurve(path: path, pools: graph.pools, gasTable: options.gasTable), gas: gas, gasValue: options.gasValue(gas),
                              valuePerGas: options.gasValue(1))
         }
 
@@ -123,8 +123,9 @@ public enum Router {
                 for (h, hop) in c.path.hops.enumerated() {
                     let pool = graph.pools[hop.pool]
                     if pool.swapGasDependsOnAmount {
-                        let exact = pool.swapGas(amountIn: hopIn, from: hop.tokenIn, to: hop.tokenOut)
-                        gas = Router.saturatingSum(gas, exact > pool.swapGas ? exact - pool.swapGas : 0)
+                        let exact = pool.swapGas(amountIn: hopIn, from: hop.tokenIn, to: hop.tokenOut, c.curve.gasTable)
+                        let base = pool.swapGas(c.curve.gasTable)
+                        gas = Router.saturatingSum(gas, exact > base ? exact - base : 0)
                     }
                     hopIn = outs[h]
                 }
@@ -138,7 +139,7 @@ public enum Router {
     }
 
     static func legGas(_ path: SwapPath, graph: PoolGraph, options: RouteOptions) -> UInt64 {
-        path.hops.reduce(options.legOverheadGas) { saturatingSum($0, graph.pools[$1.pool].swapGas) }
+        path.hops.reduce(options.legOverheadGas) { saturatingSum($0, graph.pools[$1.pool].swapGas(options.gasTable)) }
     }
 
     /// Whether `a` yields more output net of gas than `b`. The outputs are compared exactly, so

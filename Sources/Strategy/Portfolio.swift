@@ -1,4 +1,5 @@
 import EthCore
+import Market
 
 /// Where the portfolio sits and how trades are sent.
 public enum CustodyMode: String, Sendable, Codable {
@@ -6,6 +7,16 @@ public enum CustodyMode: String, Sendable, Codable {
     case vault
     /// The operator wallet holds the tokens and trades through routers (testnet rehearsals).
     case eoa
+}
+
+extension CustodyMode {
+    /// Whose gas figures price a hop in this mode: the vault's steps, or the DEX routers' swaps.
+    public var gasTable: GasTable {
+        switch self {
+        case .vault: .vault
+        case .eoa: .router
+        }
+    }
 }
 
 /// One target weight, in percent of the portfolio's value.

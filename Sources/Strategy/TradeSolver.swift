@@ -144,8 +144,9 @@ public enum TradeSolver {
             projected[row.token] = w
             if DriftReport.outside(weight: w, target: row.target, policy: policy) { outside.append(row.token) }
         }
+        let table = portfolio.mode.gasTable
         let swapGas = intents.reduce(UInt64(0)) { sum, t in
-            sum + (graph.shortestPath(from: t.sell, to: t.buy, maxHops: policy.maxHops) ?? []).reduce(0) { $0 + market.pools[$1.pool].swapGas }
+            sum + (graph.shortestPath(from: t.sell, to: t.buy, maxHops: policy.maxHops) ?? []).reduce(0) { $0 + market.pools[$1.pool].swapGas(table) }
         }
         let gas = intents.isEmpty ? 0 : swapGas + overheadGas(mode: portfolio.mode, trades: intents.count, market: market)
         return TradeSet(intents: intents, dust: dust, totalValue: intents.reduce(0) { $0 + $1.value }, scale: scale, scaledBy: scaledBy,

@@ -119,20 +119,20 @@ import Testing
         let v3In = F.e(5, 15)
         let swap = try v3.fullSwap(zeroForOne: false, .exactIn(v3In))
         #expect(swap.ticksCrossed == 2)
-        let v3Gas = v3.swapGas(amountIn: v3In, from: 1, to: 0)
-        #expect(v3Gas == GasModel.concentratedLiquidityHop + 2 * GasModel.tickCrossed)
+        let v3Gas = v3.swapGas(amountIn: v3In, from: 1, to: 0, .router)
+        #expect(v3Gas == GasModel.concentratedLiquiditySwap(ticksCrossed: 2, .router))
         var route = F.route([
             F.leg([(F.uniWethUsdc, "WETH", "USDC", F.e(1, 18), UInt256(2_990_000_000))]),
             F.leg([(Self.v3UsdcWeth500, "WETH", "USDC", v3In, swap.amountOut)]),
         ])
-        route.gas = GasModel.hop(.constantProduct) + v3Gas        // as the router prices the two legs
+        route.gas = GasModel.hop(.constantProduct, .router) + v3Gas        // as the router prices the two legs
         let plan = try PlanBuilder.build(trades: F.trades([route]), state: state, network: F.network(),
                                          portfolio: F.portfolio(.eoa), deadline: 1_764_000_600)
         let swaps = plan.transactions.filter { $0.swap != nil }
         #expect(swaps.map(\.label) == ["swap 1: WETH→USDC via uniswap-v2", "swap 2: WETH→USDC via uniswap-v3"])
-        #expect(swaps.map { $0.swap?.hopsGas } == [GasModel.hop(.constantProduct), v3Gas])
+        #expect(swaps.map { $0.swap?.hopsGas } == [GasModel.hop(.constantProduct, .router), v3Gas])
         let overhead = GasModel.eoaOverhead(approvals: 0, swaps: 1)
-        #expect(swaps.map { Simulator.plannedGas($0, in: plan) } == [GasModel.hop(.constantProduct) + overhead, v3Gas + overhead])
+        #expect(swaps.map { Simulator.plannedGas($0, in: plan) } == [GasModel.hop(.constantProduct, .router) + overhead, v3Gas + overhead])
     }
 
     @Test func usdtToSwapRouter02IsResetBeforeANewApproval() throws {

@@ -181,7 +181,7 @@ import TestOracles
         #expect(empty.amountOut(1_000, from: 0, to: 1) == nil)
         #expect(empty.marginalRate(at: 0, from: 0, to: 1) == 0)
         #expect(pool.curve(from: 0, to: 1) == .general)
-        #expect(pool.kind == .weighted && pool.swapGas == GasModel.weightedHop)
+        #expect(pool.kind == .weighted && pool.swapGas(.vault) == GasModel.weightedHop && pool.swapGas(.router) == GasModel.weightedHop)
     }
 
     /// A pool no Balancer factory could make is refused when the value is made, so every quote

@@ -146,7 +146,7 @@ import Testing
                     swap = try Self.exactOutputSingle.encodeCall([.tuple([.address(tin), .address(tout), fee, .address(trader.address), .uint(a),
                                                                           .uint(p.expected.amountIn), .uint(.zero)])])
                 }
-                let gas = ConcentratedLiquidityPool.swapGas(ticksCrossed: p.expected.ticksCrossed) * 2 + 100_000
+                let gas = GasModel.concentratedLiquiditySwap(ticksCrossed: p.expected.ticksCrossed, .router) * 2 + 100_000
                 let tx = DynamicFeeTransaction(chainId: 31337, nonce: nonce, maxPriorityFeePerGas: UInt256(1_000_000_000),
                                                maxFeePerGas: UInt256(100_000_000_000), gasLimit: gas, to: v3.swapRouter02,
                                                value: .zero, data: swap)

@@ -32,7 +32,7 @@ import Testing
         var state = byAddress
         return route.swaps.reduce(overhead) { sum, hop in
             guard let pool = state[hop.pool], let i = pool.index(of: hop.tokenIn), let j = pool.index(of: hop.tokenOut) else { return .max }
-            let gas = pool.swapGas(amountIn: hop.amountIn, from: i, to: j)
+            let gas = pool.swapGas(amountIn: hop.amountIn, from: i, to: j, options.gasTable)
             if route.steps != nil { state[hop.pool] = pool.applyingSwapErased(amountIn: hop.amountIn, amountOut: hop.amountOut, from: i, to: j) }
             return sum + gas
         }
@@ -44,16 +44,53 @@ import Testing
         let large = try pool.swap(zeroForOne: true, .exactIn(raw(100)))
         #expect(small.ticksCrossed == 0)
         #expect(large.ticksCrossed >= 10)
-        #expect(pool.swapGas(amountIn: raw(0.5), from: 0, to: 1) == GasModel.concentratedLiquidityHop)
-        #expect(pool.swapGas(amountIn: raw(100), from: 0, to: 1)
+        // The vault's step and SwapRouter02's swap each by their own figures.
+        #expect(pool.swapGas(amountIn: raw(0.5), from: 0, to: 1, .vault) == GasModel.vaultConcentratedLiquidityHop)
+        #expect(pool.swapGas(amountIn: raw(100), from: 0, to: 1, .vault)
+                == GasModel.vaultConcentratedLiquidityHop + UInt64(large.ticksCrossed) * GasModel.vaultTickCrossed)
+        #expect(pool.swapGas(amountIn: raw(0.5), from: 0, to: 1, .router) == GasModel.concentratedLiquidityHop)
+        #expect(pool.swapGas(amountIn: raw(100), from: 0, to: 1, .router)
                 == GasModel.concentratedLiquidityHop + UInt64(large.ticksCrossed) * GasModel.tickCrossed)
-        // The float view for the search counts the same crossings (away from a tick's very price).
-        for amount in [0.5, 7.3, 33.0, 100.0] {
-            let exact = try pool.swap(zeroForOne: true, .exactIn(raw(amount))).ticksCrossed
-            #expect(pool.approximateSwapGas(amount * 1e18, from: 0, to: 1) == ConcentratedLiquidityPool.swapGas(ticksCrossed: exact))
+        for table in [GasTable.vault, .router] {
+            // The float view for the search counts the same crossings (away from a tick's very price).
+            for amount in [0.5, 7.3, 33.0, 100.0] {
+                let exact = try pool.swap(zeroForOne: true, .exactIn(raw(amount))).ticksCrossed
+                #expect(pool.approximateSwapGas(amount * 1e18, from: 0, to: 1, table)
+                        == GasModel.concentratedLiquiditySwap(ticksCrossed: exact, table))
+            }
+            // Buying WETH moves the price up, where no tick is initialized.
+            #expect(pool.swapGas(amountIn: raw(30_000, decimals: 6), from: 1, to: 0, table) == pool.swapGas(table))
         }
-        // Buying WETH moves the price up, where no tick is initialized.
-        #expect(pool.swapGas(amountIn: raw(30_000, decimals: 6), from: 1, to: 0) == GasModel.concentratedLiquidityHop)
+    }
+
+    @Test func aVaultRoutesV3HopsCostTheVaultsFiguresAndAnEOARoutesTheRouters() throws {
+        // A leg route through the V3 pool alone, and routes over it beside V2 pairs (legs or the
+        // flow's steps), each priced by the options' table.
+        let pool = try Self.v3(1)
+        let crossed = try pool.swap(zeroForOne: true, .exactIn(raw(100))).ticksCrossed
+        #expect(crossed >= 10)
+        var eoa = Self.paid
+        eoa.gasTable = .router
+        let vault = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(100), pools: [pool], options: Self.paid)
+        let router = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(100), pools: [pool], options: eoa)
+        #expect(vault.gas == GasModel.vaultConcentratedLiquidityHop + UInt64(crossed) * GasModel.vaultTickCrossed + GasModel.legOverhead)
+        #expect(router.gas == GasModel.concentratedLiquidityHop + UInt64(crossed) * GasModel.tickCrossed + GasModel.legOverhead)
+        let pools: [any Pool] = [
+            pool,
+            try cp(2, "WETH", "DAI", raw(2_000), raw(6_000_000)),
+            try cp(3, "DAI", "USDC", raw(3_000_000), raw(3_000_000, decimals: 6), feeBps: 5),
+            try cp(4, "WETH", "USDC", raw(2_000), raw(6_000_000, decimals: 6)),
+        ]
+        for amount in [5.0, 60, 250] {
+            var gas: [UInt64] = []
+            for options in [Self.paid, eoa] {
+                let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(amount), pools: pools, options: options)
+                #expect(route.swaps.contains { $0.pool == pool.address })
+                #expect(route.gas == Self.exactGas(route, pools, options: options), "\(amount) WETH, \(options.gasTable)")
+                gas.append(route.gas)
+            }
+            #expect(gas[0] != gas[1], "\(amount) WETH: \(gas)")
+        }
     }
 
     /// The share of `route`'s input that goes through `pool`.
@@ -64,7 +101,7 @@ import Testing
     @Test func theSplitMovesToV2AsTheV3PoolCrossesMoreTicks() throws {
         // The first tick 1 % below the price (~20 WETH), then one every 10 (~2 WETH) with almost
         // no liquidity on them: the same curve as its twin without ticks, but every crossing costs
-        // 39,300 gas (at 300 gwei ~0.6 % of what the V3 pool takes past its first tick): the pool
+        // 23,900 gas in the vault (at 300 gwei ~0.4 % of what the V3 pool takes past its first tick): the pool
         // takes less than its twin, and less of a larger trade.
         let ticky = try Self.v3(1, first: 100, every: 10, net: 10_000_000_000_000)
         let twin = try Self.v3(1, every: 0)
@@ -81,7 +118,7 @@ import Testing
             // Never below the best single path net of its exact gas.
             for pool in pools {
                 guard let out = pool.amountOut(raw(amount), from: 0, to: 1) else { continue }
-                let gas = dear.gasValue(pool.swapGas(amountIn: raw(amount), from: 0, to: 1))
+                let gas = dear.gasValue(pool.swapGas(amountIn: raw(amount), from: 0, to: 1, dear.gasTable))
                 #expect(route.amountOut.doubleValue - dear.gasValue(route.gas) >= out.doubleValue - gas - 1)
             }
         }
@@ -104,7 +141,7 @@ import Testing
         let route = try Router.route(sell: "WETH", buy: "USDC", amountIn: raw(1), pools: pools, options: Self.paid)
         #expect(route.legs.count == 1)
         #expect(route.legs[0].pools == [poolAddress(1), poolAddress(3)])
-        #expect(route.gas == GasModel.pairHop + GasModel.concentratedLiquidityHop + GasModel.legOverhead)
+        #expect(route.gas == GasModel.pairHop + GasModel.vaultConcentratedLiquidityHop + GasModel.legOverhead)
         #expect(route.gas == Self.exactGas(route, pools, options: Self.paid))
         let hop = route.legs[0].hops[1]
         #expect(daiUsdc.amountOut(hop.amountIn, from: 0, to: 1) == hop.amountOut)

@@ -34,7 +34,7 @@ struct PowerPool: Pool {
     var exponent: Int = 2
 
     var kind: PoolKind { .weighted }
-    var swapGas: UInt64 { 90_000 }
+    func swapGas(_ table: GasTable) -> UInt64 { 90_000 }
 
     func valid(_ i: Int, _ j: Int) -> Bool {
         i != j && (0..<2).contains(i) && (0..<2).contains(j) && reserves.count == 2 && exponent >= 1

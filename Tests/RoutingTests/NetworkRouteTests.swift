@@ -102,7 +102,7 @@ import TestOracles
         // Priced so that the second pool into the hub pays for its step but not for the approval too.
         let single = out(pools[2], "H", "B", out(pools[0], "A", "H", raw(100)))
         let gain = (vault.amountOut - single).doubleValue
-        let perGas = gain / (Double(pools[0].swapGas) + 45_900 * 0.5)
+        let perGas = gain / (Double(pools[0].swapGas(.vault)) + 45_900 * 0.5)
         var priced = RouteOptions(gasPriceWei: 1, outputPerNativeWei: perGas)
         let withoutApprovals = try Router.route(sell: "A", buy: "B", amountIn: raw(100), pools: pools, options: priced)
         #expect(withoutApprovals.steps != nil)

@@ -355,7 +355,7 @@ struct GarbagePool: Pool {
     var tokens: [String]
     var value: Double
     var kind: PoolKind { .weighted }
-    var swapGas: UInt64 { 80_000 }
+    func swapGas(_ table: GasTable) -> UInt64 { 80_000 }
     func amountOut(_ amountIn: UInt256, from i: Int, to j: Int) -> UInt256? { amountIn / 1_000_000 }
     func amountIn(forOut amountOut: UInt256, from i: Int, to j: Int) -> UInt256? { nil }
     func applyingSwap(amountIn: UInt256, amountOut: UInt256, from i: Int, to j: Int) -> GarbagePool? { self }

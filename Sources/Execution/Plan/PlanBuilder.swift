@@ -288,7 +288,7 @@ public enum PlanBuilder {
         for (k, s) in all.enumerated() {
             var tx = try swapTransaction(s, number: k + 1, context: context)
             tx.swap?.hopsGas = s.hops.reduce(UInt64(0)) { sum, hop in
-                let (total, overflow) = sum.addingReportingOverflow(RebalancePlanner.apply(hop, to: &pools))
+                let (total, overflow) = sum.addingReportingOverflow(RebalancePlanner.apply(hop, to: &pools, gas: .router))
                 return overflow ? .max : total
             }
             txs.append(tx)

@@ -118,6 +118,7 @@ public enum RebalancePlanner {
             if let eoaSpenders {
                 options.approvalGas = GasModel.approval
                 options.spenders = eoaSpenders
+                options.gasTable = .router
             }
             let route: Route
             do {
@@ -166,12 +167,13 @@ public enum RebalancePlanner {
     }
 
     /// Moves the hop's pool in `pools` as the hop's exact swap leaves it; returns the hop's gas on
-    /// the pool before the swap (a V3 hop's initialized-tick crossings included), 0 for a pool not in `pools`.
+    /// the pool before the swap by `table` (a V3 hop's initialized-tick crossings included), 0 for a
+    /// pool not in `pools`.
     @discardableResult
-    static func apply(_ hop: RouteHop, to pools: inout [any Pool]) -> UInt64 {
+    static func apply(_ hop: RouteHop, to pools: inout [any Pool], gas table: GasTable = .router) -> UInt64 {
         guard let k = pools.firstIndex(where: { $0.address == hop.pool }),
               let i = pools[k].index(of: hop.tokenIn), let j = pools[k].index(of: hop.tokenOut) else { return 0 }
-        let gas = pools[k].swapGas(amountIn: hop.amountIn, from: i, to: j)
+        let gas = pools[k].swapGas(amountIn: hop.amountIn, from: i, to: j, table)
         if let next = pools[k].applyingSwapErased(amountIn: hop.amountIn, amountOut: hop.amountOut, from: i, to: j) {
             pools[k] = next
         }

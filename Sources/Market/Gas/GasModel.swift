@@ -7,7 +7,8 @@ public enum GasModel {
     /// Every transaction's intrinsic cost.
     public static let transaction: UInt64 = 21_000
 
-    // MARK: hops (a vault step; the router's hops cost 7,700 less, which `eoaCall` nets out)
+    // MARK: hops (a vault step; the router's V2 and Balancer hops cost 7,700 less, which `eoaCall`
+    // nets out; V3 hops have a figure for each, see `GasTable`)
 
     /// A step through a Uniswap V2 pair: the input transferred into the pair, `swap`, the vault's
     /// balance checks (measured 62,110).
@@ -21,28 +22,39 @@ public enum GasModel {
     /// A step through a Balancer weighted pool: the exact approval, the Balancer vault's `swap`
     /// (the pool's `onSwap` with its `pow`), the checks (measured 75,627; 64,551 for a second step).
     public static let weightedHop: UInt64 = 75_600
-    /// A Uniswap V3 hop crossing no initialized tick, priced like the router's other hops: SwapRouter02's
-    /// `exactInputSingle` is `transaction + eoaCall + concentratedLiquidityHop` (fitted 119,879 whole
-    /// over the devnet's pools at fee tiers 100/500/3000/10000); a swap that steps over the edge of an
-    /// empty bitmap word costs ~7,700 more, inside the table's 5 %.
-    public static let concentratedLiquidityHop: UInt64 = 86_600
-    /// Each initialized tick a V3 swap crosses (fitted 39,303: the tick's storage, its outside values
-    /// flipped, the liquidity updated).
-    public static let tickCrossed: UInt64 = 39_300
+    /// A Uniswap V3 hop through SwapRouter02 (EOA mode) crossing no initialized tick, priced like the
+    /// router's other hops: `exactInputSingle` is `transaction + eoaCall + concentratedLiquidityHop`
+    /// (fitted 102,779 whole over the devnet's pools at fee tiers 100/500/3000/10000, on pools that
+    /// have traded: a pool's first swap each way writes its fee accumulator from zero, ~17k more);
+    /// a swap that steps over the edge of an empty bitmap word costs ~7,700 more, inside the 5 %.
+    public static let concentratedLiquidityHop: UInt64 = 69_500
+    /// Each initialized tick a router V3 swap crosses, on ticks crossed before as mainnet's are
+    /// (fitted 25,003: the tick's storage, its outside values flipped, the liquidity updated). A
+    /// tick's first crossing writes its accumulators from zero (~58k); the devnet warms its ticks.
+    public static let tickCrossed: UInt64 = 25_000
     /// A vault step through a Uniswap V3 pool crossing no initialized tick: `swap` to the extreme
-    /// price limit, the input paid in the pool's callback, the vault's balance checks (measured 70,961).
-    public static let vaultConcentratedLiquidityHop: UInt64 = 71_000
-    /// Each initialized tick a vault V3 step crosses, on ticks crossed before (measured 23,929 on
-    /// average over 10; single crossings 19–30k). A tick's first crossing writes its accumulators
-    /// from zero (~58k on the devnet's fresh pools); mainnet's ticks have been crossed before.
+    /// price limit, the input paid in the pool's callback, the vault's balance checks (measured 71,477).
+    public static let vaultConcentratedLiquidityHop: UInt64 = 71_500
+    /// Each initialized tick a vault V3 step crosses, on ticks crossed before (measured 23,874 on
+    /// average over 10; single crossings 19–30k).
     public static let vaultTickCrossed: UInt64 = 23_900
 
-    /// One hop through a pool of `kind`.
-    public static func hop(_ kind: PoolKind) -> UInt64 {
+    /// One hop through a pool of `kind` crossing no V3 tick, by `table`'s figures.
+    public static func hop(_ kind: PoolKind, _ table: GasTable) -> UInt64 {
         switch kind {
         case .constantProduct: pairHop
         case .weighted: weightedHop
-        case .concentratedLiquidity: concentratedLiquidityHop
+        case .concentratedLiquidity: concentratedLiquiditySwap(ticksCrossed: 0, table)
+        }
+    }
+
+    /// A V3 hop crossing `ticksCrossed` initialized ticks: the vault's step and SwapRouter02's swap
+    /// each have their own base and per-tick figures.
+    public static func concentratedLiquiditySwap(ticksCrossed: Int, _ table: GasTable) -> UInt64 {
+        let crossings = UInt64(max(0, ticksCrossed))
+        switch table {
+        case .vault: return vaultConcentratedLiquidityHop + crossings * vaultTickCrossed
+        case .router: return concentratedLiquidityHop + crossings * tickCrossed
         }
     }
 

@@ -12,7 +12,7 @@ public struct ConstantProductPool: Pool, Hashable {
 
     public var kind: PoolKind { .constantProduct }
     /// A V2 `swap` through a pair: two token transfers and the reserve update.
-    public var swapGas: UInt64 { GasModel.hop(kind) }
+    public func swapGas(_ table: GasTable) -> UInt64 { GasModel.hop(kind, table) }
 
     /// Two distinct tokens, two reserves and a fee below 100 %: anything else is no pair.
     public init(address: Address, tokens: [String], reserves: [UInt256], feeBps: UInt64 = 30, dex: String? = nil) throws(PoolInvariantError) {

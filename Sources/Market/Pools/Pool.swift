@@ -24,15 +24,16 @@ public protocol Pool: Sendable {
     var address: Address { get }
     /// Token symbols in the pool's own order.
     var tokens: [String] { get }
-    /// Gas one hop through this pool costs, roughly; refined by simulation later.
-    var swapGas: UInt64 { get }
+    /// Gas one hop through this pool costs when `table`'s caller (the vault or a DEX router) swaps,
+    /// roughly; refined by simulation later.
+    func swapGas(_ table: GasTable) -> UInt64
     /// Whether a hop's gas depends on its amount (a V3 swap pays for every initialized tick it
-    /// crosses); when false, `swapGas(amountIn:…)` is `swapGas` and the router skips asking.
+    /// crosses); when false, `swapGas(amountIn:…)` is `swapGas(table)` and the router skips asking.
     var swapGasDependsOnAmount: Bool { get }
-    /// Gas of exactly this swap: `swapGas` plus what the amount adds.
-    func swapGas(amountIn: UInt256, from i: Int, to j: Int) -> UInt64
+    /// Gas of exactly this swap: `swapGas(table)` plus what the amount adds.
+    func swapGas(amountIn: UInt256, from i: Int, to j: Int, _ table: GasTable) -> UInt64
     /// The same for the search's float amount.
-    func approximateSwapGas(_ amountIn: Double, from i: Int, to j: Int) -> UInt64
+    func approximateSwapGas(_ amountIn: Double, from i: Int, to j: Int, _ table: GasTable) -> UInt64
 
     /// Output of selling exactly `amountIn` of `tokens[i]` for `tokens[j]`, as the contract computes
     /// it; `nil` when the pool refuses (no liquidity, ratio limits, overflow).
@@ -62,8 +63,8 @@ public protocol Pool: Sendable {
 extension Pool {
     public var swapGasDependsOnAmount: Bool { false }
     public func input(atMarginal rate: Double, from i: Int, to j: Int) -> Double? { nil }
-    public func swapGas(amountIn: UInt256, from i: Int, to j: Int) -> UInt64 { swapGas }
-    public func approximateSwapGas(_ amountIn: Double, from i: Int, to j: Int) -> UInt64 { swapGas }
+    public func swapGas(amountIn: UInt256, from i: Int, to j: Int, _ table: GasTable) -> UInt64 { swapGas(table) }
+    public func approximateSwapGas(_ amountIn: Double, from i: Int, to j: Int, _ table: GasTable) -> UInt64 { swapGas(table) }
 
     public func midRate(from i: Int, to j: Int) -> Double { marginalRate(at: 0, from: i, to: j) }
     public func depth(of i: Int) -> Double { 0 }

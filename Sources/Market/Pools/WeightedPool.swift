@@ -23,7 +23,7 @@ public struct WeightedPool: Pool, Hashable {
     public let mathVersion: BalancerMathVersion
 
     public var kind: PoolKind { .weighted }
-    public var swapGas: UInt64 { GasModel.hop(kind) }
+    public func swapGas(_ table: GasTable) -> UInt64 { GasModel.hop(kind, table) }
 
     public static let minTokens = 2
     public static let maxTokens = 8

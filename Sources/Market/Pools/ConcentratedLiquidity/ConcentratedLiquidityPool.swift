@@ -61,8 +61,8 @@ public struct ConcentratedLiquidityPool: Pool, Hashable, Sendable {
     public var dex: String?
 
     public var kind: PoolKind { .concentratedLiquidity }
-    /// A swap crossing no initialized tick; `swapGas(ticksCrossed:)` adds the crossings.
-    public var swapGas: UInt64 { GasModel.hop(kind) }
+    /// A swap crossing no initialized tick; `swapGas(amountIn:…)` adds the crossings.
+    public func swapGas(_ table: GasTable) -> UInt64 { GasModel.hop(kind, table) }
 
     /// Refuses a state no Uniswap V3 pool can be in: a quote on it would be exact arithmetic on
     /// nonsense. `tick` may sit one below the tick of `sqrtPriceX96`: a swap that ends exactly on
@@ -136,23 +136,18 @@ public struct ConcentratedLiquidityPool: Pool, Hashable, Sendable {
         return applying(result)
     }
 
-    /// Gas of a swap that crosses `ticksCrossed` initialized ticks.
-    public static func swapGas(ticksCrossed: Int) -> UInt64 {
-        GasModel.concentratedLiquidityHop + UInt64(max(0, ticksCrossed)) * GasModel.tickCrossed
-    }
-
     public var swapGasDependsOnAmount: Bool { true }
 
     /// The hop plus every initialized tick this exact swap crosses; a swap the pool refuses costs
     /// the hop alone (the router refuses it on its amounts anyway).
-    public func swapGas(amountIn: UInt256, from i: Int, to j: Int) -> UInt64 {
-        guard isPair(i, j), let result = try? fullSwap(zeroForOne: i == 0, .exactIn(amountIn)) else { return swapGas }
-        return Self.swapGas(ticksCrossed: result.ticksCrossed)
+    public func swapGas(amountIn: UInt256, from i: Int, to j: Int, _ table: GasTable) -> UInt64 {
+        guard isPair(i, j), let result = try? fullSwap(zeroForOne: i == 0, .exactIn(amountIn)) else { return swapGas(table) }
+        return GasModel.concentratedLiquiditySwap(ticksCrossed: result.ticksCrossed, table)
     }
 
-    public func approximateSwapGas(_ amountIn: Double, from i: Int, to j: Int) -> UInt64 {
-        guard isPair(i, j), amountIn > 0 else { return swapGas }
-        return Self.swapGas(ticksCrossed: floatWalk(input: amountIn, zeroForOne: i == 0).crossed)
+    public func approximateSwapGas(_ amountIn: Double, from i: Int, to j: Int, _ table: GasTable) -> UInt64 {
+        guard isPair(i, j), amountIn > 0 else { return swapGas(table) }
+        return GasModel.concentratedLiquiditySwap(ticksCrossed: floatWalk(input: amountIn, zeroForOne: i == 0).crossed, table)
     }
 
     /// An input every exact quote accepts: what takes the price to the edge of the window, by the
