@@ -6,8 +6,8 @@ import Strategy
 import Testing
 @testable import Execution
 
-/// Routes go only through pool kinds the custody mode can execute: a Uniswap V3 pool in the
-/// snapshot prices the portfolio but carries no swap until PlanBuilder can build one through it.
+/// Routes go only through pool kinds the custody mode can execute (a pool of another kind in the
+/// snapshot prices the portfolio but carries no swap); both modes execute Uniswap V3 pools.
 @Suite struct ExecutablePoolKindsTests {
     static let v3Pool = PlanFixtures.addr("0x00000000000000000000000000000000000b3b3b")
 
@@ -32,9 +32,9 @@ import Testing
         Set((trades?.routes ?? []).flatMap { $0.swaps.map(\.pool) })
     }
 
-    @Test func theVaultRoutesThroughConcentratedLiquidityAndTheEOAPathNotYet() {
+    @Test func bothModesRouteThroughConcentratedLiquidity() {
         #expect(CustodyMode.vault.executablePoolKinds == Set(PoolKind.allCases))
-        #expect(CustodyMode.eoa.executablePoolKinds == [.constantProduct, .weighted])
+        #expect(CustodyMode.eoa.executablePoolKinds == Set(PoolKind.allCases))
     }
 
     @Test func aV3PoolIsPricedButNotRoutedWhileNotExecutable() throws {
@@ -43,19 +43,31 @@ import Testing
         let portfolio = PlanFixtures.portfolio(.eoa)
         let result = try PlanningPipeline.run(state: state, network: network, portfolio: portfolio, now: state.block.timestamp)
         #expect(result.market.pools.contains { $0.address == Self.v3Pool }, "valuation sees every pool")
-        let trades = try #require(result.trades, "\(String(describing: result.routingError))")
+        let without = PlanningPipeline.routableMarket(result.market, state: state, executable: [.constantProduct, .weighted])
+        #expect(!without.pools.contains { $0.address == Self.v3Pool })
+        #expect(without.pools.count == result.market.pools.count - 1)
+        let trades = try RebalancePlanner.plan(outcome: result.outcome, market: without, policy: portfolio.policy)
         #expect(!trades.routes.isEmpty)
         #expect(!Self.touched(trades).contains(Self.v3Pool))
-        #expect(result.plan != nil, "the plan builds: no V3 hop reaches PlanBuilder")
 
         // The same market with V3 executable: the router takes the better pool.
         let all = PlanningPipeline.routableMarket(result.market, state: state, executable: Set(PoolKind.allCases))
         #expect(all.pools.count == result.market.pools.count)
         let withV3 = try RebalancePlanner.plan(outcome: result.outcome, market: all, policy: portfolio.policy)
         #expect(Self.touched(withV3).contains(Self.v3Pool))
-        let eoa = PlanningPipeline.routableMarket(result.market, state: state, executable: CustodyMode.eoa.executablePoolKinds)
-        #expect(!eoa.pools.contains { $0.address == Self.v3Pool })
-        #expect(eoa.pools.count == result.market.pools.count - 1)
+    }
+
+    @Test func anEOAPlanTakesTheBetterV3PoolThroughSwapRouter02() throws {
+        let state = try Self.stateWithV3()
+        let network = try PlanFixtures.network()
+        let result = try PlanningPipeline.run(state: state, network: network, portfolio: PlanFixtures.portfolio(.eoa),
+                                              now: state.block.timestamp)
+        let trades = try #require(result.trades, "\(String(describing: result.routingError))")
+        #expect(Self.touched(trades).contains(Self.v3Pool))
+        let plan = try #require(result.plan)
+        let v3Swap = try #require(plan.transactions.first { $0.swap?.pools.contains(Self.v3Pool) == true })
+        #expect(v3Swap.swap?.venue == .swapRouter02 && v3Swap.to == network.uniswapV3?.swapRouter02)
+        #expect(v3Swap.swap?.hopsGas != nil)
     }
 
     @Test func aVaultPlanTakesTheBetterV3PoolAndBuildsItsStep() throws {

@@ -1,5 +1,5 @@
 import EthCore
-import Execution
+@testable import Execution
 import Market
 import Routing
 import Strategy
@@ -98,6 +98,41 @@ import Testing
         let params = try decode("exactInputSingle((address,address,uint24,address,uint256,uint256,uint160))", call)[0].asTuple
         #expect(try params[4].asUInt256 == UInt256(2_990_000_000))
         #expect(try params[5].asUInt256 == UInt256(4_875_500))
+    }
+
+    /// A route split over a V2 pair and a V3 pool whose swap crosses initialized ticks: each swap's
+    /// planned gas (an unsimulated swap's gas limit is it + 50 %) is its own hops' share of the
+    /// route's gas. An even split gave the devnet's EOA run a V3 swap (USDC→WBTC) a
+    /// limit of 190,859 where it needed 265,380: it ran out of gas and its route missed its output.
+    @Test func aV3SwapCrossingTicksPlansItsOwnGasNotTheRoutesAverage() throws {
+        var state = try Self.state()
+        // USDC/WETH at tick 0: a wide position and two narrow ones that WETH→USDC (price up) leaves.
+        let ticks: [ConcentratedLiquidityPool.Tick] = [
+            .init(index: -600, liquidityNet: Int256(1_000_000_000_000_000_000)), .init(index: -20, liquidityNet: Int256(1_000_000_000_000_000_000)),
+            .init(index: -10, liquidityNet: Int256(1_000_000_000_000_000_000)), .init(index: 10, liquidityNet: Int256(-1_000_000_000_000_000_000)),
+            .init(index: 20, liquidityNet: Int256(-1_000_000_000_000_000_000)), .init(index: 600, liquidityNet: Int256(-1_000_000_000_000_000_000)),
+        ]
+        let v3 = try ConcentratedLiquidityPool(
+            address: Self.v3UsdcWeth500, tokens: ["USDC", "WETH"], fee: 500, tickSpacing: 10, sqrtPriceX96: UInt256.one << 96,
+            tick: 0, liquidity: F.e(3, 18), ticks: ticks, window: .words(around: 0, spacing: 10, radius: 1), dex: "uniswap-v3")
+        state.pools = state.pools.map { $0.address == Self.v3UsdcWeth500 ? .concentratedLiquidity(v3) : $0 }
+        let v3In = F.e(5, 15)
+        let swap = try v3.fullSwap(zeroForOne: false, .exactIn(v3In))
+        #expect(swap.ticksCrossed == 2)
+        let v3Gas = v3.swapGas(amountIn: v3In, from: 1, to: 0, .router)
+        #expect(v3Gas == GasModel.concentratedLiquiditySwap(ticksCrossed: 2, .router))
+        var route = F.route([
+            F.leg([(F.uniWethUsdc, "WETH", "USDC", F.e(1, 18), UInt256(2_990_000_000))]),
+            F.leg([(Self.v3UsdcWeth500, "WETH", "USDC", v3In, swap.amountOut)]),
+        ])
+        route.gas = GasModel.hop(.constantProduct, .router) + v3Gas        // as the router prices the two legs
+        let plan = try PlanBuilder.build(trades: F.trades([route]), state: state, network: F.network(),
+                                         portfolio: F.portfolio(.eoa), deadline: 1_764_000_600)
+        let swaps = plan.transactions.filter { $0.swap != nil }
+        #expect(swaps.map(\.label) == ["swap 1: WETH→USDC via uniswap-v2", "swap 2: WETH→USDC via uniswap-v3"])
+        #expect(swaps.map { $0.swap?.hopsGas } == [GasModel.hop(.constantProduct, .router), v3Gas])
+        let overhead = GasModel.eoaOverhead(approvals: 0, swaps: 1)
+        #expect(swaps.map { Simulator.plannedGas($0, in: plan) } == [GasModel.hop(.constantProduct, .router) + overhead, v3Gas + overhead])
     }
 
     @Test func usdtToSwapRouter02IsResetBeforeANewApproval() throws {

@@ -11,7 +11,8 @@ import Testing
 /// EOA swaps through the devnet's real SwapRouter02 and V3 pools, built by the plan builder and
 /// replayed by the dry run on a snapshot: every swap returns the Swift quote to the wei (one pool,
 /// a packed multi-pool path, a leg mixing a V2 pair and a V3 pool), and each swap's gas used is
-/// within the dry run's ±10 % of the model's base + per-tick-crossed price.
+/// within ±10 % of the model's base + per-tick-crossed price, widened by what a tick's first
+/// crossing after the pool earned fees adds (~35k).
 @Suite(.serialized) struct UniswapV3EOADevnetTests {
     /// Account 5's EOA snapshot; the loader reads the devnet's V3 pools into it.
     static func state(_ client: EthClient, _ network: NetworkConfig, _ portfolio: PortfolioConfig) throws -> ChainState {
@@ -58,9 +59,19 @@ import Testing
         let used = zip(plan.transactions, report.transactions).filter { $0.0.swap != nil }.compactMap(\.1.gasUsed).reduce(0, +)
         let planned = route.gas + GasModel.eoaOverhead(approvals: 0, swaps: swaps.count)
         let error = Double(planned) / Double(max(used, 1)) - 1
+        // A crossing's real cost depends on the tick's history, which the model does not read: the
+        // figures are fitted on ticks crossed before (the devnet warms them at deploy); a tick first
+        // crossed after the pool earned fees costs ~35k more (the EOA `run` of RunDevnetTests trades
+        // these pools first). ±10 % around the model, widened by that per crossing.
+        let crossed = route.swaps.reduce(UInt64(0)) { sum, hop in
+            guard let pool = state.poolModels.first(where: { $0.address == hop.pool }),
+                  let i = pool.index(of: hop.tokenIn), let j = pool.index(of: hop.tokenOut) else { return sum }
+            return sum + (pool.swapGas(amountIn: hop.amountIn, from: i, to: j, .router) - pool.swapGas(.router)) / GasModel.tickCrossed
+        }
+        let low = Double(planned) * 0.9, high = Double(planned + crossed * 35_000) * 1.1
         print("V3 EOA \(route.legs.map { $0.path.joined(separator: "→") }): gas used \(used), planned \(planned) "
-              + "(\(String(format: "%+.1f", error * 100)) %)")
-        #expect(used > 0 && abs(error) <= 0.10, "gas used \(used), planned \(planned)")
+              + "(\(String(format: "%+.1f", error * 100)) %, \(crossed) crossings)")
+        #expect(used > 0 && Double(used) >= low && Double(used) <= high, "gas used \(used), planned \(planned), \(crossed) crossings")
         return report
     }
 

@@ -283,8 +283,15 @@ public enum PlanBuilder {
             txs.append(approve)
         }
 
+        // The plan's swaps in execution order on the snapshot's pools, as the planner quoted them.
+        var pools = context.state.pools.map(\.model)
         for (k, s) in all.enumerated() {
-            txs.append(try swapTransaction(s, number: k + 1, context: context))
+            var tx = try swapTransaction(s, number: k + 1, context: context)
+            tx.swap?.hopsGas = s.hops.reduce(UInt64(0)) { sum, hop in
+                let (total, overflow) = sum.addingReportingOverflow(RebalancePlanner.apply(hop, to: &pools, gas: .router))
+                return overflow ? .max : total
+            }
+            txs.append(tx)
         }
         return txs
     }

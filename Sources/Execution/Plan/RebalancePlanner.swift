@@ -162,14 +162,22 @@ public enum RebalancePlanner {
     /// The pools after every swap of `route`, in execution order.
     static func applying(_ route: Route, to pools: [any Pool]) -> [any Pool] {
         var pools = pools
-        for hop in route.swaps {
-            guard let k = pools.firstIndex(where: { $0.address == hop.pool }),
-                  let i = pools[k].index(of: hop.tokenIn), let j = pools[k].index(of: hop.tokenOut),
-                  let next = pools[k].applyingSwapErased(amountIn: hop.amountIn, amountOut: hop.amountOut, from: i, to: j)
-            else { continue }
+        for hop in route.swaps { apply(hop, to: &pools) }
+        return pools
+    }
+
+    /// Moves the hop's pool in `pools` as the hop's exact swap leaves it; returns the hop's gas on
+    /// the pool before the swap by `table` (a V3 hop's initialized-tick crossings included), 0 for a
+    /// pool not in `pools`.
+    @discardableResult
+    static func apply(_ hop: RouteHop, to pools: inout [any Pool], gas table: GasTable = .router) -> UInt64 {
+        guard let k = pools.firstIndex(where: { $0.address == hop.pool }),
+              let i = pools[k].index(of: hop.tokenIn), let j = pools[k].index(of: hop.tokenOut) else { return 0 }
+        let gas = pools[k].swapGas(amountIn: hop.amountIn, from: i, to: j, table)
+        if let next = pools[k].applyingSwapErased(amountIn: hop.amountIn, amountOut: hop.amountOut, from: i, to: j) {
             pools[k] = next
         }
-        return pools
+        return gas
     }
 
     /// Fees paid to pools along the route, valued at mid prices: what the same hops would have

@@ -45,6 +45,10 @@ public struct SwapExpectation: Sendable, Codable, Hashable {
     public var firstHop: Int
     /// For `balancerBatchSwap`: the index of the output asset in the delta array.
     public var outputAssetIndex: Int?
+    /// Gas of this transaction's hops on the pools as the plan's earlier swaps leave them (a V3
+    /// hop's initialized-tick crossings included): its share of its route's gas. nil in plans
+    /// made before it was recorded.
+    public var hopsGas: UInt64? = nil
 
     public var tokenIn: String { path.first ?? "" }
     public var tokenOut: String { path.last ?? "" }

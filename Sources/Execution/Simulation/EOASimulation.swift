@@ -31,17 +31,28 @@ extension Simulator {
         return report
     }
 
-    /// A transaction's planned gas (GasModel; shown where it is not simulated): an approval, or a
-    /// swap's share of its route's gas plus the transaction's own cost.
+    /// A transaction's planned gas (GasModel; shown where it is not simulated, and the base of an
+    /// unsimulated swap's gas limit): an approval, or a swap's share of its route's gas plus the
+    /// transaction's own cost. The share is in proportion to the swap's `hopsGas`: a V3 swap that
+    /// crosses initialized ticks costs several times a pair's swap, and an even split of the route's
+    /// gas left it a limit it ran out of. Plans without `hopsGas` split evenly.
     static func plannedGas(_ tx: PlannedTransaction, in plan: RebalancePlan) -> UInt64 {
-        guard tx.swap != nil, let r = tx.routeIndices.first, let route = plan.trades.routes[safe: r] else {
+        guard let swap = tx.swap, let r = tx.routeIndices.first, let route = plan.trades.routes[safe: r] else {
             return GasModel.eoaOverhead(approvals: 1, swaps: 0)
         }
-        let swaps = UInt64(max(1, plan.transactions.filter { $0.swap != nil && $0.routeIndices.contains(r) }.count))
+        let routeSwaps = plan.transactions.compactMap { $0.routeIndices.contains(r) ? $0.swap : nil }
         // The approvals a step route priced are transactions of their own here.
         let (approvals, overflow) = UInt64(plan.approvalsPricedInRoute(r)).multipliedReportingOverflow(by: GasModel.approval)
         let swapGas = overflow ? 0 : route.gas - min(route.gas, approvals)
-        return swapGas / swaps + GasModel.eoaOverhead(approvals: 0, swaps: 1)
+        let weights = routeSwaps.compactMap(\.hopsGas)
+        let total = weights.reduce(UInt64(0)) { $0.addingReportingOverflow($1).overflow ? .max : $0 + $1 }
+        let share: UInt64
+        if let mine = swap.hopsGas, weights.count == routeSwaps.count, total > 0, mine <= total {
+            share = total.dividingFullWidth(swapGas.multipliedFullWidth(by: mine)).quotient
+        } else {
+            share = swapGas / UInt64(max(1, routeSwaps.count))
+        }
+        return share + GasModel.eoaOverhead(approvals: 0, swaps: 1)
     }
 
     enum ReplayFailure: Error {
