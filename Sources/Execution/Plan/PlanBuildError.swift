@@ -16,8 +16,6 @@ public enum PlanBuildError: Error, Equatable, Sendable, CustomStringConvertible 
     case brokenLeg(route: Int, leg: Int, reason: String)
     /// EOA mode: no router / Balancer vault for a pool's DEX in the network file.
     case noSpender(dex: String, pool: Address)
-    /// A route through a pool kind that no transaction can be built for yet (concentrated liquidity).
-    case unsupportedPool(kind: PoolKind, pool: Address)
     /// The vault takes at most 32 steps and 16 minReceived entries per call.
     case tooManySteps(Int, limit: Int)
     case tooManyMinReceived(Int, limit: Int)
@@ -30,8 +28,6 @@ public enum PlanBuildError: Error, Equatable, Sendable, CustomStringConvertible 
         switch self {
         case .missingVault:
             return "portfolio field `vault` is required in vault mode"
-        case let .unsupportedPool(kind, pool):
-            return "pool \(pool): swaps through \(kind.rawValue) pools cannot be sent yet"
         case let .unknownToken(symbol, route):
             return "route \(route): unknown token \"\(symbol)\" (not in the snapshot or the network file)"
         case let .unknownPool(address, route):
